@@ -1,0 +1,262 @@
+//! The command-line face of careshape: argument definitions (clap) and the commands, which
+//! call the library and print for people. `main.rs` only maps the outcome to an exit code.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use clap::{Args, Parser, Subcommand};
+
+use crate::analysis::{column, stats::moments, summarise};
+use crate::engine::{ReplicateResult, run_batch};
+use crate::output::{manifest, tables};
+use crate::scenario::{Scenario, ScenarioError, load_scenario, scenario_files};
+
+#[derive(Parser, Debug)]
+#[command(name = "careshape", version, about = "Simulate a local homecare market under commissioning rules")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run scenarios × replicates and write weekly, summary and providers tables.
+    Run(RunArgs),
+    /// Check scenario files without running them.
+    Validate {
+        /// Scenario files or folders of them.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct RunArgs {
+    /// Scenario files, or folders whose *.toml files are all run.
+    #[arg(required = true)]
+    pub scenarios: Vec<PathBuf>,
+    /// Replicates per scenario (paired across scenarios by common random numbers).
+    #[arg(long, short = 'r', default_value_t = 8)]
+    pub replicates: u32,
+    /// Master seed: the same seed gives identical tables.
+    #[arg(long, short = 's', default_value_t = 1)]
+    pub seed: u64,
+    /// Weeks after burn-in (overrides the scenario files' run.weeks).
+    #[arg(long, short = 'w')]
+    pub weeks: Option<u32>,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long, short = 't')]
+    pub threads: Option<usize>,
+    /// Output folder (default: output/<scenario or folder name>).
+    #[arg(long, short = 'o')]
+    pub out: Option<PathBuf>,
+    /// No progress bar or summary.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+/// An error that is the user's input, not the program's fault (exit code 2).
+#[derive(Debug)]
+pub struct InputError(pub String);
+
+impl std::fmt::Display for InputError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+impl std::error::Error for InputError {}
+
+impl From<ScenarioError> for InputError {
+    fn from(e: ScenarioError) -> Self {
+        InputError(e.to_string())
+    }
+}
+
+pub fn execute(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Run(args) => run(&args).map(|_| ()),
+        Command::Validate { files } => validate(&files),
+    }
+}
+
+/// Loads every scenario named by paths (files or folders), reporting all bad files at once.
+pub fn load_all(paths: &[PathBuf]) -> Result<Vec<(PathBuf, Scenario)>, InputError> {
+    let files = scenario_files(paths)?;
+    let mut ok = Vec::new();
+    let mut errors = Vec::new();
+    for f in files {
+        match load_scenario(&f) {
+            Ok(s) => ok.push((f, s)),
+            Err(e) => errors.push(e.to_string()),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(InputError(errors.join("\n")));
+    }
+    let mut names: Vec<&str> = ok.iter().map(|(_, s)| s.name.as_str()).collect();
+    names.sort();
+    if let Some(w) = names.windows(2).find(|w| w[0] == w[1]) {
+        return Err(InputError(format!("two scenarios share the name `{}`: names must be unique in a run", w[0])));
+    }
+    Ok(ok)
+}
+
+fn validate(files: &[PathBuf]) -> Result<()> {
+    let loaded = load_all(files)?;
+    for (f, s) in &loaded {
+        println!("ok  {}  ({}: {})", f.display(), s.name, s.description);
+    }
+    Ok(())
+}
+
+/// The default output folder: output/<scenario name> for one file, output/<folder> for a folder.
+fn default_out(paths: &[PathBuf], scenarios: &[(PathBuf, Scenario)]) -> PathBuf {
+    let name = match (paths, scenarios) {
+        ([p], _) if p.is_dir() => p.file_name().map(|n| n.to_string_lossy().into_owned()),
+        (_, [(_, s)]) => Some(s.name.clone()),
+        _ => None,
+    };
+    Path::new("output").join(name.unwrap_or_else(|| "run".into()))
+}
+
+/// `careshape run`: simulate, write tables and manifest, print headline outcomes.
+pub fn run(args: &RunArgs) -> Result<Vec<ReplicateResult>> {
+    if args.replicates == 0 {
+        return Err(InputError("--replicates must be at least 1".into()).into());
+    }
+    let mut loaded = load_all(&args.scenarios)?;
+    if let Some(w) = args.weeks {
+        if w == 0 {
+            return Err(InputError("--weeks must be at least 1".into()).into());
+        }
+        for (_, s) in loaded.iter_mut() {
+            s.run.weeks = w;
+        }
+    }
+    let out = args.out.clone().unwrap_or_else(|| default_out(&args.scenarios, &loaded));
+    let threads = args.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    if threads == 0 {
+        return Err(InputError("--threads must be at least 1".into()).into());
+    }
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().context("cannot start worker threads")?;
+    let scenarios: Vec<Scenario> = loaded.iter().map(|(_, s)| s.clone()).collect();
+    let total = scenarios.len() * args.replicates as usize;
+    let started = Instant::now();
+    let progress = Progress::new(total, args.quiet);
+    let results = pool.install(|| run_batch(&scenarios, args.seed, args.replicates, &|| progress.tick()));
+    progress.finish();
+    let wall = started.elapsed().as_secs_f64();
+
+    tables::write_tables(&out, &results)?;
+    let entries = loaded
+        .iter()
+        .map(|(f, s)| {
+            Ok(manifest::ScenarioEntry {
+                name: s.name.clone(),
+                file: Some(f.clone()),
+                file_sha256: Some(manifest::file_sha256(f)?),
+                parameters: s.clone(),
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let m = manifest::Manifest {
+        careshape_version: env!("CARGO_PKG_VERSION"),
+        git_commit: manifest::Manifest::git_commit(),
+        master_seed: args.seed,
+        replicates: args.replicates,
+        weeks: scenarios[0].run.weeks,
+        burn_in_weeks: scenarios[0].run.burn_in_weeks,
+        scenarios: entries,
+        execution: manifest::Execution { threads, wall_time_seconds: wall },
+    };
+    manifest::write_manifest(&out, &m)?;
+    if !args.quiet {
+        print_headlines(&scenarios, &results, args.replicates);
+        println!(
+            "\n{} scenario(s) × {} replicate(s) in {:.1} s on {} thread(s); tables in {}",
+            scenarios.len(),
+            args.replicates,
+            wall,
+            threads,
+            out.display()
+        );
+    }
+    Ok(results)
+}
+
+/// Headline outcomes shown at the end of a run: (summary metric, label, scale, format).
+const HEADLINES: &[(&str, &str, f64)] = &[
+    ("unmet_need_share", "unmet need %", 100.0),
+    ("clients_waiting", "waiting", 1.0),
+    ("turnover_annual", "turnover %/y", 100.0),
+    ("vacancy_rate", "vacancy %", 100.0),
+    ("zero_hours_share", "zero-hours %", 100.0),
+    ("effective_wage_gbp_per_hour", "eff. wage £/h", 1.0),
+    ("travel_share", "travel %", 100.0),
+    ("closure_rate_annual", "closures %/y", 100.0),
+    ("cost_per_delivered_hour_gbp", "cost £/h", 1.0),
+];
+
+fn print_headlines(scenarios: &[Scenario], results: &[ReplicateResult], replicates: u32) {
+    println!("\nHeadline outcomes after burn-in (mean ± 95% CI over {replicates} replicate(s)):");
+    print!("{:<24}", "scenario");
+    for (_, label, _) in HEADLINES {
+        print!("{label:>17}");
+    }
+    println!();
+    for s in scenarios {
+        let sums: Vec<Vec<f64>> =
+            results.iter().filter(|r| r.scenario == s.name).map(|r| summarise(&r.weeks)).collect();
+        print!("{:<24}", s.name);
+        for (metric, _, scale) in HEADLINES {
+            let m = moments(&column(&sums, metric));
+            let hw = m.ci_half_width(0.95);
+            let cell = if hw.is_finite() {
+                format!("{:.1} ± {:.1}", m.mean * scale, hw * scale)
+            } else {
+                format!("{:.1}", m.mean * scale)
+            };
+            print!("{cell:>17}");
+        }
+        println!();
+    }
+}
+
+/// A progress bar on a terminal; plain lines at each tenth otherwise (CI, logs).
+struct Progress {
+    bar: Option<indicatif::ProgressBar>,
+    done: AtomicUsize,
+    total: usize,
+    quiet: bool,
+}
+
+impl Progress {
+    fn new(total: usize, quiet: bool) -> Self {
+        let bar = (!quiet && std::io::stderr().is_terminal()).then(|| {
+            let b = indicatif::ProgressBar::new(total as u64);
+            b.set_style(
+                indicatif::ProgressStyle::with_template("{elapsed_precise} [{bar:40}] {pos}/{len} replicates, eta {eta}")
+                    .expect("valid template")
+                    .progress_chars("=> "),
+            );
+            b
+        });
+        Self { bar, done: AtomicUsize::new(0), total, quiet }
+    }
+    fn tick(&self) {
+        let done = self.done.fetch_add(1, Ordering::Relaxed) + 1;
+        if let Some(b) = &self.bar {
+            b.inc(1);
+        } else if !self.quiet && (done * 10 / self.total != (done - 1) * 10 / self.total || done == self.total) {
+            eprintln!("progress: {done}/{} replicates", self.total);
+        }
+    }
+    fn finish(&self) {
+        if let Some(b) = &self.bar {
+            b.finish_and_clear();
+        }
+    }
+}

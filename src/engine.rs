@@ -1,0 +1,169 @@
+//! The weekly schedule (MODEL.md §3), one replicate at a time, and batches of scenarios ×
+//! replicates over rayon. Each replicate is a pure function of (scenario, master seed,
+//! replicate), so results do not depend on the thread count.
+
+use rayon::prelude::*;
+
+use crate::metrics::{self, WeekRecord};
+use crate::model::{self, World, clients, council, delivery, finance, labour, provider};
+use crate::policy::{Policy, tender};
+use crate::rng::Streams;
+use crate::scenario::Scenario;
+
+/// One replicate being stepped week by week.
+pub struct Simulation {
+    pub world: World,
+    pub records: Vec<WeekRecord>,
+}
+
+/// Everything a finished replicate hands to the output side.
+#[derive(Clone, Debug)]
+pub struct ReplicateResult {
+    pub scenario: String,
+    pub replicate: u32,
+    pub weeks: Vec<WeekRecord>,
+    pub providers: Vec<ProviderRecord>,
+}
+
+/// One provider's life in one replicate (for the providers table).
+#[derive(Clone, Debug)]
+pub struct ProviderRecord {
+    pub id: u32,
+    pub kind: &'static str,
+    pub local: bool,
+    pub entry_week: i32,
+    pub exit_week: Option<i32>,
+    pub exit_cause: Option<&'static str>,
+    pub contact_hours_total: f64,
+    pub mean_quality: f64,
+    pub mean_margin: f64,
+    pub final_wage_gbp_per_hour: f64,
+    pub handbacks: u32,
+}
+
+impl Simulation {
+    pub fn new(scenario: &Scenario, master_seed: u64, replicate: u32) -> Self {
+        let world = World::new(scenario.clone(), Streams::new(master_seed, replicate as u64));
+        let n = (scenario.run.weeks + scenario.run.burn_in_weeks) as usize;
+        Self { world, records: Vec::with_capacity(n) }
+    }
+
+    /// Whether the run has reached its last week.
+    pub fn finished(&self) -> bool {
+        self.world.week >= self.world.scenario.run.weeks as i32
+    }
+
+    /// Simulates one week in the order of MODEL.md §3 and records it.
+    pub fn step(&mut self) {
+        let w = &mut self.world;
+        w.counters = Default::default();
+        for p in w.providers.iter_mut() {
+            p.hires_week = 0;
+            p.leavers_week = 0;
+        }
+        if w.week == 0 {
+            // The reform date: the scenario's own policy switches on.
+            w.policy = Policy::new(w.scenario.commissioning.clone(), w.policy.uplift_index, 0);
+        }
+        // 1. Exogenous events: April wage floors, cost inflation, fee uplift, budget year.
+        if w.wages.is_uplift_week(w.week) {
+            let rise = w.wages.advance_to(w.week);
+            let inflation = 1.0 + w.scenario.wage_floor.cost_inflation;
+            for p in w.providers.iter_mut() {
+                p.overhead_per_week *= inflation;
+            }
+            w.policy.apply_fee_uplift(rise, &mut w.providers);
+            council::new_financial_year(w);
+        }
+        // 2. Client exits and arrivals.
+        clients::exits(w);
+        clients::arrivals(w);
+        // 3. Commissioning: tenders on tender weeks, brokerage every week.
+        delivery::caseloads(w);
+        if w.policy.tender_due(w.week) {
+            tender::run_tender(w);
+        }
+        council::broker(w);
+        // 4. Provider decisions.
+        provider::decisions(w);
+        labour::contract_mix(w);
+        provider::self_funders(w);
+        // 5. Labour market.
+        labour::labour_market(w);
+        // 6. Service delivery.
+        delivery::caseloads(w);
+        delivery::deliver(w);
+        // 7. Finance, handbacks, exit and entry.
+        finance::settle(w);
+        provider::handbacks(w);
+        provider::exits(w);
+        provider::entry(w);
+        // 8. Quality and inspections.
+        provider::quality(w);
+        council::inspections(w);
+        // 9. Record.
+        self.records.push(metrics::record(w));
+        w.week += 1;
+    }
+
+    /// Runs to the end and returns the result.
+    pub fn run(mut self) -> ReplicateResult {
+        while !self.finished() {
+            self.step();
+        }
+        self.into_result()
+    }
+
+    pub fn into_result(self) -> ReplicateResult {
+        let w = &self.world;
+        let providers = w
+            .providers
+            .iter()
+            .enumerate()
+            .map(|(i, p)| ProviderRecord {
+                id: i as u32,
+                kind: p.kind.name(),
+                local: p.local,
+                entry_week: p.entry_week,
+                exit_week: p.exit_week,
+                exit_cause: p.exit_cause.map(model::ExitCause::name),
+                contact_hours_total: p.lifetime_contact_hours,
+                mean_quality: p.lifetime_quality / p.lifetime_weeks.max(1) as f64,
+                mean_margin: p.lifetime_margin / p.lifetime_weeks.max(1) as f64,
+                final_wage_gbp_per_hour: p.wage,
+                handbacks: p.handbacks_total,
+            })
+            .collect();
+        ReplicateResult {
+            scenario: w.scenario.name.clone(),
+            replicate: w.streams.replicate() as u32,
+            weeks: self.records,
+            providers,
+        }
+    }
+}
+
+/// Runs one replicate of a scenario.
+pub fn run_replicate(scenario: &Scenario, master_seed: u64, replicate: u32) -> ReplicateResult {
+    Simulation::new(scenario, master_seed, replicate).run()
+}
+
+/// Runs every scenario × replicate in parallel on the current rayon pool; results come back
+/// in (scenario, replicate) order whatever the scheduling. `progress` is called after each
+/// finished replicate (from worker threads).
+pub fn run_batch(
+    scenarios: &[Scenario],
+    master_seed: u64,
+    replicates: u32,
+    progress: &(dyn Fn() + Sync),
+) -> Vec<ReplicateResult> {
+    let jobs: Vec<(usize, u32)> =
+        (0..scenarios.len()).flat_map(|s| (0..replicates).map(move |r| (s, r))).collect();
+    jobs.par_iter()
+        .map(|&(s, r)| {
+            let out = run_replicate(&scenarios[s], master_seed, r);
+            progress();
+            out
+        })
+        .collect()
+}

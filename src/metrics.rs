@@ -1,0 +1,261 @@
+//! The recorder: what is measured each week (MODEL.md §6). It observes the world and never
+//! steers it. Each metric is one column of the weekly table; definitions are in docs/ODD.md.
+
+use crate::model::{ClientStatus, OUTSIDE, World};
+use crate::scenario::ProviderKind;
+
+macro_rules! metrics {
+    ($( $field:ident : $doc:literal ),* $(,)?) => {
+        /// One week of one replicate: every weekly metric.
+        #[derive(Clone, Debug, Default, PartialEq)]
+        pub struct WeekRecord {
+            /// Model week (negative during burn-in).
+            pub week: i32,
+            pub burn_in: bool,
+            $( #[doc = $doc] pub $field: f64, )*
+        }
+
+        impl WeekRecord {
+            /// Metric names (column names), in table order.
+            pub const NAMES: &'static [&'static str] = &[$(stringify!($field)),*];
+            /// One-line definitions, in the same order.
+            pub const DEFINITIONS: &'static [&'static str] = &[$($doc),*];
+
+            /// The metric values in `NAMES` order.
+            pub fn values(&self) -> [f64; Self::NAMES.len()] {
+                [$(self.$field),*]
+            }
+
+            /// A metric by name.
+            pub fn get(&self, name: &str) -> Option<f64> {
+                match name {
+                    $( stringify!($field) => Some(self.$field), )*
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+metrics! {
+    clients_active: "Clients receiving a package at the end of the week",
+    clients_waiting: "Clients assessed and waiting for a package (brokerage queue)",
+    client_arrivals: "New council-funded packages requested this week",
+    placements: "Packages placed with a provider this week",
+    assessed_hours: "Assessed client-hours per week of active and waiting clients",
+    delivered_hours: "Client-hours delivered this week",
+    cancelled_hours: "Client-hours cancelled at short notice by clients (not unmet need)",
+    unmet_need_share: "1 - (delivered + cancelled) / assessed client-hours, active and waiting",
+    mean_wait_weeks: "Mean time waited so far by clients now waiting (weeks)",
+    care_workers: "Care workers employed by providers in the borough (headcount)",
+    pool_size: "People between care jobs or newly arrived, looking for a post",
+    hires: "Workers hired this week (from the pool or other providers)",
+    leavers: "Workers leaving an employer this week, incl. moves to another provider",
+    moves_between_providers: "Leavers who moved directly to another provider",
+    left_sector: "People leaving care work this week (from a job or from the pool)",
+    turnover_annualised: "52 * leavers / headcount (Skills for Care definition)",
+    vacancy_rate: "Unfilled posts (hiring target - headcount, floored at 0) / hiring target",
+    zero_hours_share: "Share of employed care workers on zero-hours contracts",
+    wage_gbp_per_hour: "Mean posted hourly wage over employed workers (GBP)",
+    effective_wage_gbp_per_hour: "Earnings / (contact + travel hours): pay per hour worked incl. unpaid travel (GBP)",
+    share_paid_at_least_llw: "Share of employed workers whose posted wage is at least the London Living Wage",
+    share_effective_below_nlw: "Share of working care workers whose effective wage is below the National Living Wage",
+    estate_residents_employed: "Estate residents employed in homecare in the borough (all providers)",
+    travel_share: "Travel time / (travel + contact time) of care workers",
+    travel_km: "Kilometres travelled between visits this week",
+    co2_kg: "CO2 from travel between visits this week (kg)",
+    continuity_carers_per_4_weeks: "Distinct carers per active client over the last 4 weeks",
+    providers_active: "Providers trading in the borough",
+    provider_entries: "Providers entering this week",
+    provider_exits: "Providers ceasing to trade this week (all by insolvency, MODEL.md 5.5)",
+    handback_packages: "Packages handed back by providers this week",
+    handback_contracts: "Framework contracts handed back this week",
+    rebrokered_after_exit: "Clients returned to brokerage by a provider's exit this week",
+    hhi: "Herfindahl-Hirschman index of providers' contact hours (0-10000)",
+    hours_share_national_chain: "Share of contact hours delivered by national chains",
+    hours_share_local_sme: "Share of contact hours delivered by local SMEs",
+    hours_share_coop_social: "Share of contact hours delivered by co-ops and social enterprises",
+    hours_share_micro: "Share of contact hours delivered by micro-providers",
+    mean_quality: "Mean provider quality (0-1), weighted by contact hours",
+    mean_margin: "Mean operating margin of providers (running average), weighted by revenue",
+    council_spend_gbp: "Council payments to providers this week (GBP)",
+    council_worker_hours_delivered: "Carer-hours delivered to council clients (double-handed count twice)",
+    cost_per_delivered_hour_gbp: "Council spend / carer-hours delivered to council clients (GBP)",
+    spot_rate_gbp_per_hour: "The council's spot rate in force (GBP/h)",
+    national_living_wage_gbp: "National Living Wage in force (GBP/h)",
+    london_living_wage_gbp: "London Living Wage in force (GBP/h)",
+    budget_variance_gbp: "Council spend - annual budget / 52 this week (GBP; positive = overspend)",
+    budget_blocked: "1 if a binding budget stopped new placements this week",
+    deaths: "Clients who died this week",
+    residential_moves: "Clients moving to residential care this week",
+    deterioration_moves: "Residential moves attributable to unmet need and waiting (hazard above base)",
+    recoveries: "Clients regaining independence this week",
+    provider_revenue_gbp: "Providers' revenue this week, council and self-funded (GBP)",
+    provider_costs_gbp: "Providers' costs this week (GBP)",
+    provider_cash_gbp: "Cash reserves of active providers at the end of the week (GBP)",
+    wage_bill_gbp: "Gross pay of care workers this week (GBP)",
+    self_funder_hours_delivered: "Self-funded client-hours delivered this week",
+    local_spend_share: "Share of council spend staying local: spend with in-borough providers plus wages of borough residents at other providers",
+}
+
+/// Measures the world at the end of a week.
+pub fn record(world: &World) -> WeekRecord {
+    let mut r = WeekRecord { week: world.week, burn_in: world.is_burn_in(), ..Default::default() };
+    let c = &world.counters;
+
+    // Clients.
+    let mut waited = 0.0;
+    for &id in &world.active_clients {
+        let cl = &world.clients[id as usize];
+        r.assessed_hours += cl.assessed_hours;
+        r.delivered_hours += cl.delivered_hours;
+        r.cancelled_hours += cl.cancelled_hours;
+        let f = if cl.double_handed { 2.0 } else { 1.0 };
+        r.council_worker_hours_delivered += cl.delivered_hours * f;
+        r.continuity_carers_per_4_weeks += cl.distinct_recent_carers() as f64;
+    }
+    for &id in &world.queue {
+        let cl = &world.clients[id as usize];
+        debug_assert_eq!(cl.status, ClientStatus::Waiting);
+        r.assessed_hours += cl.assessed_hours;
+        waited += (world.week - cl.waiting_since) as f64;
+    }
+    r.clients_active = world.active_clients.len() as f64;
+    r.clients_waiting = world.queue.len() as f64;
+    r.client_arrivals = c.arrivals as f64;
+    r.placements = c.placements as f64;
+    r.unmet_need_share = ratio_or(1.0 - (r.delivered_hours + r.cancelled_hours) / r.assessed_hours, 0.0);
+    r.mean_wait_weeks = ratio_or(waited / r.clients_waiting, 0.0);
+    r.continuity_carers_per_4_weeks = ratio_or(r.continuity_carers_per_4_weeks / r.clients_active, 0.0);
+
+    // Workforce and providers.
+    let (mut heads, mut zero_h, mut wage_sum, mut llw, mut estate) = (0.0, 0.0, 0.0, 0.0, 0.0);
+    let (mut earnings, mut worked, mut contact, mut travel, mut below_nlw, mut working) = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
+    let (mut target, mut vacancies, mut leavers) = (0.0, 0.0, 0.0);
+    let mut kind_hours = [0.0; 4];
+    let (mut quality_w, mut margin_w, mut revenue) = (0.0, 0.0, 0.0);
+    let mut local_spend = 0.0;
+    let nlw = world.wages.national_living_wage;
+    let llw_level = world.wages.london_living_wage;
+    for p in &world.providers {
+        leavers += p.leavers_week as f64;
+        if !p.active {
+            continue;
+        }
+        r.providers_active += 1.0;
+        target += p.hiring_target as f64;
+        vacancies += p.vacancies() as f64;
+        let mut resident_pay = 0.0;
+        for &wid in &p.workers {
+            let w = &world.workers[wid as usize];
+            heads += 1.0;
+            zero_h += f64::from(u8::from(!w.guaranteed));
+            wage_sum += p.wage;
+            llw += f64::from(u8::from(p.wage >= llw_level - 1e-9));
+            estate += f64::from(u8::from(w.estate_resident));
+            earnings += w.earnings;
+            worked += w.contact_hours + w.travel_hours;
+            contact += w.contact_hours;
+            travel += w.travel_hours;
+            if let Some(e) = w.effective_wage() {
+                working += 1.0;
+                below_nlw += f64::from(u8::from(e < nlw - 1e-9));
+            }
+            if w.home != OUTSIDE {
+                resident_pay += w.earnings;
+            }
+        }
+        kind_hours[p.kind.index()] += p.contact_hours_week;
+        quality_w += p.quality * p.contact_hours_week;
+        margin_w += p.margin * p.revenue_week;
+        revenue += p.revenue_week;
+        r.provider_costs_gbp += p.cost_week;
+        r.provider_cash_gbp += p.cash;
+        r.wage_bill_gbp += p.wage_bill_week;
+        r.travel_km += p.accounts.travel_km;
+        r.self_funder_hours_delivered += p.self_funder_total() * p.fill;
+        let council = p.accounts.council_revenue;
+        local_spend += if p.local {
+            council
+        } else if p.revenue_week > 0.0 {
+            // Council money flows into resident wages in proportion to its share of revenue.
+            resident_pay * council / p.revenue_week
+        } else {
+            0.0
+        };
+    }
+    for &wid in &world.pool {
+        let _ = wid;
+    }
+    r.care_workers = heads;
+    r.pool_size = world.pool.len() as f64;
+    r.hires = c.hires as f64;
+    r.leavers = leavers;
+    r.moves_between_providers = c.moves_between_providers as f64;
+    r.left_sector = c.left_sector as f64;
+    r.turnover_annualised = ratio_or(52.0 * leavers / heads, 0.0);
+    r.vacancy_rate = ratio_or(vacancies / target, 0.0);
+    r.zero_hours_share = ratio_or(zero_h / heads, 0.0);
+    r.wage_gbp_per_hour = ratio_or(wage_sum / heads, 0.0);
+    r.effective_wage_gbp_per_hour = ratio_or(earnings / worked, 0.0);
+    r.share_paid_at_least_llw = ratio_or(llw / heads, 0.0);
+    r.share_effective_below_nlw = ratio_or(below_nlw / working, 0.0);
+    r.estate_residents_employed = estate;
+    r.travel_share = ratio_or(travel / (travel + contact), 0.0);
+    r.co2_kg = co2(world);
+    r.provider_entries = c.entries as f64;
+    r.provider_exits = c.exits as f64;
+    r.handback_packages = c.handback_packages as f64;
+    r.handback_contracts = c.handback_contracts as f64;
+    r.rebrokered_after_exit = c.rebrokered_after_failure as f64;
+    let total_hours: f64 = kind_hours.iter().sum();
+    r.hhi = if total_hours > 0.0 {
+        world
+            .providers
+            .iter()
+            .filter(|p| p.active)
+            .map(|p| (100.0 * p.contact_hours_week / total_hours).powi(2))
+            .sum()
+    } else {
+        0.0
+    };
+    let share = |k: ProviderKind| ratio_or(kind_hours[k.index()] / total_hours, 0.0);
+    r.hours_share_national_chain = share(ProviderKind::NationalChain);
+    r.hours_share_local_sme = share(ProviderKind::LocalSme);
+    r.hours_share_coop_social = share(ProviderKind::CoopSocial);
+    r.hours_share_micro = share(ProviderKind::Micro);
+    r.mean_quality = ratio_or(quality_w / total_hours, 0.0);
+    r.mean_margin = ratio_or(margin_w / revenue, 0.0);
+    r.provider_revenue_gbp = revenue;
+    r.council_spend_gbp = c.council_spend;
+    r.cost_per_delivered_hour_gbp = ratio_or(c.council_spend / r.council_worker_hours_delivered, 0.0);
+    r.spot_rate_gbp_per_hour = world.policy.spot_rate;
+    r.national_living_wage_gbp = nlw;
+    r.london_living_wage_gbp = llw_level;
+    r.budget_variance_gbp = c.council_spend - world.scenario.council.annual_budget_gbp / 52.0;
+    r.budget_blocked = f64::from(u8::from(c.budget_blocked));
+    r.deaths = c.deaths as f64;
+    r.residential_moves = c.residential_moves as f64;
+    r.deterioration_moves = c.deterioration_moves as f64;
+    r.recoveries = c.recoveries as f64;
+    r.local_spend_share = ratio_or(local_spend / c.council_spend, 0.0);
+    r
+}
+
+fn co2(world: &World) -> f64 {
+    let modes = &world.scenario.geography.travel_modes;
+    let mut kg = 0.0;
+    for p in world.providers.iter().filter(|p| p.active) {
+        for &wid in &p.workers {
+            let w = &world.workers[wid as usize];
+            let m = &modes[w.mode as usize];
+            kg += w.contact_hours * p.km_per_hour_mean * m.co2_kg_per_km;
+        }
+    }
+    kg
+}
+
+/// `x` if finite, else `fallback` (0/0 when a denominator is empty).
+fn ratio_or(x: f64, fallback: f64) -> f64 {
+    if x.is_finite() { x } else { fallback }
+}

@@ -1,0 +1,212 @@
+//! The agents' state: plain structs stored in dense Vecs and referred to by integer ids.
+
+use super::geography::PatchId;
+use crate::scenario::{MAX_PATCHES, ProviderKind, Rating};
+
+/// Marks "no id" (no provider, no carer).
+pub const NONE: u32 = u32::MAX;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ClientStatus {
+    Waiting,
+    Active,
+    Left,
+}
+
+/// A person drawing on council-funded care.
+#[derive(Clone, Debug)]
+pub struct Client {
+    pub patch: PatchId,
+    pub status: ClientStatus,
+    pub provider: u32,
+    /// Whether the package was placed under a framework contract (paid the contract rate).
+    pub on_contract: bool,
+    /// Assessed contact hours per week (client-hours; a double-handed hour needs two workers).
+    pub assessed_hours: f64,
+    pub visits_per_week: f64,
+    pub double_handed: bool,
+    pub arrived_week: i32,
+    pub waiting_since: i32,
+    /// Unmet-need share of the client's last weeks (EWMA), for deterioration.
+    pub recent_unmet: f64,
+    /// Consecutive weeks the package's margin has been negative for its provider.
+    pub negative_margin_weeks: u32,
+    /// The regular carer, and the carers seen over the last 4 weeks (ring, two per week).
+    pub primary_carer: u32,
+    pub recent_carers: [u32; 8],
+    /// Delivered and cancelled client-hours this week.
+    pub delivered_hours: f64,
+    pub cancelled_hours: f64,
+}
+
+impl Client {
+    /// Worker-hours a week the package needs.
+    pub fn worker_hours(&self) -> f64 {
+        if self.double_handed { 2.0 * self.assessed_hours } else { self.assessed_hours }
+    }
+    pub fn worker_visits(&self) -> f64 {
+        if self.double_handed { 2.0 * self.visits_per_week } else { self.visits_per_week }
+    }
+    pub fn distinct_recent_carers(&self) -> u32 {
+        let mut n = 0;
+        for (i, &c) in self.recent_carers.iter().enumerate() {
+            if c != NONE && !self.recent_carers[..i].contains(&c) {
+                n += 1;
+            }
+        }
+        n
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WorkerStatus {
+    Employed,
+    /// Between care jobs or newly arrived in care work, looking for a post.
+    Pool,
+    /// Left the sector.
+    Left,
+}
+
+/// A care worker (employed, in the pool, or gone).
+#[derive(Clone, Debug)]
+pub struct CareWorker {
+    pub home: PatchId,
+    pub estate_resident: bool,
+    pub status: WorkerStatus,
+    pub employer: u32,
+    /// Guaranteed-hours contract (else zero-hours).
+    pub guaranteed: bool,
+    pub desired_hours: f64,
+    /// Lowest hourly utility at which the worker takes a care job.
+    pub reservation_wage: f64,
+    /// Index into the scenario's travel modes.
+    pub mode: u8,
+    pub hired_week: i32,
+    // This week's work and pay.
+    pub contact_hours: f64,
+    pub travel_hours: f64,
+    pub paid_hours: f64,
+    pub earnings: f64,
+}
+
+impl CareWorker {
+    pub fn guaranteed_hours(&self, share_of_desired: f64) -> f64 {
+        if self.guaranteed { self.desired_hours * share_of_desired } else { 0.0 }
+    }
+    pub fn effective_wage(&self) -> Option<f64> {
+        let t = self.contact_hours + self.travel_hours;
+        (t > 0.0).then(|| self.earnings / t)
+    }
+}
+
+/// Why a provider stopped trading in the borough.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExitCause {
+    /// Cash reserve below zero for the scenario's number of weeks (MODEL.md §5.5).
+    Insolvency,
+}
+
+impl ExitCause {
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Insolvency => "insolvency",
+        }
+    }
+}
+
+/// A framework contract held by a provider.
+#[derive(Clone, Copy, Debug)]
+pub struct Contract {
+    pub rate_gbp_per_hour: f64,
+    pub start_week: i32,
+    pub end_week: i32,
+}
+
+/// A supplier agent.
+#[derive(Clone, Debug)]
+pub struct Provider {
+    pub kind: ProviderKind,
+    pub local: bool,
+    pub active: bool,
+    pub entry_week: i32,
+    pub exit_week: Option<i32>,
+    pub exit_cause: Option<ExitCause>,
+    pub base_patch: PatchId,
+    // Decisions (MODEL.md §5.3).
+    pub wage: f64,
+    pub pays_travel: bool,
+    pub guaranteed_target: f64,
+    pub hiring_target: u32,
+    pub training_per_worker: f64,
+    pub markup: f64,
+    // State.
+    pub overhead_per_week: f64,
+    pub cash: f64,
+    pub negative_cash_weeks: u32,
+    pub negative_contract_margin_weeks: u32,
+    /// Consecutive weeks the provider has delivered less than its understaffing threshold.
+    pub understaffed_weeks: u32,
+    pub quality: f64,
+    pub rating: Option<Rating>,
+    pub contract: Option<Contract>,
+    pub workers: Vec<u32>,
+    /// Self-funded contact hours per week held, by patch.
+    pub self_funder_hours: [f64; MAX_PATCHES],
+    // Running measures the provider decides on.
+    /// Share of revenue known in advance (planned-hours or block payment), EWMA.
+    pub income_security: f64,
+    /// Operating margin, EWMA.
+    pub margin: f64,
+    /// Vacancy rate accumulated since the last wage review, and weeks accumulated.
+    pub vacancy_accumulated: f64,
+    pub review_weeks: u32,
+    // This week's derived quantities (recomputed each week).
+    pub council_worker_hours: [f64; MAX_PATCHES],
+    pub council_worker_visits: [f64; MAX_PATCHES],
+    pub council_clients: [u32; MAX_PATCHES],
+    /// Travel km per worker-hour of contact, by patch and overall.
+    pub km_per_hour: [f64; MAX_PATCHES],
+    pub km_per_hour_mean: f64,
+    /// Worker-visits per worker-hour of contact (for access time per visit).
+    pub visits_per_hour_mean: f64,
+    /// Worker time (h) the committed caseload needs, and the workforce's available time.
+    pub committed_time: f64,
+    pub capacity_time: f64,
+    /// Share of demanded hours delivered this week.
+    pub fill: f64,
+    pub travel_share: f64,
+    /// Mean travel speed and mileage rate of its workers.
+    pub speed_kmh_mean: f64,
+    pub mileage_gbp_per_km_mean: f64,
+    pub wage_bill_week: f64,
+    /// This week's revenue and cost lines.
+    pub accounts: super::finance::Accounts,
+    pub hires_week: u32,
+    pub leavers_week: u32,
+    pub revenue_week: f64,
+    pub council_revenue_week: f64,
+    pub cost_week: f64,
+    pub contact_hours_week: f64,
+    pub handbacks_total: u32,
+    // Lifetime totals for the providers table.
+    pub lifetime_contact_hours: f64,
+    pub lifetime_weeks: u32,
+    pub lifetime_quality: f64,
+    pub lifetime_margin: f64,
+}
+
+impl Provider {
+    /// Travel time (h) per contact hour at the provider's mean speed.
+    pub fn travel_time_per_hour(&self, g: &super::Geography) -> f64 {
+        g.travel_time_per_hour(self.km_per_hour_mean, self.visits_per_hour_mean, self.speed_kmh_mean)
+    }
+    pub fn headcount(&self) -> u32 {
+        self.workers.len() as u32
+    }
+    pub fn vacancies(&self) -> u32 {
+        self.hiring_target.saturating_sub(self.headcount())
+    }
+    pub fn self_funder_total(&self) -> f64 {
+        self.self_funder_hours.iter().sum()
+    }
+}

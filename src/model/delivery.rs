@@ -1,0 +1,160 @@
+//! Service delivery (MODEL.md §3 step 6): each provider turns its workers' time into contact
+//! hours net of travel. Travel per visit follows BHH density in each patch; a shortfall of
+//! worker time is shared pro rata by all the provider's packages (council and self-funded),
+//! and guaranteed-hours staff are rostered before zero-hours staff.
+
+use super::provider::{km_per_hour_in_patch, mean_visit_hours};
+use super::{NONE, World};
+use crate::rng::Process;
+use crate::scenario::MAX_PATCHES;
+
+/// Recomputes every provider's committed caseload from its active clients (net of this week's
+/// short-notice cancellations), its travel per hour and its committed worker time.
+pub fn caseloads(world: &mut World) {
+    let week = world.week as i64;
+    let cancel = world.scenario.clients.short_notice_cancellation_share;
+    for p in world.providers.iter_mut() {
+        p.council_worker_hours = [0.0; MAX_PATCHES];
+        p.council_worker_visits = [0.0; MAX_PATCHES];
+        p.council_clients = [0; MAX_PATCHES];
+    }
+    for &cid in &world.active_clients {
+        let c = &mut world.clients[cid as usize];
+        // Stochastic rounding: the expected share of visits cancelled is `cancel`.
+        let u = world.streams.uniform(Process::Cancellations, week, cid as u64);
+        let cancelled_visits = (c.visits_per_week * cancel + u).floor().min(c.visits_per_week);
+        let kept = 1.0 - cancelled_visits / c.visits_per_week;
+        c.cancelled_hours = c.assessed_hours * (1.0 - kept);
+        let p = &mut world.providers[c.provider as usize];
+        let patch = c.patch as usize;
+        p.council_worker_hours[patch] += c.worker_hours() * kept;
+        p.council_worker_visits[patch] += c.worker_visits() * kept;
+        p.council_clients[patch] += 1;
+    }
+    let visit_h = mean_visit_hours(world);
+    let n = world.geography.n;
+    for pid in 0..world.providers.len() {
+        if !world.providers[pid].active {
+            continue;
+        }
+        let (mut km, mut hours, mut visits) = (0.0, 0.0, 0.0);
+        let mut per_patch = [0.0; MAX_PATCHES];
+        {
+            let p = &world.providers[pid];
+            for (q, slot) in per_patch.iter_mut().enumerate().take(n) {
+                let h = p.council_worker_hours[q] + p.self_funder_hours[q];
+                let v = p.council_worker_visits[q] + p.self_funder_hours[q] / visit_h;
+                *slot = km_per_hour_in_patch(world, p, q, v, h);
+                km += *slot * h;
+                hours += h;
+                visits += v;
+            }
+        }
+        let p = &mut world.providers[pid];
+        p.km_per_hour = per_patch;
+        p.km_per_hour_mean = if hours > 0.0 { km / hours } else { 0.0 };
+        p.visits_per_hour_mean = if hours > 0.0 { visits / hours } else { 0.0 };
+        p.committed_time = hours * (1.0 + p.travel_time_per_hour(&world.geography));
+    }
+}
+
+/// Allocates each provider's demanded hours to its workers, pays them, and records delivered
+/// hours per client, continuity of carers and each client's recent unmet need.
+pub fn deliver(world: &mut World) {
+    let g_share = world.scenario.workforce.guaranteed_share_of_desired;
+    let modes = &world.scenario.geography.travel_modes;
+    for p in world.providers.iter_mut() {
+        if !p.active {
+            continue;
+        }
+        let demand: f64 = p.council_worker_hours.iter().sum::<f64>() + p.self_funder_total();
+        let (kmh, vph) = (p.km_per_hour_mean, p.visits_per_hour_mean);
+        let geo = &world.geography;
+        // Contact capacity of each worker: available time net of travel at their own speed.
+        let (mut cap_g, mut cap_z, mut time, mut speed_sum, mut mileage_sum) = (0.0, 0.0, 0.0, 0.0, 0.0);
+        for &wid in &p.workers {
+            let w = &world.workers[wid as usize];
+            let m = &modes[w.mode as usize];
+            let c = w.desired_hours / (1.0 + geo.travel_time_per_hour(kmh, vph, m.speed_kmh));
+            if w.guaranteed { cap_g += c } else { cap_z += c }
+            time += w.desired_hours;
+            speed_sum += m.speed_kmh;
+            mileage_sum += m.mileage_gbp_per_km;
+        }
+        if !p.workers.is_empty() {
+            p.speed_kmh_mean = speed_sum / p.workers.len() as f64;
+            p.mileage_gbp_per_km_mean = mileage_sum / p.workers.len() as f64;
+        }
+        p.capacity_time = time;
+        let capacity = cap_g + cap_z;
+        p.fill = if demand > 0.0 { (capacity / demand).min(1.0) } else { 1.0 };
+        // Guaranteed staff first (their hours are paid anyway), then zero-hours staff.
+        let (use_g, use_z) = if demand <= cap_g {
+            (if cap_g > 0.0 { demand / cap_g } else { 0.0 }, 0.0)
+        } else {
+            (1.0, if cap_z > 0.0 { ((demand - cap_g) / cap_z).min(1.0) } else { 0.0 })
+        };
+        let (mut contact, mut travel, mut bill) = (0.0, 0.0, 0.0);
+        for &wid in &p.workers {
+            let w = &mut world.workers[wid as usize];
+            let m = &modes[w.mode as usize];
+            let travel_per_hour = geo.travel_time_per_hour(kmh, vph, m.speed_kmh);
+            let c = w.desired_hours / (1.0 + travel_per_hour) * if w.guaranteed { use_g } else { use_z };
+            w.contact_hours = c;
+            w.travel_hours = c * travel_per_hour;
+            let worked_paid = c + if p.pays_travel { w.travel_hours } else { 0.0 };
+            w.paid_hours = worked_paid.max(w.guaranteed_hours(g_share));
+            w.earnings = w.paid_hours * p.wage;
+            contact += c;
+            travel += w.travel_hours;
+            bill += w.earnings;
+        }
+        p.contact_hours_week = contact;
+        p.wage_bill_week = bill;
+        p.travel_share = if contact + travel > 0.0 { travel / (contact + travel) } else { 0.0 };
+    }
+
+    // Clients: delivered hours, unmet need, continuity.
+    let week = world.week;
+    let days = world.scenario.clients.carer_days_per_week;
+    let slot = 2 * (week.rem_euclid(4) as usize);
+    for &cid in &world.active_clients {
+        let c = &mut world.clients[cid as usize];
+        let p = &world.providers[c.provider as usize];
+        let planned = c.assessed_hours - c.cancelled_hours;
+        c.delivered_hours = planned * p.fill;
+        let unmet = 1.0 - (c.delivered_hours + c.cancelled_hours) / c.assessed_hours;
+        c.recent_unmet = 0.75 * c.recent_unmet + 0.25 * unmet;
+        // Continuity: a regular carer while they stay with the provider; visits on more days
+        // than a carer works go to cover carers, the same one again with a chance equal to
+        // the provider's rostering quality.
+        if p.workers.is_empty() {
+            c.recent_carers[slot] = NONE;
+            c.recent_carers[slot + 1] = NONE;
+            continue;
+        }
+        let pick = |salt: u64| {
+            let u = world.streams.uniform(Process::Continuity, week as i64, ((cid as u64) << 2) | salt);
+            p.workers[((u * p.workers.len() as f64) as usize).min(p.workers.len() - 1)]
+        };
+        if c.primary_carer == NONE || world.workers[c.primary_carer as usize].employer != c.provider {
+            c.primary_carer = pick(0);
+        }
+        c.recent_carers[slot] = c.primary_carer;
+        let care_days = c.visits_per_week.min(7.0);
+        let cover = if care_days > days {
+            let last = c.recent_carers[(slot + 7) % 8];
+            let keep = world.streams.uniform(Process::Continuity, week as i64, ((cid as u64) << 2) | 2) < p.quality;
+            if keep && last != NONE && world.workers[last as usize].employer == c.provider { last } else { pick(1) }
+        } else {
+            NONE
+        };
+        c.recent_carers[slot + 1] = cover;
+    }
+    for &cid in &world.queue {
+        let c = &mut world.clients[cid as usize];
+        c.delivered_hours = 0.0;
+        c.cancelled_hours = 0.0;
+        c.recent_unmet = 0.75 * c.recent_unmet + 0.25;
+    }
+}

@@ -1,0 +1,119 @@
+//! Finance (MODEL.md §3 step 7): council payments by payment basis, self-funder fees, costs,
+//! cash, margins and income security; and each package's margin for handback decisions.
+
+use super::World;
+use super::provider::marginal_cost_per_hour;
+
+/// Weight of this week in the providers' running averages (≈ a quarter's memory).
+const EWMA_WEIGHT: f64 = 1.0 / 13.0;
+
+/// One provider's money this week, kept for the recorder and the accounting tests.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Accounts {
+    pub council_revenue: f64,
+    pub self_funder_revenue: f64,
+    pub secure_revenue: f64,
+    pub wage_bill: f64,
+    pub on_costs: f64,
+    pub admin: f64,
+    pub mileage: f64,
+    pub overhead: f64,
+    pub training: f64,
+    pub recruitment: f64,
+    pub travel_km: f64,
+}
+
+impl Accounts {
+    pub fn revenue(&self) -> f64 {
+        self.council_revenue + self.self_funder_revenue
+    }
+    pub fn costs(&self) -> f64 {
+        self.wage_bill + self.on_costs + self.admin + self.mileage + self.overhead + self.training + self.recruitment
+    }
+}
+
+/// Weekly finance of every active provider. Money is conserved: each provider's cash changes
+/// by exactly its revenue minus its costs, and council spend equals the providers' council
+/// revenue.
+pub fn settle(world: &mut World) {
+    let atp = world.scenario.clients.actual_to_planned_minutes;
+    let s = &world.scenario.providers;
+    let private_rate = world.scenario.self_funders.private_rate_gbp_per_hour;
+    for p in world.providers.iter_mut() {
+        p.accounts = Accounts::default();
+    }
+    // Council payments, package by package; each package's margin is tracked for handbacks.
+    for &cid in &world.active_clients {
+        let c = &world.clients[cid as usize];
+        let pid = c.provider as usize;
+        let p = &world.providers[pid];
+        let factor = if c.double_handed { 2.0 } else { 1.0 };
+        let rate = world.policy.rate_for(p, c.on_contract);
+        let pay = world.policy.payment(rate, c.delivered_hours * factor, c.cancelled_hours * factor, atp);
+        let vph = c.visits_per_week / c.assessed_hours;
+        let cost = c.delivered_hours * factor * marginal_cost_per_hour(world, p, p.km_per_hour[c.patch as usize], vph);
+        let p = &mut world.providers[pid];
+        p.accounts.council_revenue += pay.gbp;
+        if pay.secure {
+            p.accounts.secure_revenue += pay.gbp;
+        }
+        let c = &mut world.clients[cid as usize];
+        // A package its provider could not staff at all has no margin to judge.
+        if c.delivered_hours > 0.0 {
+            c.negative_margin_weeks = if pay.gbp < cost { c.negative_margin_weeks + 1 } else { 0 };
+        }
+    }
+    let mut council_spend = 0.0;
+    for p in world.providers.iter_mut() {
+        if !p.active {
+            continue;
+        }
+        let sf_delivered = p.self_funder_total() * p.fill;
+        let a = &mut p.accounts;
+        a.self_funder_revenue = private_rate * sf_delivered;
+        let mut mileage = 0.0;
+        let mut km = 0.0;
+        for &wid in &p.workers {
+            let w = &world.workers[wid as usize];
+            let m = &world.scenario.geography.travel_modes[w.mode as usize];
+            let k = w.contact_hours * p.km_per_hour_mean;
+            km += k;
+            mileage += k * m.mileage_gbp_per_km;
+        }
+        a.travel_km = km;
+        a.mileage = mileage;
+        a.wage_bill = p.wage_bill_week;
+        a.on_costs = p.wage_bill_week * s.on_cost_rate;
+        a.admin = p.contact_hours_week * s.admin_gbp_per_contact_hour;
+        a.overhead = p.overhead_per_week;
+        a.training = p.training_per_worker * p.workers.len() as f64;
+        a.recruitment = p.hires_week as f64 * s.recruitment_gbp_per_hire;
+        let revenue = a.revenue();
+        let costs = a.costs();
+        p.cash += revenue - costs;
+        p.revenue_week = revenue;
+        p.council_revenue_week = a.council_revenue;
+        p.cost_week = costs;
+        council_spend += a.council_revenue;
+        let week_margin = if revenue > 0.0 { ((revenue - costs) / revenue).max(-1.0) } else { -1.0 };
+        p.margin += EWMA_WEIGHT * (week_margin - p.margin);
+        let security = if revenue > 0.0 { a.secure_revenue / revenue } else { 0.0 };
+        p.income_security += EWMA_WEIGHT * (security - p.income_security);
+        // Margin of the council work under a framework contract: council revenue against
+        // its share of all costs (by contact hours).
+        if p.contract.is_some() {
+            let total_hours = p.contact_hours_week.max(1e-9);
+            let council_share = ((total_hours - sf_delivered) / total_hours).clamp(0.0, 1.0);
+            let m = a.council_revenue - costs * council_share;
+            p.negative_contract_margin_weeks = if m < 0.0 { p.negative_contract_margin_weeks + 1 } else { 0 };
+        }
+        p.lifetime_contact_hours += p.contact_hours_week;
+        p.lifetime_weeks += 1;
+        p.lifetime_quality += p.quality;
+        p.lifetime_margin += week_margin;
+    }
+    world.counters.council_spend += council_spend;
+    world.council.spend_year_to_date += council_spend;
+    world.council.spend_total += council_spend;
+    world.council.weeks_into_year += 1;
+}

@@ -1,0 +1,153 @@
+//! The initial state of a replicate: providers with caseloads and staff, clients, self-funded
+//! hours and the labour pool. It uses only the scenario's environment (never its policy) and
+//! the replicate's `InitialState` stream, so every scenario starts from the same market.
+
+use rand::RngExt;
+use rand_distr::{Distribution, LogNormal, Normal};
+
+use super::clients::{draw_client, pick_weighted};
+use super::labour::draw_worker;
+use super::provider::new_provider;
+use super::wages::WageFloors;
+use super::{ClientStatus, Geography, PatchId, Scratch, World, WorkerStatus, council::Council, delivery};
+use crate::policy::Policy;
+use crate::rng::{Process, Streams};
+use crate::scenario::{Rating, Scenario};
+
+pub fn initial_world(scenario: Scenario, streams: Streams) -> World {
+    let geography = Geography::new(&scenario.geography);
+    let start = -(scenario.run.burn_in_weeks as i32);
+    let wages = WageFloors::new(scenario.calendar.clone(), scenario.wage_floor.clone(), start);
+    let policy = Policy::new(scenario.burn_in.commissioning.clone(), 1.0, start);
+    let mut world = World {
+        streams,
+        geography,
+        policy,
+        week: start,
+        clients: Vec::with_capacity(scenario.clients.initial_clients as usize * 3),
+        workers: Vec::with_capacity(4096),
+        providers: Vec::with_capacity(scenario.providers.initial_count as usize * 2),
+        queue: Vec::new(),
+        active_clients: Vec::new(),
+        pool: Vec::new(),
+        wages,
+        council: Council::default(),
+        counters: Default::default(),
+        scratch: Scratch::default(),
+        scenario,
+    };
+    let mut rng = streams.weekly(Process::InitialState, 0);
+    let s = world.scenario.clone();
+    let n = world.geography.n;
+    let nlw = world.wages.national_living_wage;
+
+    // Providers: kind, base patch, size weight, wage, and the patches they serve.
+    let mut weights = Vec::new();
+    let mut serves: Vec<[bool; crate::scenario::MAX_PATCHES]> = Vec::new();
+    let kind_shares: Vec<f64> = s.providers.kinds.iter().map(|k| k.share).collect();
+    let size = LogNormal::new(0.0, s.providers.size_log_sd.max(1e-9)).expect("validated");
+    let premium = Normal::new(s.providers.initial_wage_premium_mean, s.providers.initial_wage_premium_sd.max(1e-9))
+        .expect("validated");
+    for _ in 0..s.providers.initial_count {
+        let k = &s.providers.kinds[pick_weighted(&mut rng, &kind_shares)];
+        let base = pick_weighted(&mut rng, &world.geography.demand_share[..n]);
+        let wage = nlw * (1.0 + premium.sample(&mut rng).max(0.0));
+        let mut p = new_provider(&world, k.kind, k.local, base as PatchId, wage, 0.0, k.overhead_gbp_per_week);
+        p.entry_week = start - 1;
+        weights.push(k.size_weight * size.sample(&mut rng));
+        // Serve the base patch and up to `initial_patches_max - 1` nearest others.
+        let extra = rng.random_range(0..s.providers.initial_patches_max) as usize;
+        let mut order: Vec<usize> = (0..n).collect();
+        order.sort_by(|&a, &b| world.geography.distance_km[base][a].total_cmp(&world.geography.distance_km[base][b]));
+        let mut mask = [false; crate::scenario::MAX_PATCHES];
+        for &q in order.iter().take(1 + extra) {
+            mask[q] = true;
+        }
+        serves.push(mask);
+        world.providers.push(p);
+    }
+
+    // Clients already in care, placed with providers serving their patch (by size weight).
+    for i in 0..s.clients.initial_clients {
+        let mut c = draw_client(&mut rng, &s.clients, &world.geography.demand_share[..n], start);
+        let patch = c.patch as usize;
+        let w: Vec<f64> =
+            weights.iter().zip(&serves).map(|(w, m)| if m[patch] { *w } else { 0.0 }).collect();
+        let pid = if w.iter().sum::<f64>() > 0.0 { pick_weighted(&mut rng, &w) } else { pick_weighted(&mut rng, &weights) };
+        c.status = ClientStatus::Active;
+        c.provider = pid as u32;
+        c.arrived_week = start - rng.random_range(0..156);
+        c.waiting_since = c.arrived_week;
+        world.active_clients.push(i);
+        world.clients.push(c);
+    }
+
+    // Self-funded hours, split among providers serving each patch.
+    for q in 0..n {
+        let demand = s.self_funders.hours_per_week * world.geography.demand_share[q];
+        let total: f64 = weights.iter().zip(&serves).filter(|(_, m)| m[q]).map(|(w, _)| *w).sum();
+        if total <= 0.0 {
+            continue;
+        }
+        for (pid, p) in world.providers.iter_mut().enumerate() {
+            if serves[pid][q] {
+                p.self_funder_hours[q] = demand * weights[pid] / total;
+            }
+        }
+    }
+
+    // Staff: enough workers to cover each provider's committed time.
+    delivery::caseloads(&mut world);
+    let outside = world.wages.outside_wage;
+    for pid in 0..world.providers.len() {
+        let need = world.providers[pid].committed_time;
+        let g_share = s.providers.guaranteed_share_base;
+        let mut have = 0.0;
+        while have < need || world.providers[pid].workers.len() < s.providers.min_team as usize {
+            let mut w = draw_worker(&mut rng, &s, &world.geography, outside, start);
+            w.status = WorkerStatus::Employed;
+            w.employer = pid as u32;
+            w.guaranteed = rng.random::<f64>() < g_share;
+            w.hired_week = start - rng.random_range(0..208);
+            have += w.desired_hours;
+            let id = world.workers.len() as u32;
+            world.workers.push(w);
+            world.providers[pid].workers.push(id);
+        }
+    }
+    for _ in 0..s.workforce.pool_initial {
+        let w = draw_worker(&mut rng, &s, &world.geography, outside, start);
+        world.pool.push(world.workers.len() as u32);
+        world.workers.push(w);
+    }
+
+    // Cash reserves (weeks of costs) and a first inspection rating.
+    let cash = LogNormal::new(
+        s.providers.initial_cash_weeks.ln() - s.providers.initial_cash_log_sd.powi(2) / 2.0,
+        s.providers.initial_cash_log_sd.max(1e-9),
+    )
+    .expect("validated");
+    let noise = Normal::new(0.0, s.council.inspection_noise_sd.max(1e-9)).expect("validated");
+    let t = s.council.rating_thresholds;
+    for p in world.providers.iter_mut() {
+        let weekly_cost = p.committed_time * p.wage * (1.0 + s.providers.on_cost_rate) + p.overhead_per_week;
+        p.cash = weekly_cost * cash.sample(&mut rng);
+        p.quality = s.providers.quality_floor
+            + s.providers.quality_weight_training
+            + 0.6 * s.providers.quality_weight_experience
+            + s.providers.quality_weight_reliability;
+        let observed = p.quality + noise.sample(&mut rng);
+        p.rating = Some(if observed >= t[2] {
+            Rating::Outstanding
+        } else if observed >= t[1] {
+            Rating::Good
+        } else if observed >= t[0] {
+            Rating::RequiresImprovement
+        } else {
+            Rating::Inadequate
+        });
+        p.capacity_time = p.workers.iter().map(|&w| world.workers[w as usize].desired_hours).sum();
+        p.margin = 0.05;
+    }
+    world
+}

@@ -1,0 +1,240 @@
+//! The labour market (MODEL.md §5.4): quits, the finite pool with its inflow and outflow, and
+//! job choice by seekers from the pool and from other providers.
+
+use rand::RngExt;
+use rand_distr::{Distribution, Normal, Poisson};
+
+use super::clients::pick_weighted;
+use super::geography::OUTSIDE;
+use super::{CareWorker, NONE, PatchId, Provider, World, WorkerStatus};
+use crate::rng::{Process, Stream, Streams};
+use crate::scenario::Scenario;
+
+/// Marks a second, independent draw for the same process, week and entity.
+const SECOND_DRAW: u64 = 1 << 40;
+
+/// Draws a new care worker (in the pool).
+pub fn draw_worker(rng: &mut Stream, s: &Scenario, geography: &super::Geography, outside_wage: f64, week: i32) -> CareWorker {
+    let g = &s.geography;
+    let w = &s.workforce;
+    let home: PatchId = if rng.random::<f64>() < g.outside_borough_worker_share {
+        OUTSIDE
+    } else {
+        pick_weighted(rng, &geography.labour_share[..geography.n]) as PatchId
+    };
+    let estate_resident = home != OUTSIDE && rng.random::<f64>() < geography.estate_share[home as usize];
+    let mode = pick_weighted(rng, &g.travel_modes.iter().map(|m| m.share).collect::<Vec<_>>()) as u8;
+    let desired = Normal::new(w.desired_hours_mean, w.desired_hours_sd.max(1e-9))
+        .expect("validated")
+        .sample(rng)
+        .clamp(8.0, 48.0);
+    let z: f64 = Normal::new(0.0, 1.0).expect("constant").sample(rng);
+    let reservation_wage = outside_wage * (-w.intrinsic_motivation_log + w.reservation_wage_log_sd * z).exp();
+    CareWorker {
+        home,
+        estate_resident,
+        status: WorkerStatus::Pool,
+        employer: NONE,
+        guaranteed: false,
+        desired_hours: desired,
+        reservation_wage,
+        mode,
+        hired_week: week,
+        contact_hours: 0.0,
+        travel_hours: 0.0,
+        paid_hours: 0.0,
+        earnings: 0.0,
+    }
+}
+
+/// A standard normal draw keyed like `Streams::uniform` (Box–Muller on two keyed uniforms).
+fn keyed_normal(streams: &Streams, process: Process, week: i64, entity: u64) -> f64 {
+    let u1 = streams.uniform(process, week, entity).max(1e-300);
+    let u2 = streams.uniform(process, week, entity ^ SECOND_DRAW);
+    (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
+}
+
+/// The hourly-equivalent value of a job with provider `pid` to worker `wid`: the wage net of
+/// unpaid travel, the value of a guaranteed-hours offer, the cost of distance from home and a
+/// persistent personal taste for the employer.
+pub fn job_utility(world: &World, wid: u32, pid: u32) -> f64 {
+    let s = &world.scenario.workforce;
+    let w = &world.workers[wid as usize];
+    let p = &world.providers[pid as usize];
+    let unpaid_travel = if p.pays_travel { 0.0 } else { p.travel_share };
+    let offers_guaranteed = if w.employer == pid { w.guaranteed } else { offers_guaranteed(p, &world.workers) };
+    let taste = s.employer_taste_sd_gbp
+        * keyed_normal(&world.streams, Process::JobTaste, 0, ((wid as u64) << 24) | pid as u64);
+    p.wage * (1.0 - unpaid_travel) + if offers_guaranteed { s.value_of_guaranteed_hours_gbp } else { 0.0 }
+        - s.distance_cost_gbp_per_km * world.geography.home_distance(w.home, p.base_patch as usize)
+        + taste
+}
+
+/// Whether a provider offers its next hire a guaranteed-hours contract: while its share of
+/// guaranteed contracts is below its target.
+pub fn offers_guaranteed(p: &Provider, workers: &[CareWorker]) -> bool {
+    if p.workers.is_empty() {
+        return p.guaranteed_target >= 0.5;
+    }
+    let g = p.workers.iter().filter(|&&w| workers[w as usize].guaranteed).count() as f64;
+    g / (p.workers.len() as f64) < p.guaranteed_target
+}
+
+/// Quits (hazard of §5.4), on-the-job search, pool flows, then matching of seekers to vacancies.
+pub fn labour_market(world: &mut World) {
+    let week = world.week as i64;
+    let s = world.scenario.workforce.clone();
+    let outside = world.wages.outside_wage;
+    let mut seekers = std::mem::take(&mut world.scratch.seekers);
+    seekers.clear();
+
+    // 1. Quits and on-the-job search.
+    for pid in 0..world.providers.len() {
+        if !world.providers[pid].active {
+            continue;
+        }
+        let mut i = 0;
+        while i < world.providers[pid].workers.len() {
+            let wid = world.providers[pid].workers[i];
+            let p = &world.providers[pid];
+            let w = &world.workers[wid as usize];
+            let worked = w.contact_hours + w.travel_hours;
+            let (gap, under, burden) = if worked > 0.0 {
+                let eff = w.earnings / worked;
+                let burden = if p.pays_travel { 0.0 } else { w.travel_hours / worked };
+                (((outside - eff) / outside).max(0.0), ((w.desired_hours - w.paid_hours) / w.desired_hours).max(0.0), burden)
+            } else {
+                (((outside - p.wage) / outside).max(0.0), 0.0, 0.0)
+            };
+            let hazard = s.quit_base_per_week
+                + s.quit_wage_gap * gap
+                + s.quit_insecurity * f64::from(u8::from(!w.guaranteed))
+                + s.quit_underemployment * under
+                + s.quit_travel_burden * burden;
+            if world.streams.uniform(Process::WorkerQuit, week, wid as u64) < hazard {
+                world.providers[pid].workers.swap_remove(i);
+                world.providers[pid].leavers_week += 1;
+                world.counters.quits += 1;
+                let w = &mut world.workers[wid as usize];
+                w.employer = NONE;
+                if world.streams.uniform(Process::WorkerQuit, week, wid as u64 ^ SECOND_DRAW) < s.quitters_to_pool_share {
+                    w.status = WorkerStatus::Pool;
+                    world.pool.push(wid);
+                } else {
+                    w.status = WorkerStatus::Left;
+                    world.counters.left_sector += 1;
+                }
+                continue;
+            }
+            if world.streams.uniform(Process::JobSearch, week, wid as u64 ^ SECOND_DRAW) < s.on_the_job_search_per_week {
+                seekers.push((world.streams.uniform(Process::JobSearch, week, wid as u64), wid));
+            }
+            i += 1;
+        }
+    }
+
+    // 2. Pool outflow and inflow.
+    let mut i = 0;
+    while i < world.pool.len() {
+        let wid = world.pool[i];
+        if world.streams.uniform(Process::PoolFlows, week, wid as u64) < s.pool_outflow_per_week {
+            world.workers[wid as usize].status = WorkerStatus::Left;
+            world.pool.swap_remove(i);
+            world.counters.left_sector += 1;
+        } else {
+            i += 1;
+        }
+    }
+    let mut rng = world.streams.weekly(Process::PoolFlows, week);
+    let n = if s.pool_inflow_per_week > 0.0 {
+        Poisson::new(s.pool_inflow_per_week).expect("validated").sample(&mut rng) as u32
+    } else {
+        0
+    };
+    for _ in 0..n {
+        let w = draw_worker(&mut rng, &world.scenario, &world.geography, outside, world.week);
+        world.pool.push(world.workers.len() as u32);
+        world.workers.push(w);
+    }
+    world.counters.pool_inflow += n;
+    for &wid in &world.pool {
+        seekers.push((world.streams.uniform(Process::JobSearch, week, wid as u64), wid));
+    }
+
+    // 3. Matching: seekers in a random order take the best vacancy worth more than their
+    // reservation wage (from the pool) or than their current job plus a switching threshold.
+    seekers.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    let mut hired_from_pool = false;
+    for &(_, wid) in &seekers {
+        let current = world.workers[wid as usize].employer;
+        let threshold = if current == NONE {
+            world.workers[wid as usize].reservation_wage
+        } else {
+            job_utility(world, wid, current) + s.switch_threshold_gbp
+        };
+        let mut best: Option<(f64, u32)> = None;
+        for (pid, p) in world.providers.iter().enumerate() {
+            let pid = pid as u32;
+            if !p.active || p.vacancies() == 0 || pid == current {
+                continue;
+            }
+            let u = job_utility(world, wid, pid);
+            if u >= threshold && best.is_none_or(|(bu, _)| u > bu) {
+                best = Some((u, pid));
+            }
+        }
+        let Some((_, pid)) = best else { continue };
+        if current != NONE {
+            let old = &mut world.providers[current as usize];
+            if let Some(pos) = old.workers.iter().position(|&x| x == wid) {
+                old.workers.swap_remove(pos);
+            }
+            old.leavers_week += 1;
+            world.counters.moves_between_providers += 1;
+        } else {
+            hired_from_pool = true;
+        }
+        let guaranteed = offers_guaranteed(&world.providers[pid as usize], &world.workers);
+        let w = &mut world.workers[wid as usize];
+        w.status = WorkerStatus::Employed;
+        w.employer = pid;
+        w.guaranteed = guaranteed;
+        w.hired_week = world.week;
+        w.contact_hours = 0.0;
+        w.travel_hours = 0.0;
+        w.paid_hours = 0.0;
+        w.earnings = 0.0;
+        let p = &mut world.providers[pid as usize];
+        p.workers.push(wid);
+        p.hires_week += 1;
+        world.counters.hires += 1;
+    }
+    if hired_from_pool {
+        let workers = &world.workers;
+        world.pool.retain(|&w| workers[w as usize].status == WorkerStatus::Pool);
+    }
+    world.scratch.seekers = seekers;
+}
+
+/// Converts contracts towards each provider's guaranteed-hours target: when the target is
+/// above the current share, zero-hours workers are offered guaranteed contracts (and accept);
+/// providers do not convert guaranteed contracts back.
+pub fn contract_mix(world: &mut World) {
+    for p in world.providers.iter().filter(|p| p.active) {
+        let n = p.workers.len();
+        if n == 0 {
+            continue;
+        }
+        let mut g = p.workers.iter().filter(|&&w| world.workers[w as usize].guaranteed).count();
+        for &wid in &p.workers {
+            if (g as f64) / (n as f64) >= p.guaranteed_target {
+                break;
+            }
+            let w = &mut world.workers[wid as usize];
+            if !w.guaranteed {
+                w.guaranteed = true;
+                g += 1;
+            }
+        }
+    }
+}

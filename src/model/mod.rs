@@ -1,0 +1,95 @@
+//! The world of one replicate: agents, council, wage floors and this week's counters.
+//!
+//! The model knows nothing of files or threads. Each submodel (MODEL.md §5) lives in its own
+//! module as functions over `World`; the engine calls them in the weekly order of §3.
+
+pub mod agents;
+pub mod clients;
+pub mod council;
+pub mod delivery;
+pub mod finance;
+pub mod geography;
+pub mod init;
+pub mod labour;
+pub mod provider;
+pub mod wages;
+
+pub use agents::*;
+pub use geography::{Geography, OUTSIDE, PatchId};
+
+use crate::policy::Policy;
+use crate::rng::Streams;
+use crate::scenario::Scenario;
+
+/// Flows counted during a week, reset at its start; the recorder reads them.
+#[derive(Clone, Debug, Default)]
+pub struct WeekCounters {
+    pub arrivals: u32,
+    pub deaths: u32,
+    pub residential_moves: u32,
+    pub deterioration_moves: u32,
+    pub recoveries: u32,
+    pub placements: u32,
+    pub hires: u32,
+    pub quits: u32,
+    pub moves_between_providers: u32,
+    /// Workers who lost their job when their employer exited.
+    pub redundancies: u32,
+    pub left_sector: u32,
+    pub pool_inflow: u32,
+    pub entries: u32,
+    pub exits: u32,
+    pub handback_packages: u32,
+    pub handback_contracts: u32,
+    pub rebrokered_after_failure: u32,
+    pub council_spend: f64,
+    pub budget_blocked: bool,
+}
+
+/// All state of one replicate.
+pub struct World {
+    pub scenario: Scenario,
+    pub streams: Streams,
+    pub geography: Geography,
+    /// The commissioning policy in force (status quo during burn-in).
+    pub policy: Policy,
+    /// Current week: negative during burn-in, 0 at the reform date.
+    pub week: i32,
+    pub clients: Vec<Client>,
+    pub workers: Vec<CareWorker>,
+    pub providers: Vec<Provider>,
+    /// Ids of clients waiting for a package, in order of arrival in the queue.
+    pub queue: Vec<u32>,
+    /// Ids of active clients.
+    pub active_clients: Vec<u32>,
+    /// Ids of workers in the labour pool.
+    pub pool: Vec<u32>,
+    pub wages: wages::WageFloors,
+    pub council: council::Council,
+    pub counters: WeekCounters,
+    /// Reused buffers, so the weekly loop does not allocate.
+    pub scratch: Scratch,
+}
+
+#[derive(Default)]
+pub struct Scratch {
+    pub ids: Vec<u32>,
+    pub ranked: Vec<(f64, u32)>,
+    pub seekers: Vec<(f64, u32)>,
+}
+
+impl World {
+    /// Builds the initial state of a replicate. It depends only on the scenario's environment
+    /// (not its policy) and the replicate's streams, so all scenarios start alike.
+    pub fn new(scenario: Scenario, streams: Streams) -> Self {
+        init::initial_world(scenario, streams)
+    }
+
+    pub fn is_burn_in(&self) -> bool {
+        self.week < 0
+    }
+
+    pub fn active_provider_ids(&self) -> impl Iterator<Item = u32> + '_ {
+        self.providers.iter().enumerate().filter(|(_, p)| p.active).map(|(i, _)| i as u32)
+    }
+}

@@ -1,0 +1,61 @@
+//! The run manifest: what was run, with what, from which code, so a run can be reproduced.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use super::write_atomic;
+use crate::scenario::Scenario;
+
+#[derive(Serialize)]
+pub struct Manifest {
+    pub careshape_version: &'static str,
+    /// Git commit of the build, if it was built from a git checkout.
+    pub git_commit: Option<&'static str>,
+    pub master_seed: u64,
+    pub replicates: u32,
+    pub weeks: u32,
+    pub burn_in_weeks: u32,
+    pub scenarios: Vec<ScenarioEntry>,
+    /// Execution details that may differ between identical runs (not part of the results).
+    pub execution: Execution,
+}
+
+#[derive(Serialize)]
+pub struct ScenarioEntry {
+    pub name: String,
+    pub file: Option<PathBuf>,
+    /// SHA-256 of the scenario file's bytes.
+    pub file_sha256: Option<String>,
+    /// Every parameter, fully resolved (defaults filled in).
+    pub parameters: Scenario,
+}
+
+#[derive(Serialize)]
+pub struct Execution {
+    pub threads: usize,
+    pub wall_time_seconds: f64,
+}
+
+impl Manifest {
+    pub fn git_commit() -> Option<&'static str> {
+        Some(env!("CARESHAPE_GIT_COMMIT")).filter(|c| !c.is_empty())
+    }
+}
+
+/// SHA-256 of a file, hex-encoded.
+pub fn file_sha256(path: &Path) -> Result<String> {
+    let bytes = std::fs::read(path)?;
+    Ok(Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect())
+}
+
+pub fn write_manifest(dir: &Path, manifest: &Manifest) -> Result<()> {
+    write_atomic(&dir.join("manifest.json"), |f| {
+        serde_json::to_writer_pretty(&mut *f, manifest)?;
+        use std::io::Write;
+        writeln!(f)?;
+        Ok(())
+    })
+}

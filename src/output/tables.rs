@@ -1,0 +1,106 @@
+//! The outcome tables: weekly (scenario × replicate × week), summary (scenario × replicate,
+//! post-burn-in) and providers (provider × replicate), each as Parquet and CSV.
+
+use std::path::Path;
+
+use anyhow::Result;
+use polars::prelude::*;
+
+use super::write_atomic;
+use crate::analysis::{summarise, summary_names};
+use crate::engine::ReplicateResult;
+use crate::metrics::WeekRecord;
+
+/// The weekly table: one row per (scenario, replicate, week), one column per metric.
+pub fn weekly_frame(results: &[ReplicateResult]) -> PolarsResult<DataFrame> {
+    let rows: usize = results.iter().map(|r| r.weeks.len()).sum();
+    let mut scenario = Vec::with_capacity(rows);
+    let mut replicate = Vec::with_capacity(rows);
+    let mut week = Vec::with_capacity(rows);
+    let mut burn_in = Vec::with_capacity(rows);
+    let mut values: Vec<Vec<f64>> = vec![Vec::with_capacity(rows); WeekRecord::NAMES.len()];
+    for r in results {
+        for w in &r.weeks {
+            scenario.push(r.scenario.as_str());
+            replicate.push(r.replicate);
+            week.push(w.week);
+            burn_in.push(w.burn_in);
+            for (col, v) in values.iter_mut().zip(w.values()) {
+                col.push(v);
+            }
+        }
+    }
+    let mut cols = vec![
+        Column::new("scenario".into(), scenario),
+        Column::new("replicate".into(), replicate),
+        Column::new("week".into(), week),
+        Column::new("burn_in".into(), burn_in),
+    ];
+    for (name, v) in WeekRecord::NAMES.iter().zip(values) {
+        cols.push(Column::new((*name).into(), v));
+    }
+    DataFrame::new(rows, cols)
+}
+
+/// The summary table: one row per (scenario, replicate), post-burn-in, computed in a fixed
+/// order so that it is identical whatever the thread count.
+pub fn summary_frame(results: &[ReplicateResult]) -> PolarsResult<DataFrame> {
+    let names = summary_names();
+    let mut values: Vec<Vec<f64>> = vec![Vec::with_capacity(results.len()); names.len()];
+    for r in results {
+        for (col, v) in values.iter_mut().zip(summarise(&r.weeks)) {
+            col.push(v);
+        }
+    }
+    let mut cols = vec![
+        Column::new("scenario".into(), results.iter().map(|r| r.scenario.as_str()).collect::<Vec<_>>()),
+        Column::new("replicate".into(), results.iter().map(|r| r.replicate).collect::<Vec<_>>()),
+    ];
+    for (name, v) in names.iter().zip(values) {
+        cols.push(Column::new((*name).into(), v));
+    }
+    DataFrame::new(results.len(), cols)
+}
+
+/// The providers table: one row per provider × replicate.
+pub fn providers_frame(results: &[ReplicateResult]) -> PolarsResult<DataFrame> {
+    let rows: Vec<(&ReplicateResult, &crate::engine::ProviderRecord)> =
+        results.iter().flat_map(|r| r.providers.iter().map(move |p| (r, p))).collect();
+    let n = rows.len();
+    let cols = vec![
+        Column::new("scenario".into(), rows.iter().map(|(r, _)| r.scenario.as_str()).collect::<Vec<_>>()),
+        Column::new("replicate".into(), rows.iter().map(|(r, _)| r.replicate).collect::<Vec<_>>()),
+        Column::new("provider_id".into(), rows.iter().map(|(_, p)| p.id).collect::<Vec<_>>()),
+        Column::new("kind".into(), rows.iter().map(|(_, p)| p.kind).collect::<Vec<_>>()),
+        Column::new("local".into(), rows.iter().map(|(_, p)| p.local).collect::<Vec<_>>()),
+        Column::new("entry_week".into(), rows.iter().map(|(_, p)| p.entry_week).collect::<Vec<_>>()),
+        Column::new("exit_week".into(), rows.iter().map(|(_, p)| p.exit_week).collect::<Vec<_>>()),
+        Column::new("exit_cause".into(), rows.iter().map(|(_, p)| p.exit_cause).collect::<Vec<_>>()),
+        Column::new("contact_hours_total".into(), rows.iter().map(|(_, p)| p.contact_hours_total).collect::<Vec<_>>()),
+        Column::new("mean_quality".into(), rows.iter().map(|(_, p)| p.mean_quality).collect::<Vec<_>>()),
+        Column::new("mean_margin".into(), rows.iter().map(|(_, p)| p.mean_margin).collect::<Vec<_>>()),
+        Column::new("final_wage_gbp_per_hour".into(), rows.iter().map(|(_, p)| p.final_wage_gbp_per_hour).collect::<Vec<_>>()),
+        Column::new("handbacks".into(), rows.iter().map(|(_, p)| p.handbacks).collect::<Vec<_>>()),
+    ];
+    DataFrame::new(n, cols)
+}
+
+/// Writes a frame as `<stem>.parquet` and `<stem>.csv` in `dir`.
+pub fn write_frame(dir: &Path, stem: &str, df: &mut DataFrame) -> Result<()> {
+    write_atomic(&dir.join(format!("{stem}.parquet")), |f| {
+        ParquetWriter::new(f).with_compression(ParquetCompression::Zstd(None)).finish(df)?;
+        Ok(())
+    })?;
+    write_atomic(&dir.join(format!("{stem}.csv")), |f| {
+        CsvWriter::new(f).include_header(true).finish(df)?;
+        Ok(())
+    })
+}
+
+/// Writes the weekly, summary and providers tables.
+pub fn write_tables(dir: &Path, results: &[ReplicateResult]) -> Result<()> {
+    write_frame(dir, "weekly", &mut weekly_frame(results)?)?;
+    write_frame(dir, "summary", &mut summary_frame(results)?)?;
+    write_frame(dir, "providers", &mut providers_frame(results)?)?;
+    Ok(())
+}

@@ -1,0 +1,204 @@
+//! Reading scenario files, with errors that name the file, the key, what was expected and,
+//! where it can be found, the line and column.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use super::schema::Scenario;
+use super::validate::validate;
+
+/// Why a scenario could not be loaded. Every variant names the file.
+#[derive(Debug)]
+pub enum ScenarioError {
+    /// The file could not be read (missing, a folder, no permission).
+    Read { file: PathBuf, reason: String },
+    /// Not valid TOML, an unknown key or a value of the wrong type.
+    Parse { file: PathBuf, key: String, location: Option<(usize, usize)>, message: String },
+    /// Well-formed, but a value is out of its allowed range.
+    Invalid { file: PathBuf, problems: Vec<Problem> },
+}
+
+/// One validation problem: the key path, where it is, and what was expected.
+#[derive(Debug, Clone)]
+pub struct Problem {
+    pub key: String,
+    pub location: Option<(usize, usize)>,
+    pub message: String,
+}
+
+impl fmt::Display for ScenarioError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Read { file, reason } => {
+                write!(f, "cannot read scenario file {}: {reason}", file.display())
+            }
+            Self::Parse { file, key, location, message } => {
+                write!(f, "{}", file.display())?;
+                if let Some((line, col)) = location {
+                    write!(f, ":{line}:{col}")?;
+                }
+                write!(f, ": ")?;
+                if !key.is_empty() && key != "." {
+                    write!(f, "key `{key}`: ")?;
+                }
+                write!(f, "{message}")
+            }
+            Self::Invalid { file, problems } => {
+                let n = problems.len();
+                write!(f, "{}: {n} invalid value{}", file.display(), if n == 1 { "" } else { "s" })?;
+                for p in problems {
+                    write!(f, "\n  ")?;
+                    write!(f, "{}", file.display())?;
+                    if let Some((line, col)) = p.location {
+                        write!(f, ":{line}:{col}")?;
+                    }
+                    write!(f, ": key `{}`: {}", p.key, p.message)?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+impl std::error::Error for ScenarioError {}
+
+/// 1-based line and column of a byte offset.
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, col)
+}
+
+/// The span of a key path such as `geography.patches[2].area_km2` in a TOML text, if present.
+fn locate(text: &str, path: &str) -> Option<(usize, usize)> {
+    use toml::de::{DeTable, DeValue};
+    let doc = DeTable::parse(text).ok()?;
+    let mut table: &DeTable = doc.get_ref();
+    let mut span = None;
+    let mut parts = path.split('.').peekable();
+    while let Some(part) = parts.next() {
+        let (name, index) = match part.split_once('[') {
+            Some((n, rest)) => (n, rest.trim_end_matches(']').parse::<usize>().ok()),
+            None => (part, None),
+        };
+        let (key, value) = table.iter().find(|(k, _)| k.get_ref().as_ref() == name)?;
+        span = Some(key.span());
+        let mut value = value;
+        if let Some(i) = index {
+            match value.get_ref() {
+                DeValue::Array(items) => {
+                    value = items.get(i)?;
+                    span = Some(value.span());
+                }
+                _ => return span.map(|s| line_col(text, s.start)),
+            }
+        }
+        if parts.peek().is_some() {
+            match value.get_ref() {
+                DeValue::Table(t) => table = t,
+                _ => break,
+            }
+        }
+    }
+    span.map(|s| line_col(text, s.start))
+}
+
+/// Parses and validates a scenario from TOML text; `file` is used in messages only.
+pub fn load_scenario_str(text: &str, file: &Path) -> Result<Scenario, ScenarioError> {
+    let de = toml::Deserializer::parse(text).map_err(|e| ScenarioError::Parse {
+        file: file.to_path_buf(),
+        key: String::new(),
+        location: e.span().map(|s| line_col(text, s.start)),
+        message: e.message().trim().to_string(),
+    })?;
+    let mut scenario: Scenario = serde_path_to_error::deserialize(de).map_err(|e| {
+        let key = e.path().to_string();
+        let inner = e.into_inner();
+        let location = inner.span().map(|s| line_col(text, s.start)).or_else(|| locate(text, &key));
+        ScenarioError::Parse {
+            file: file.to_path_buf(),
+            key,
+            location,
+            message: inner.message().trim().to_string(),
+        }
+    })?;
+    if scenario.name.is_empty() {
+        scenario.name = file
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "scenario".into());
+    }
+    let problems = validate(&scenario);
+    if problems.is_empty() {
+        Ok(scenario)
+    } else {
+        Err(ScenarioError::Invalid {
+            file: file.to_path_buf(),
+            problems: problems
+                .into_iter()
+                .map(|(key, message)| Problem { location: locate(text, &key), key, message })
+                .collect(),
+        })
+    }
+}
+
+/// Reads, parses and validates one scenario file.
+pub fn load_scenario(file: &Path) -> Result<Scenario, ScenarioError> {
+    let text = std::fs::read_to_string(file)
+        .map_err(|e| ScenarioError::Read { file: file.to_path_buf(), reason: e.to_string() })?;
+    load_scenario_str(&text, file)
+}
+
+/// Expands arguments that may be files or folders into scenario files: a folder contributes
+/// its `*.toml` files (not recursively), sorted by name so runs are reproducible.
+pub fn scenario_files(args: &[PathBuf]) -> Result<Vec<PathBuf>, ScenarioError> {
+    let mut files = Vec::new();
+    for arg in args {
+        if arg.is_dir() {
+            let entries = std::fs::read_dir(arg).map_err(|e| ScenarioError::Read {
+                file: arg.clone(),
+                reason: e.to_string(),
+            })?;
+            let mut found: Vec<PathBuf> = entries
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == "toml") && p.is_file())
+                .collect();
+            if found.is_empty() {
+                return Err(ScenarioError::Read {
+                    file: arg.clone(),
+                    reason: "the folder holds no .toml scenario files".into(),
+                });
+            }
+            found.sort();
+            // The status quo first: it is the baseline of every comparison.
+            if let Some(i) = found.iter().position(|p| p.file_stem().is_some_and(|s| s == "status-quo")) {
+                let sq = found.remove(i);
+                found.insert(0, sq);
+            }
+            files.extend(found);
+        } else {
+            files.push(arg.clone());
+        }
+    }
+    Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locate_finds_nested_keys_and_array_items() {
+        let text = "name = \"x\"\n[providers]\non_cost_rate = 2.0\n[[geography.patches]]\nname = \"a\"\n";
+        assert_eq!(locate(text, "providers.on_cost_rate"), Some((3, 1)));
+        assert_eq!(locate(text, "geography.patches[0]").map(|l| l.0), Some(4));
+        assert_eq!(locate(text, "nope"), None);
+    }
+
+    #[test]
+    fn line_col_counts_from_one() {
+        assert_eq!(line_col("ab\ncd", 4), (2, 2));
+        assert_eq!(line_col("ab", 0), (1, 1));
+    }
+}

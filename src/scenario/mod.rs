@@ -1,0 +1,11 @@
+//! The scenario: every parameter of a run in one typed struct, with documented defaults.
+//!
+//! Owns the TOML schema (`schema`), loading with precise errors (`load`) and validation
+//! (`validate`). Defaults are the Camden status quo; their sources are in docs/CALIBRATION.md.
+
+mod load;
+mod schema;
+mod validate;
+
+pub use load::{ScenarioError, load_scenario, load_scenario_str, scenario_files};
+pub use schema::*;
