@@ -99,7 +99,10 @@ pub fn load_all(paths: &[PathBuf]) -> Result<Vec<(PathBuf, Scenario)>, InputErro
     let mut names: Vec<&str> = ok.iter().map(|(_, s)| s.name.as_str()).collect();
     names.sort();
     if let Some(w) = names.windows(2).find(|w| w[0] == w[1]) {
-        return Err(InputError(format!("two scenarios share the name `{}`: names must be unique in a run", w[0])));
+        return Err(InputError(format!(
+            "two scenarios share the name `{}`: names must be unique in a run",
+            w[0]
+        )));
     }
     Ok(ok)
 }
@@ -136,12 +139,31 @@ pub fn run(args: &RunArgs) -> Result<Vec<ReplicateResult>> {
             s.run.weeks = w;
         }
     }
+    // Scenarios compared in one run share their run length and burn-in, or their weeks
+    // would not line up (and burn-in would not be common).
+    let (weeks, burn_in) = (loaded[0].1.run.weeks, loaded[0].1.run.burn_in_weeks);
+    if let Some((f, s)) = loaded.iter().find(|(_, s)| s.run.weeks != weeks || s.run.burn_in_weeks != burn_in)
+    {
+        return Err(InputError(format!(
+            "{}: run.weeks = {} and run.burn_in_weeks = {} differ from {}'s {} and {}: scenarios in one run must share them (or pass --weeks)",
+            f.display(),
+            s.run.weeks,
+            s.run.burn_in_weeks,
+            loaded[0].0.display(),
+            weeks,
+            burn_in
+        ))
+        .into());
+    }
     let out = args.out.clone().unwrap_or_else(|| default_out(&args.scenarios, &loaded));
     let threads = args.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
     if threads == 0 {
         return Err(InputError("--threads must be at least 1".into()).into());
     }
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().context("cannot start worker threads")?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .context("cannot start worker threads")?;
     let scenarios: Vec<Scenario> = loaded.iter().map(|(_, s)| s.clone()).collect();
     let total = scenarios.len() * args.replicates as usize;
     let started = Instant::now();
@@ -238,9 +260,11 @@ impl Progress {
         let bar = (!quiet && std::io::stderr().is_terminal()).then(|| {
             let b = indicatif::ProgressBar::new(total as u64);
             b.set_style(
-                indicatif::ProgressStyle::with_template("{elapsed_precise} [{bar:40}] {pos}/{len} replicates, eta {eta}")
-                    .expect("valid template")
-                    .progress_chars("=> "),
+                indicatif::ProgressStyle::with_template(
+                    "{elapsed_precise} [{bar:40}] {pos}/{len} replicates, eta {eta}",
+                )
+                .expect("valid template")
+                .progress_chars("=> "),
             );
             b
         });
@@ -250,7 +274,9 @@ impl Progress {
         let done = self.done.fetch_add(1, Ordering::Relaxed) + 1;
         if let Some(b) = &self.bar {
             b.inc(1);
-        } else if !self.quiet && (done * 10 / self.total != (done - 1) * 10 / self.total || done == self.total) {
+        } else if !self.quiet
+            && (done * 10 / self.total != (done - 1) * 10 / self.total || done == self.total)
+        {
             eprintln!("progress: {done}/{} replicates", self.total);
         }
     }

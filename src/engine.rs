@@ -73,6 +73,10 @@ impl Simulation {
                 p.overhead_per_week *= inflation;
             }
             w.policy.apply_fee_uplift(rise, &mut w.providers);
+            // Reservation wages move with the outside option.
+            for worker in w.workers.iter_mut().filter(|x| x.status != model::WorkerStatus::Left) {
+                worker.reservation_wage *= 1.0 + rise;
+            }
             council::new_financial_year(w);
         }
         // 2. Client exits and arrivals.
@@ -80,6 +84,7 @@ impl Simulation {
         clients::arrivals(w);
         // 3. Commissioning: tenders on tender weeks, brokerage every week.
         delivery::caseloads(w);
+        Policy::expire_contracts(w.week, &mut w.providers, &mut w.clients, &w.active_clients);
         if w.policy.tender_due(w.week) {
             tender::run_tender(w);
         }

@@ -118,6 +118,11 @@ pub fn record(world: &World) -> WeekRecord {
         let cl = &world.clients[id as usize];
         debug_assert_eq!(cl.status, ClientStatus::Waiting);
         r.assessed_hours += cl.assessed_hours;
+        // Clients handed back or re-brokered after this week's delivery were still served
+        // this week (and paid for); long-waiting clients have zero here.
+        r.delivered_hours += cl.delivered_hours;
+        r.cancelled_hours += cl.cancelled_hours;
+        r.council_worker_hours_delivered += cl.delivered_hours * if cl.double_handed { 2.0 } else { 1.0 };
         waited += (world.week - cl.waiting_since) as f64;
     }
     r.clients_active = world.active_clients.len() as f64;
@@ -130,7 +135,8 @@ pub fn record(world: &World) -> WeekRecord {
 
     // Workforce and providers.
     let (mut heads, mut zero_h, mut wage_sum, mut llw, mut estate) = (0.0, 0.0, 0.0, 0.0, 0.0);
-    let (mut earnings, mut worked, mut contact, mut travel, mut below_nlw, mut working) = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
+    let (mut earnings, mut worked, mut contact, mut travel, mut below_nlw, mut working) =
+        (0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
     let (mut target, mut vacancies, mut leavers) = (0.0, 0.0, 0.0);
     let mut kind_hours = [0.0; 4];
     let (mut quality_w, mut margin_w, mut revenue) = (0.0, 0.0, 0.0);
@@ -139,12 +145,16 @@ pub fn record(world: &World) -> WeekRecord {
     let llw_level = world.wages.london_living_wage;
     for p in &world.providers {
         leavers += p.leavers_week as f64;
-        if !p.active {
+        // A provider that exited this week still delivered, was paid and paid out this week:
+        // it counts in the money and hours, not in the workforce (its staff are in the pool).
+        if !trading_this_week(p, world.week) {
             continue;
         }
-        r.providers_active += 1.0;
-        target += p.hiring_target as f64;
-        vacancies += p.vacancies() as f64;
+        if p.active {
+            r.providers_active += 1.0;
+            target += p.hiring_target as f64;
+            vacancies += p.vacancies() as f64;
+        }
         let mut resident_pay = 0.0;
         for &wid in &p.workers {
             let w = &world.workers[wid as usize];
@@ -173,6 +183,7 @@ pub fn record(world: &World) -> WeekRecord {
         r.provider_cash_gbp += p.cash;
         r.wage_bill_gbp += p.wage_bill_week;
         r.travel_km += p.accounts.travel_km;
+        r.co2_kg += p.accounts.co2_kg;
         r.self_funder_hours_delivered += p.self_funder_total() * p.fill;
         let council = p.accounts.council_revenue;
         local_spend += if p.local {
@@ -183,9 +194,6 @@ pub fn record(world: &World) -> WeekRecord {
         } else {
             0.0
         };
-    }
-    for &wid in &world.pool {
-        let _ = wid;
     }
     r.care_workers = heads;
     r.pool_size = world.pool.len() as f64;
@@ -202,7 +210,6 @@ pub fn record(world: &World) -> WeekRecord {
     r.share_effective_below_nlw = ratio_or(below_nlw / working, 0.0);
     r.estate_residents_employed = estate;
     r.travel_share = ratio_or(travel / (travel + contact), 0.0);
-    r.co2_kg = co2(world);
     r.provider_entries = c.entries as f64;
     r.provider_exits = c.exits as f64;
     r.handback_packages = c.handback_packages as f64;
@@ -213,7 +220,7 @@ pub fn record(world: &World) -> WeekRecord {
         world
             .providers
             .iter()
-            .filter(|p| p.active)
+            .filter(|p| trading_this_week(p, world.week))
             .map(|p| (100.0 * p.contact_hours_week / total_hours).powi(2))
             .sum()
     } else {
@@ -242,17 +249,9 @@ pub fn record(world: &World) -> WeekRecord {
     r
 }
 
-fn co2(world: &World) -> f64 {
-    let modes = &world.scenario.geography.travel_modes;
-    let mut kg = 0.0;
-    for p in world.providers.iter().filter(|p| p.active) {
-        for &wid in &p.workers {
-            let w = &world.workers[wid as usize];
-            let m = &modes[w.mode as usize];
-            kg += w.contact_hours * p.km_per_hour_mean * m.co2_kg_per_km;
-        }
-    }
-    kg
+/// Active, or exited during this week (after delivering and being paid for it).
+fn trading_this_week(p: &crate::model::Provider, week: i32) -> bool {
+    p.active || p.exit_week == Some(week)
 }
 
 /// `x` if finite, else `fallback` (0/0 when a denominator is empty).

@@ -19,8 +19,6 @@ pub enum Process {
     InitialState = 1,
     ClientArrivals = 2,
     ClientExit = 3,
-    Brokerage = 4,
-    ProviderOrder = 5,
     WorkerQuit = 6,
     PoolFlows = 7,
     JobSearch = 8,

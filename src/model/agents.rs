@@ -82,6 +82,9 @@ pub struct CareWorker {
     /// Index into the scenario's travel modes.
     pub mode: u8,
     pub hired_week: i32,
+    /// The employer the worker last left, and when (no rehiring by it in the same week).
+    pub left_employer: u32,
+    pub left_week: i32,
     // This week's work and pay.
     pub contact_hours: f64,
     pub travel_hours: f64,
@@ -182,6 +185,10 @@ pub struct Provider {
     /// This week's revenue and cost lines.
     pub accounts: super::finance::Accounts,
     pub hires_week: u32,
+    /// Worker time (h/week) of packages offered but declined for lack of staff, as a running
+    /// average: demand the provider expects and recruits for (§5.3 "expected hours").
+    pub declined_for_capacity: f64,
+    pub declined_this_week: f64,
     pub leavers_week: u32,
     pub revenue_week: f64,
     pub council_revenue_week: f64,

@@ -55,6 +55,7 @@ pub fn broker(world: &mut World) {
                 c.on_contract = on_contract;
                 c.negative_margin_weeks = 0;
                 c.primary_carer = super::NONE;
+                c.recent_carers = [super::NONE; 8];
                 world.active_clients.push(cid);
                 world.counters.placements += 1;
                 placed_any = true;

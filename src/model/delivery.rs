@@ -76,7 +76,11 @@ pub fn deliver(world: &mut World) {
             let w = &world.workers[wid as usize];
             let m = &modes[w.mode as usize];
             let c = w.desired_hours / (1.0 + geo.travel_time_per_hour(kmh, vph, m.speed_kmh));
-            if w.guaranteed { cap_g += c } else { cap_z += c }
+            if w.guaranteed {
+                cap_g += c
+            } else {
+                cap_z += c
+            }
             time += w.desired_hours;
             speed_sum += m.speed_kmh;
             mileage_sum += m.mileage_gbp_per_km;
@@ -144,8 +148,13 @@ pub fn deliver(world: &mut World) {
         let care_days = c.visits_per_week.min(7.0);
         let cover = if care_days > days {
             let last = c.recent_carers[(slot + 7) % 8];
-            let keep = world.streams.uniform(Process::Continuity, week as i64, ((cid as u64) << 2) | 2) < p.quality;
-            if keep && last != NONE && world.workers[last as usize].employer == c.provider { last } else { pick(1) }
+            let keep =
+                world.streams.uniform(Process::Continuity, week as i64, ((cid as u64) << 2) | 2) < p.quality;
+            if keep && last != NONE && world.workers[last as usize].employer == c.provider {
+                last
+            } else {
+                pick(1)
+            }
         } else {
             NONE
         };

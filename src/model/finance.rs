@@ -21,6 +21,7 @@ pub struct Accounts {
     pub training: f64,
     pub recruitment: f64,
     pub travel_km: f64,
+    pub co2_kg: f64,
 }
 
 impl Accounts {
@@ -28,8 +29,23 @@ impl Accounts {
         self.council_revenue + self.self_funder_revenue
     }
     pub fn costs(&self) -> f64 {
-        self.wage_bill + self.on_costs + self.admin + self.mileage + self.overhead + self.training + self.recruitment
+        self.wage_bill
+            + self.on_costs
+            + self.admin
+            + self.mileage
+            + self.overhead
+            + self.training
+            + self.recruitment
     }
+}
+
+/// Share of its full overhead an entrant of this age (weeks) carries.
+pub fn startup_overhead_factor(s: &crate::scenario::ProviderParams, age_weeks: i32) -> f64 {
+    if s.entrant_ramp_weeks == 0 || age_weeks >= s.entrant_ramp_weeks as i32 {
+        return 1.0;
+    }
+    let t = age_weeks.max(0) as f64 / s.entrant_ramp_weeks as f64;
+    s.entrant_overhead_share + (1.0 - s.entrant_overhead_share) * t
 }
 
 /// Weekly finance of every active provider. Money is conserved: each provider's cash changes
@@ -38,7 +54,9 @@ impl Accounts {
 pub fn settle(world: &mut World) {
     let atp = world.scenario.clients.actual_to_planned_minutes;
     let s = &world.scenario.providers;
-    let private_rate = world.scenario.self_funders.private_rate_gbp_per_hour;
+    let private_rate = world.private_rate();
+    let admin_per_hour = world.admin_per_hour();
+    let recruitment = s.recruitment_gbp_per_hire * world.wages.cost_index;
     for p in world.providers.iter_mut() {
         p.accounts = Accounts::default();
     }
@@ -51,7 +69,9 @@ pub fn settle(world: &mut World) {
         let rate = world.policy.rate_for(p, c.on_contract);
         let pay = world.policy.payment(rate, c.delivered_hours * factor, c.cancelled_hours * factor, atp);
         let vph = c.visits_per_week / c.assessed_hours;
-        let cost = c.delivered_hours * factor * marginal_cost_per_hour(world, p, p.km_per_hour[c.patch as usize], vph);
+        let cost = c.delivered_hours
+            * factor
+            * marginal_cost_per_hour(world, p, p.km_per_hour[c.patch as usize], vph);
         let p = &mut world.providers[pid];
         p.accounts.council_revenue += pay.gbp;
         if pay.secure {
@@ -73,21 +93,25 @@ pub fn settle(world: &mut World) {
         a.self_funder_revenue = private_rate * sf_delivered;
         let mut mileage = 0.0;
         let mut km = 0.0;
+        let mut co2 = 0.0;
         for &wid in &p.workers {
             let w = &world.workers[wid as usize];
             let m = &world.scenario.geography.travel_modes[w.mode as usize];
             let k = w.contact_hours * p.km_per_hour_mean;
             km += k;
             mileage += k * m.mileage_gbp_per_km;
+            co2 += k * m.co2_kg_per_km;
         }
         a.travel_km = km;
+        a.co2_kg = co2;
         a.mileage = mileage;
         a.wage_bill = p.wage_bill_week;
         a.on_costs = p.wage_bill_week * s.on_cost_rate;
-        a.admin = p.contact_hours_week * s.admin_gbp_per_contact_hour;
-        a.overhead = p.overhead_per_week;
+        a.admin = p.contact_hours_week * admin_per_hour;
+        a.overhead = p.overhead_per_week
+            * startup_overhead_factor(&world.scenario.providers, world.week - p.entry_week);
         a.training = p.training_per_worker * p.workers.len() as f64;
-        a.recruitment = p.hires_week as f64 * s.recruitment_gbp_per_hire;
+        a.recruitment = p.hires_week as f64 * recruitment;
         let revenue = a.revenue();
         let costs = a.costs();
         p.cash += revenue - costs;

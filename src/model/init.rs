@@ -9,7 +9,7 @@ use super::clients::{draw_client, pick_weighted};
 use super::labour::draw_worker;
 use super::provider::new_provider;
 use super::wages::WageFloors;
-use super::{ClientStatus, Geography, PatchId, Scratch, World, WorkerStatus, council::Council, delivery};
+use super::{ClientStatus, Geography, PatchId, Scratch, WorkerStatus, World, council::Council, delivery};
 use crate::policy::Policy;
 use crate::rng::{Process, Streams};
 use crate::scenario::{Rating, Scenario};
@@ -46,19 +46,23 @@ pub fn initial_world(scenario: Scenario, streams: Streams) -> World {
     let mut serves: Vec<[bool; crate::scenario::MAX_PATCHES]> = Vec::new();
     let kind_shares: Vec<f64> = s.providers.kinds.iter().map(|k| k.share).collect();
     let size = LogNormal::new(0.0, s.providers.size_log_sd.max(1e-9)).expect("validated");
-    let premium = Normal::new(s.providers.initial_wage_premium_mean, s.providers.initial_wage_premium_sd.max(1e-9))
-        .expect("validated");
+    let premium =
+        Normal::new(s.providers.initial_wage_premium_mean, s.providers.initial_wage_premium_sd.max(1e-9))
+            .expect("validated");
     for _ in 0..s.providers.initial_count {
         let k = &s.providers.kinds[pick_weighted(&mut rng, &kind_shares)];
         let base = pick_weighted(&mut rng, &world.geography.demand_share[..n]);
         let wage = nlw * (1.0 + premium.sample(&mut rng).max(0.0));
-        let mut p = new_provider(&world, k.kind, k.local, base as PatchId, wage, 0.0, k.overhead_gbp_per_week);
+        let mut p =
+            new_provider(&world, k.kind, k.local, base as PatchId, wage, 0.0, k.overhead_gbp_per_week);
         p.entry_week = start - 1;
         weights.push(k.size_weight * size.sample(&mut rng));
         // Serve the base patch and up to `initial_patches_max - 1` nearest others.
         let extra = rng.random_range(0..s.providers.initial_patches_max) as usize;
         let mut order: Vec<usize> = (0..n).collect();
-        order.sort_by(|&a, &b| world.geography.distance_km[base][a].total_cmp(&world.geography.distance_km[base][b]));
+        order.sort_by(|&a, &b| {
+            world.geography.distance_km[base][a].total_cmp(&world.geography.distance_km[base][b])
+        });
         let mut mask = [false; crate::scenario::MAX_PATCHES];
         for &q in order.iter().take(1 + extra) {
             mask[q] = true;
@@ -71,9 +75,12 @@ pub fn initial_world(scenario: Scenario, streams: Streams) -> World {
     for i in 0..s.clients.initial_clients {
         let mut c = draw_client(&mut rng, &s.clients, &world.geography.demand_share[..n], start);
         let patch = c.patch as usize;
-        let w: Vec<f64> =
-            weights.iter().zip(&serves).map(|(w, m)| if m[patch] { *w } else { 0.0 }).collect();
-        let pid = if w.iter().sum::<f64>() > 0.0 { pick_weighted(&mut rng, &w) } else { pick_weighted(&mut rng, &weights) };
+        let w: Vec<f64> = weights.iter().zip(&serves).map(|(w, m)| if m[patch] { *w } else { 0.0 }).collect();
+        let pid = if w.iter().sum::<f64>() > 0.0 {
+            pick_weighted(&mut rng, &w)
+        } else {
+            pick_weighted(&mut rng, &weights)
+        };
         c.status = ClientStatus::Active;
         c.provider = pid as u32;
         c.arrived_week = start - rng.random_range(0..156);

@@ -6,7 +6,7 @@ use rand_distr::{Distribution, Normal, Poisson};
 
 use super::clients::pick_weighted;
 use super::geography::OUTSIDE;
-use super::{CareWorker, NONE, PatchId, Provider, World, WorkerStatus};
+use super::{CareWorker, NONE, PatchId, Provider, WorkerStatus, World};
 use crate::rng::{Process, Stream, Streams};
 use crate::scenario::Scenario;
 
@@ -14,7 +14,13 @@ use crate::scenario::Scenario;
 const SECOND_DRAW: u64 = 1 << 40;
 
 /// Draws a new care worker (in the pool).
-pub fn draw_worker(rng: &mut Stream, s: &Scenario, geography: &super::Geography, outside_wage: f64, week: i32) -> CareWorker {
+pub fn draw_worker(
+    rng: &mut Stream,
+    s: &Scenario,
+    geography: &super::Geography,
+    outside_wage: f64,
+    week: i32,
+) -> CareWorker {
     let g = &s.geography;
     let w = &s.workforce;
     let home: PatchId = if rng.random::<f64>() < g.outside_borough_worker_share {
@@ -40,6 +46,8 @@ pub fn draw_worker(rng: &mut Stream, s: &Scenario, geography: &super::Geography,
         reservation_wage,
         mode,
         hired_week: week,
+        left_employer: NONE,
+        left_week: i32::MIN,
         contact_hours: 0.0,
         travel_hours: 0.0,
         paid_hours: 0.0,
@@ -62,7 +70,8 @@ pub fn job_utility(world: &World, wid: u32, pid: u32) -> f64 {
     let w = &world.workers[wid as usize];
     let p = &world.providers[pid as usize];
     let unpaid_travel = if p.pays_travel { 0.0 } else { p.travel_share };
-    let offers_guaranteed = if w.employer == pid { w.guaranteed } else { offers_guaranteed(p, &world.workers) };
+    let offers_guaranteed =
+        if w.employer == pid { w.guaranteed } else { offers_guaranteed(p, &world.workers) };
     let taste = s.employer_taste_sd_gbp
         * keyed_normal(&world.streams, Process::JobTaste, 0, ((wid as u64) << 24) | pid as u64);
     p.wage * (1.0 - unpaid_travel) + if offers_guaranteed { s.value_of_guaranteed_hours_gbp } else { 0.0 }
@@ -102,9 +111,15 @@ pub fn labour_market(world: &mut World) {
             let (gap, under, burden) = if worked > 0.0 {
                 let eff = w.earnings / worked;
                 let burden = if p.pays_travel { 0.0 } else { w.travel_hours / worked };
-                (((outside - eff) / outside).max(0.0), ((w.desired_hours - w.paid_hours) / w.desired_hours).max(0.0), burden)
+                (
+                    ((outside - eff) / outside).max(0.0),
+                    ((w.desired_hours - w.paid_hours) / w.desired_hours).max(0.0),
+                    burden,
+                )
             } else {
-                (((outside - p.wage) / outside).max(0.0), 0.0, 0.0)
+                // No hours last week: fully underemployed, unless hired only this week.
+                let idle = if w.hired_week < world.week { 1.0 } else { 0.0 };
+                (((outside - p.wage) / outside).max(0.0), idle, 0.0)
             };
             let hazard = s.quit_base_per_week
                 + s.quit_wage_gap * gap
@@ -117,7 +132,11 @@ pub fn labour_market(world: &mut World) {
                 world.counters.quits += 1;
                 let w = &mut world.workers[wid as usize];
                 w.employer = NONE;
-                if world.streams.uniform(Process::WorkerQuit, week, wid as u64 ^ SECOND_DRAW) < s.quitters_to_pool_share {
+                w.left_employer = pid as u32;
+                w.left_week = world.week;
+                if world.streams.uniform(Process::WorkerQuit, week, wid as u64 ^ SECOND_DRAW)
+                    < s.quitters_to_pool_share
+                {
                     w.status = WorkerStatus::Pool;
                     world.pool.push(wid);
                 } else {
@@ -126,7 +145,9 @@ pub fn labour_market(world: &mut World) {
                 }
                 continue;
             }
-            if world.streams.uniform(Process::JobSearch, week, wid as u64 ^ SECOND_DRAW) < s.on_the_job_search_per_week {
+            if world.streams.uniform(Process::JobSearch, week, wid as u64 ^ SECOND_DRAW)
+                < s.on_the_job_search_per_week
+            {
                 seekers.push((world.streams.uniform(Process::JobSearch, week, wid as u64), wid));
             }
             i += 1;
@@ -165,6 +186,7 @@ pub fn labour_market(world: &mut World) {
     // reservation wage (from the pool) or than their current job plus a switching threshold.
     seekers.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
     let mut hired_from_pool = false;
+    let mut open = std::mem::take(&mut world.scratch.ids);
     for &(_, wid) in &seekers {
         let current = world.workers[wid as usize].employer;
         let threshold = if current == NONE {
@@ -172,12 +194,29 @@ pub fn labour_market(world: &mut World) {
         } else {
             job_utility(world, wid, current) + s.switch_threshold_gbp
         };
-        let mut best: Option<(f64, u32)> = None;
+        // Search frictions: the seeker learns of a few open posts, drawn at random.
+        open.clear();
+        let just_left = {
+            let w = &world.workers[wid as usize];
+            if w.left_week == world.week { w.left_employer } else { NONE }
+        };
         for (pid, p) in world.providers.iter().enumerate() {
-            let pid = pid as u32;
-            if !p.active || p.vacancies() == 0 || pid == current {
-                continue;
+            if p.active && p.vacancies() > 0 && pid as u32 != current && pid as u32 != just_left {
+                open.push(pid as u32);
             }
+        }
+        let seen = (s.vacancies_seen_per_search as usize).min(open.len());
+        for k in 0..seen {
+            let u = world.streams.uniform(
+                Process::JobSearch,
+                week,
+                ((wid as u64) << 8) | (k as u64 + 1) | (1 << 62),
+            );
+            let j = k + ((u * (open.len() - k) as f64) as usize).min(open.len() - k - 1);
+            open.swap(k, j);
+        }
+        let mut best: Option<(f64, u32)> = None;
+        for &pid in &open[..seen] {
             let u = job_utility(world, wid, pid);
             if u >= threshold && best.is_none_or(|(bu, _)| u > bu) {
                 best = Some((u, pid));
@@ -209,6 +248,7 @@ pub fn labour_market(world: &mut World) {
         p.hires_week += 1;
         world.counters.hires += 1;
     }
+    world.scratch.ids = open;
     if hired_from_pool {
         let workers = &world.workers;
         world.pool.retain(|&w| workers[w as usize].status == WorkerStatus::Pool);

@@ -85,6 +85,16 @@ impl World {
         init::initial_world(scenario, streams)
     }
 
+    /// The self-funders' hourly fee now: it moves with the wage floor.
+    pub fn private_rate(&self) -> f64 {
+        self.scenario.self_funders.private_rate_gbp_per_hour * self.wages.wage_index
+    }
+
+    /// Admin cost per contact hour now (inflated with non-wage costs).
+    pub fn admin_per_hour(&self) -> f64 {
+        self.scenario.providers.admin_gbp_per_contact_hour * self.wages.cost_index
+    }
+
     pub fn is_burn_in(&self) -> bool {
         self.week < 0
     }

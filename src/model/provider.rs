@@ -5,7 +5,7 @@
 use rand::RngExt;
 
 use super::clients::pick_weighted;
-use super::{ClientStatus, ExitCause, NONE, PatchId, Provider, World, WorkerStatus};
+use super::{ClientStatus, ExitCause, NONE, PatchId, Provider, WorkerStatus, World};
 use crate::policy::holds_contract;
 use crate::rng::Process;
 use crate::scenario::{MAX_PATCHES, ProviderKind};
@@ -31,7 +31,11 @@ pub fn km_per_hour_in_patch(world: &World, p: &Provider, patch: usize, visits: f
 /// Distance to the nearest other patch where the provider works (or its base).
 fn nearest_other_patch_km(world: &World, p: &Provider, patch: usize) -> f64 {
     let g = &world.geography;
-    let mut best = if p.base_patch as usize == patch { f64::INFINITY } else { g.distance_km[p.base_patch as usize][patch] };
+    let mut best = if p.base_patch as usize == patch {
+        f64::INFINITY
+    } else {
+        g.distance_km[p.base_patch as usize][patch]
+    };
     for q in 0..g.n {
         if q != patch && (p.council_worker_hours[q] > 0.0 || p.self_funder_hours[q] > 0.0) {
             best = best.min(g.distance_km[q][patch]);
@@ -46,7 +50,7 @@ pub fn marginal_cost_per_hour(world: &World, p: &Provider, km_per_hour: f64, vis
     let s = &world.scenario.providers;
     let travel_hours = world.geography.travel_time_per_hour(km_per_hour, visits_per_hour, p.speed_kmh_mean);
     let paid = 1.0 + if p.pays_travel { travel_hours } else { 0.0 };
-    p.wage * (1.0 + s.on_cost_rate) * paid + s.admin_gbp_per_contact_hour + p.mileage_gbp_per_km_mean * km_per_hour
+    p.wage * (1.0 + s.on_cost_rate) * paid + world.admin_per_hour() + p.mileage_gbp_per_km_mean * km_per_hour
 }
 
 /// §5.2: the provider accepts a package if it has (or expects to hire) the worker time and
@@ -69,17 +73,20 @@ pub fn accepts_package(world: &mut World, pid: u32, cid: u32) -> Option<bool> {
     let vph = c.visits_per_week / c.assessed_hours;
     let need = c.worker_hours() * (1.0 + world.geography.travel_time_per_hour(kmh, vph, p.speed_kmh_mean));
     let slack = world.scenario.providers.overbooking;
-    if p.committed_time + need > p.capacity_time * (1.0 + slack) {
-        return None;
-    }
     let rate = world.policy.rate_for(p, framework);
-    let revenue = world.policy.expected_revenue_per_hour(rate, world.scenario.clients.actual_to_planned_minutes);
+    let revenue =
+        world.policy.expected_revenue_per_hour(rate, world.scenario.clients.actual_to_planned_minutes);
     let margin = revenue - marginal_cost_per_hour(world, p, kmh, vph);
     if margin < 0.0 {
         return None;
     }
+    if p.committed_time + need > p.capacity_time * (1.0 + slack) {
+        // A profitable package turned down for lack of staff: the provider recruits for it.
+        world.providers[pid as usize].declined_this_week += need;
+        return None;
+    }
     // Weigh against self-funders when capacity is already committed.
-    let private = world.scenario.self_funders.private_rate_gbp_per_hour - marginal_cost_per_hour(world, p, kmh, vph);
+    let private = world.private_rate() - marginal_cost_per_hour(world, p, kmh, vph);
     if p.committed_time + need > p.capacity_time && private > margin {
         return None;
     }
@@ -97,6 +104,7 @@ pub fn accepts_package(world: &mut World, pid: u32, cid: u32) -> Option<bool> {
 pub fn decisions(world: &mut World) {
     let s = world.scenario.providers.clone();
     let nlw = world.wages.national_living_wage;
+    let training_norm = s.training_gbp_per_worker_week * world.wages.cost_index;
     let week = world.week;
     let mean_desired = world.scenario.workforce.desired_hours_mean;
     let workers = &world.workers;
@@ -104,7 +112,8 @@ pub fn decisions(world: &mut World) {
         if !p.active {
             continue;
         }
-        let vacancy_rate = if p.hiring_target > 0 { p.vacancies() as f64 / p.hiring_target as f64 } else { 0.0 };
+        let vacancy_rate =
+            if p.hiring_target > 0 { p.vacancies() as f64 / p.hiring_target as f64 } else { 0.0 };
         p.vacancy_accumulated += vacancy_rate;
         p.review_weeks += 1;
         // Wage review: raise when vacancies persist and the margin allows; wages are
@@ -134,7 +143,8 @@ pub fn decisions(world: &mut World) {
         // Travel pay: offered once income is secure enough and the margin allows; withdrawn
         // only when the margin turns negative.
         if !p.pays_travel {
-            p.pays_travel = p.income_security >= s.travel_pay_security_threshold && p.margin >= s.travel_pay_min_margin;
+            p.pays_travel =
+                p.income_security >= s.travel_pay_security_threshold && p.margin >= s.travel_pay_min_margin;
         } else if p.margin < 0.0 {
             p.pays_travel = false;
         }
@@ -144,9 +154,14 @@ pub fn decisions(world: &mut World) {
         } else {
             p.workers.iter().map(|&w| workers[w as usize].desired_hours).sum::<f64>() / p.workers.len() as f64
         };
-        let heads = (p.committed_time / avail * s.hiring_buffer).ceil() as u32;
+        // Expected hours: packages turned down for lack of staff, as a running average
+        // over about a month, so one unusual week does not trigger a hiring spree.
+        p.declined_for_capacity += 0.25 * (p.declined_this_week - p.declined_for_capacity);
+        p.declined_this_week = 0.0;
+        let expected = p.committed_time + p.declined_for_capacity;
+        let heads = (expected / avail * s.hiring_buffer).ceil() as u32;
         p.hiring_target = heads.max(s.min_team);
-        p.training_per_worker = if p.margin > 0.0 { s.training_gbp_per_worker_week } else { 0.5 * s.training_gbp_per_worker_week };
+        p.training_per_worker = if p.margin > 0.0 { training_norm } else { 0.5 * training_norm };
     }
 }
 
@@ -187,7 +202,8 @@ pub fn self_funders(world: &mut World) {
         }
         let kmh = p.km_per_hour_mean;
         let travel = p.travel_time_per_hour(&world.geography);
-        let private_margin = sf.private_rate_gbp_per_hour - marginal_cost_per_hour(world, p, kmh, p.visits_per_hour_mean);
+        let private_margin =
+            world.private_rate() - marginal_cost_per_hour(world, p, kmh, p.visits_per_hour_mean);
         let spare_time = p.capacity_time - p.committed_time;
         if private_margin <= 0.0 || spare_time <= 0.0 {
             continue;
@@ -196,7 +212,8 @@ pub fn self_funders(world: &mut World) {
         // The patch with most unserved demand among those it works in (or its base).
         let mut best: Option<usize> = None;
         for q in 0..n {
-            let works = p.council_worker_hours[q] > 0.0 || p.self_funder_hours[q] > 0.0 || q == p.base_patch as usize;
+            let works =
+                p.council_worker_hours[q] > 0.0 || p.self_funder_hours[q] > 0.0 || q == p.base_patch as usize;
             if works && unserved[q] > 0.0 && best.is_none_or(|b| unserved[q] > unserved[b]) {
                 best = Some(q);
             }
@@ -256,9 +273,16 @@ pub fn handbacks(world: &mut World) {
             return_clients(world, |c| c.provider == pid && c.on_contract);
         }
     }
+    for &cid in &world.active_clients {
+        let c = &world.clients[cid as usize];
+        if c.negative_margin_weeks >= k {
+            world.providers[c.provider as usize].handbacks_total += 1;
+        }
+    }
     let n = return_clients(world, |c| c.negative_margin_weeks >= k);
     world.counters.handback_packages += n;
-    // Packages the provider cannot staff: newest first, until committed time fits capacity.
+    // Packages the provider cannot staff, taken from the end of the active list (a fixed,
+    // seeded-free order) until committed time fits capacity.
     let threshold = world.scenario.providers.understaffing_handback_fill;
     for pid in 0..world.providers.len() {
         let p = &mut world.providers[pid];
@@ -312,6 +336,8 @@ pub fn exits(world: &mut World) {
             let worker = &mut world.workers[w as usize];
             worker.status = WorkerStatus::Pool;
             worker.employer = NONE;
+            worker.left_employer = pid as u32;
+            worker.left_week = world.week;
             world.pool.push(w);
         }
         let pid = pid as u32;
@@ -340,8 +366,20 @@ pub fn entry(world: &mut World) {
     let kind = s.kinds[kind_idx].clone();
     let n = world.geography.n;
     let base = pick_weighted(&mut rng, &world.geography.demand_share[..n]) as PatchId;
-    let premium = s.initial_wage_premium_mean + s.initial_wage_premium_sd * (rng.random::<f64>() - 0.5) * 3.46;
-    let wage = world.wages.national_living_wage * (1.0 + premium.max(0.0));
+    // An entrant must recruit its whole team: it offers the going wage (the headcount-weighted
+    // mean of incumbents' wages), give or take the spread of initial wage premiums.
+    let (mut sum, mut heads) = (0.0, 0.0);
+    for p in world.providers.iter().filter(|p| p.active) {
+        sum += p.wage * p.workers.len() as f64;
+        heads += p.workers.len() as f64;
+    }
+    let going = if heads > 0.0 {
+        sum / heads
+    } else {
+        world.wages.national_living_wage * (1.0 + s.initial_wage_premium_mean)
+    };
+    let noise = s.initial_wage_premium_sd * (rng.random::<f64>() - 0.5) * 12f64.sqrt();
+    let wage = (going * (1.0 + noise)).max(world.wages.national_living_wage);
     let cash = s.entrant_cash_gbp;
     let overhead = kind.overhead_gbp_per_week * world.wages.cost_index;
     let p = new_provider(world, kind.kind, kind.local, base, wage, cash, overhead);
@@ -351,10 +389,19 @@ pub fn entry(world: &mut World) {
 
 /// A provider with no clients or staff yet.
 #[allow(clippy::too_many_arguments)]
-pub fn new_provider(world: &World, kind: ProviderKind, local: bool, base: PatchId, wage: f64, cash: f64, overhead: f64) -> Provider {
+pub fn new_provider(
+    world: &World,
+    kind: ProviderKind,
+    local: bool,
+    base: PatchId,
+    wage: f64,
+    cash: f64,
+    overhead: f64,
+) -> Provider {
     let s = &world.scenario.providers;
     let speed: f64 = world.scenario.geography.travel_modes.iter().map(|m| m.share * m.speed_kmh).sum();
-    let mileage: f64 = world.scenario.geography.travel_modes.iter().map(|m| m.share * m.mileage_gbp_per_km).sum();
+    let mileage: f64 =
+        world.scenario.geography.travel_modes.iter().map(|m| m.share * m.mileage_gbp_per_km).sum();
     Provider {
         kind,
         local,
@@ -398,6 +445,8 @@ pub fn new_provider(world: &World, kind: ProviderKind, local: bool, base: PatchI
         wage_bill_week: 0.0,
         accounts: Default::default(),
         hires_week: 0,
+        declined_for_capacity: 0.0,
+        declined_this_week: 0.0,
         leavers_week: 0,
         revenue_week: 0.0,
         council_revenue_week: 0.0,
@@ -420,14 +469,14 @@ pub fn quality(world: &mut World) {
         let experienced = if p.workers.is_empty() {
             0.0
         } else {
-            p.workers.iter().filter(|&&w| (week - world.workers[w as usize].hired_week) as f64 >= competence).count() as f64
+            p.workers
+                .iter()
+                .filter(|&&w| (week - world.workers[w as usize].hired_week) as f64 >= competence)
+                .count() as f64
                 / p.workers.len() as f64
         };
-        let training = if s.training_gbp_per_worker_week > 0.0 {
-            (p.training_per_worker / s.training_gbp_per_worker_week).min(1.0)
-        } else {
-            1.0
-        };
+        let norm = s.training_gbp_per_worker_week * world.wages.cost_index;
+        let training = if norm > 0.0 { (p.training_per_worker / norm).min(1.0) } else { 1.0 };
         let target = s.quality_floor
             + s.quality_weight_training * training
             + s.quality_weight_experience * experienced

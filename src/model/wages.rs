@@ -12,8 +12,12 @@ pub struct WageFloors {
     pub london_living_wage: f64,
     /// The outside option (retail, hospitality) care workers compare with.
     pub outside_wage: f64,
-    /// Index of non-wage costs (1.0 at the start).
+    /// Index of non-wage costs (1.0 at the start): overheads, admin, recruitment, training.
     pub cost_index: f64,
+    /// National Living Wage relative to its value at the start of burn-in; private fees
+    /// and workers' reservation wages move with it.
+    pub wage_index: f64,
+    start_nlw: f64,
 }
 
 fn value_in(series: &[YearValue], year: i32, uplift: f64) -> f64 {
@@ -37,8 +41,11 @@ impl WageFloors {
             london_living_wage: 0.0,
             outside_wage: 0.0,
             cost_index: 1.0,
+            wage_index: 1.0,
+            start_nlw: 0.0,
         };
         w.set_year(w.floor_year(start_week));
+        w.start_nlw = w.national_living_wage;
         w
     }
 
@@ -64,6 +71,9 @@ impl WageFloors {
         self.national_living_wage = value_in(&self.params.national_living_wage, year, u);
         self.london_living_wage = value_in(&self.params.london_living_wage, year, u);
         self.outside_wage = self.national_living_wage * (1.0 + self.params.outside_wage_premium_over_nlw);
+        if self.start_nlw > 0.0 {
+            self.wage_index = self.national_living_wage / self.start_nlw;
+        }
     }
 
     /// Applies the April uplift if this is the uplift week; returns the relative rise of the

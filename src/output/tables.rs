@@ -76,10 +76,16 @@ pub fn providers_frame(results: &[ReplicateResult]) -> PolarsResult<DataFrame> {
         Column::new("entry_week".into(), rows.iter().map(|(_, p)| p.entry_week).collect::<Vec<_>>()),
         Column::new("exit_week".into(), rows.iter().map(|(_, p)| p.exit_week).collect::<Vec<_>>()),
         Column::new("exit_cause".into(), rows.iter().map(|(_, p)| p.exit_cause).collect::<Vec<_>>()),
-        Column::new("contact_hours_total".into(), rows.iter().map(|(_, p)| p.contact_hours_total).collect::<Vec<_>>()),
+        Column::new(
+            "contact_hours_total".into(),
+            rows.iter().map(|(_, p)| p.contact_hours_total).collect::<Vec<_>>(),
+        ),
         Column::new("mean_quality".into(), rows.iter().map(|(_, p)| p.mean_quality).collect::<Vec<_>>()),
         Column::new("mean_margin".into(), rows.iter().map(|(_, p)| p.mean_margin).collect::<Vec<_>>()),
-        Column::new("final_wage_gbp_per_hour".into(), rows.iter().map(|(_, p)| p.final_wage_gbp_per_hour).collect::<Vec<_>>()),
+        Column::new(
+            "final_wage_gbp_per_hour".into(),
+            rows.iter().map(|(_, p)| p.final_wage_gbp_per_hour).collect::<Vec<_>>(),
+        ),
         Column::new("handbacks".into(), rows.iter().map(|(_, p)| p.handbacks).collect::<Vec<_>>()),
     ];
     DataFrame::new(n, cols)

@@ -48,6 +48,31 @@ impl Policy {
         }
     }
 
+    /// Ends contracts whose term is over: their packages stay with the provider at the spot
+    /// rate. Called every week before any tender.
+    pub fn expire_contracts(
+        week: i32,
+        providers: &mut [Provider],
+        clients: &mut [crate::model::Client],
+        active: &[u32],
+    ) {
+        let mut any = false;
+        for p in providers.iter_mut() {
+            if p.contract.is_some_and(|c| week >= c.end_week) {
+                p.contract = None;
+                any = true;
+            }
+        }
+        if any {
+            for &cid in active {
+                let c = &mut clients[cid as usize];
+                if c.on_contract && providers[c.provider as usize].contract.is_none() {
+                    c.on_contract = false;
+                }
+            }
+        }
+    }
+
     /// Payment for one week of a package: `delivered` and `cancelled` are worker-hours.
     pub fn payment(&self, rate: f64, delivered: f64, cancelled: f64, actual_to_planned: f64) -> Payment {
         match self.rules.payment {

@@ -43,11 +43,14 @@ pub fn run_tender(world: &mut World) {
         // Forecast travel in the lot: own experience if any, else the market's, with error.
         let kmh = if p.contact_hours_week > 0.0 { p.km_per_hour_mean } else { market_kmh };
         let vph = if p.contact_hours_week > 0.0 { p.visits_per_hour_mean } else { 1.5 };
-        let travel_paid =
-            if p.pays_travel { world.geography.travel_time_per_hour(kmh, vph, p.speed_kmh_mean) } else { 0.0 };
+        let travel_paid = if p.pays_travel {
+            world.geography.travel_time_per_hour(kmh, vph, p.speed_kmh_mean)
+        } else {
+            0.0
+        };
         let volume = p.contact_hours_week + lot_per_winner;
         let unit_cost = p.wage * (1.0 + s.on_cost_rate) * (1.0 + travel_paid)
-            + s.admin_gbp_per_contact_hour
+            + world.admin_per_hour()
             + p.mileage_gbp_per_km_mean * kmh
             + p.overhead_per_week / volume.max(1.0);
         // Revenue per hour is less than the rate under actual-minutes payment.
@@ -75,7 +78,9 @@ pub fn run_tender(world: &mut World) {
         let p = &world.providers[b.2 as usize];
         let price = min_bid / b.1;
         let quality = p.rating.unwrap_or(Rating::RequiresImprovement).score();
-        b.0 = rules.scoring.price * price + rules.scoring.quality * quality;
+        // Equal scores (e.g. every bid at a fixed rate) are ranked by lot, not by provider id.
+        let tie = world.streams.uniform(Process::Tender, week as i64, (1 << 40) | b.2 as u64);
+        b.0 = rules.scoring.price * price + rules.scoring.quality * quality + 1e-9 * tie;
     }
     bids.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.2.cmp(&b.2)));
     let winners = rules.winners as usize;
@@ -89,7 +94,11 @@ pub fn run_tender(world: &mut World) {
                 PriceBasis::Bid => bid,
                 PriceBasis::FixedRate => world.policy.spot_rate,
             };
-            p.contract = Some(Contract { rate_gbp_per_hour: rate, start_week: week, end_week: week + rules.term_weeks as i32 });
+            p.contract = Some(Contract {
+                rate_gbp_per_hour: rate,
+                start_week: week,
+                end_week: week + rules.term_weeks as i32,
+            });
             p.negative_contract_margin_weeks = 0;
             p.markup = (p.markup + s.markup_step).min(s.markup_max);
         } else {

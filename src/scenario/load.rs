@@ -124,10 +124,8 @@ pub fn load_scenario_str(text: &str, file: &Path) -> Result<Scenario, ScenarioEr
         }
     })?;
     if scenario.name.is_empty() {
-        scenario.name = file
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "scenario".into());
+        scenario.name =
+            file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "scenario".into());
     }
     let problems = validate(&scenario);
     if problems.is_empty() {
@@ -156,10 +154,8 @@ pub fn scenario_files(args: &[PathBuf]) -> Result<Vec<PathBuf>, ScenarioError> {
     let mut files = Vec::new();
     for arg in args {
         if arg.is_dir() {
-            let entries = std::fs::read_dir(arg).map_err(|e| ScenarioError::Read {
-                file: arg.clone(),
-                reason: e.to_string(),
-            })?;
+            let entries = std::fs::read_dir(arg)
+                .map_err(|e| ScenarioError::Read { file: arg.clone(), reason: e.to_string() })?;
             let mut found: Vec<PathBuf> = entries
                 .filter_map(|e| e.ok().map(|e| e.path()))
                 .filter(|p| p.extension().is_some_and(|x| x == "toml") && p.is_file())

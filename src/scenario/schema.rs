@@ -290,20 +290,13 @@ pub struct SelfFunderParams {
     pub hours_per_week: f64,
     /// Hourly fee paid by self-funders.
     pub private_rate_gbp_per_hour: f64,
-    /// Mean self-funded hours per person (for travel density).
-    pub hours_per_person: f64,
     /// Share of a provider's spare capacity it offers to self-funders each week.
     pub uptake_of_spare_capacity: f64,
 }
 
 impl Default for SelfFunderParams {
     fn default() -> Self {
-        Self {
-            hours_per_week: 5000.0,
-            private_rate_gbp_per_hour: 31.0,
-            hours_per_person: 8.0,
-            uptake_of_spare_capacity: 0.25,
-        }
+        Self { hours_per_week: 5000.0, private_rate_gbp_per_hour: 31.0, uptake_of_spare_capacity: 0.25 }
     }
 }
 
@@ -345,6 +338,9 @@ pub struct WorkforceParams {
     pub value_of_guaranteed_hours_gbp: f64,
     /// Cost to a worker (£/h equivalent) per km between home and the provider's patches.
     pub distance_cost_gbp_per_km: f64,
+    /// Vacancies a job seeker learns of in a week (search frictions): they choose the best of
+    /// this many providers with open posts, drawn at random.
+    pub vacancies_seen_per_search: u32,
     /// Sd of workers' idiosyncratic taste for an employer (£/h equivalent).
     pub employer_taste_sd_gbp: f64,
     /// Weeks a worker's tenure must reach to count as trained (affects quality).
@@ -362,16 +358,17 @@ impl Default for WorkforceParams {
             desired_hours_mean: 32.0,
             desired_hours_sd: 8.0,
             guaranteed_share_of_desired: 0.8,
-            quit_base_per_week: 0.002,
-            quit_wage_gap: 0.03,
+            quit_base_per_week: 0.001,
+            quit_wage_gap: 0.015,
             quit_insecurity: 0.0015,
             quit_underemployment: 0.004,
-            quit_travel_burden: 0.006,
+            quit_travel_burden: 0.004,
             quitters_to_pool_share: 0.5,
             on_the_job_search_per_week: 0.01,
             switch_threshold_gbp: 0.40,
             value_of_guaranteed_hours_gbp: 0.60,
             distance_cost_gbp_per_km: 0.05,
+            vacancies_seen_per_search: 3,
             employer_taste_sd_gbp: 0.40,
             weeks_to_competence: 26.0,
         }
@@ -389,8 +386,7 @@ pub enum ProviderKind {
 }
 
 impl ProviderKind {
-    pub const ALL: [ProviderKind; 4] =
-        [Self::NationalChain, Self::LocalSme, Self::CoopSocial, Self::Micro];
+    pub const ALL: [ProviderKind; 4] = [Self::NationalChain, Self::LocalSme, Self::CoopSocial, Self::Micro];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -483,7 +479,7 @@ pub struct ProviderParams {
     /// Weeks a package's margin must stay negative before it is handed back.
     pub handback_after_negative_weeks: u32,
     /// A provider delivering less than this share of its hours for `handback_after_negative_weeks`
-    /// weeks hands back packages it cannot staff, newest first, until it can.
+    /// weeks hands back packages it cannot staff until its committed time fits its capacity.
     pub understaffing_handback_fill: f64,
     /// Weeks cash must stay below zero before the provider exits.
     pub exit_after_negative_cash_weeks: u32,
@@ -491,6 +487,10 @@ pub struct ProviderParams {
     /// expected margin.
     pub entry_base_per_week: f64,
     pub entry_per_expected_margin: f64,
+    /// An entrant's overhead starts at this share of its kind's (an owner-manager does the
+    /// coordinating) and rises linearly to the full overhead over `entrant_ramp_weeks`.
+    pub entrant_overhead_share: f64,
+    pub entrant_ramp_weeks: u32,
     /// Start-up cash of an entrant.
     pub entrant_cash_gbp: f64,
     /// Bid markup: initial, step after a win or loss, bounds.
@@ -514,15 +514,15 @@ impl Default for ProviderParams {
         Self {
             initial_count: 40,
             kinds: vec![
-                k(ProviderKind::NationalChain, 0.20, 2500.0, 3.0, false),
-                k(ProviderKind::LocalSme, 0.60, 1000.0, 1.0, true),
-                k(ProviderKind::CoopSocial, 0.05, 900.0, 0.8, true),
-                k(ProviderKind::Micro, 0.15, 300.0, 0.25, true),
+                k(ProviderKind::NationalChain, 0.20, 1500.0, 3.0, false),
+                k(ProviderKind::LocalSme, 0.60, 700.0, 1.0, true),
+                k(ProviderKind::CoopSocial, 0.05, 600.0, 0.8, true),
+                k(ProviderKind::Micro, 0.15, 250.0, 0.25, true),
             ],
             size_log_sd: 0.6,
             initial_patches_max: 3,
             on_cost_rate: 0.22,
-            admin_gbp_per_contact_hour: 3.5,
+            admin_gbp_per_contact_hour: 4.5,
             recruitment_gbp_per_hire: 600.0,
             initial_wage_premium_mean: 0.04,
             initial_wage_premium_sd: 0.03,
@@ -550,8 +550,10 @@ impl Default for ProviderParams {
             handback_after_negative_weeks: 8,
             understaffing_handback_fill: 0.9,
             exit_after_negative_cash_weeks: 8,
-            entry_base_per_week: 0.02,
-            entry_per_expected_margin: 0.5,
+            entry_base_per_week: 0.04,
+            entry_per_expected_margin: 1.0,
+            entrant_overhead_share: 0.35,
+            entrant_ramp_weeks: 52,
             entrant_cash_gbp: 40_000.0,
             markup_initial: 0.08,
             markup_step: 0.01,
@@ -657,7 +659,9 @@ pub enum PaymentBasis {
 pub enum FeeUplift {
     None,
     /// A fixed annual percentage each April.
-    Fixed { percent: f64 },
+    Fixed {
+        percent: f64,
+    },
     /// Indexed to the National Living Wage's rise each April.
     IndexedToWageFloor,
 }

@@ -70,7 +70,10 @@ pub(super) fn validate(s: &Scenario) -> Vec<(String, String)> {
 
     let g = &s.geography;
     if g.patches.is_empty() || g.patches.len() > MAX_PATCHES {
-        c.fail("geography.patches", format!("expected 1 to {MAX_PATCHES} patches, found {}", g.patches.len()));
+        c.fail(
+            "geography.patches",
+            format!("expected 1 to {MAX_PATCHES} patches, found {}", g.patches.len()),
+        );
     }
     for (i, p) in g.patches.iter().enumerate() {
         let k = |f: &str| format!("geography.patches[{i}].{f}");
@@ -107,7 +110,8 @@ pub(super) fn validate(s: &Scenario) -> Vec<(String, String)> {
     c.non_negative("clients.arrivals_per_week", cl.arrivals_per_week);
     c.positive("clients.assessed_hours_mean", cl.assessed_hours_mean);
     c.non_negative("clients.assessed_hours_cv", cl.assessed_hours_cv);
-    if cl.visit_length_hours.is_empty() || cl.visit_length_hours.len() != cl.visit_length_probabilities.len() {
+    if cl.visit_length_hours.is_empty() || cl.visit_length_hours.len() != cl.visit_length_probabilities.len()
+    {
         c.fail("clients.visit_length_hours", "expected as many visit lengths as probabilities, at least one");
     } else {
         c.sums_to_one("clients.visit_length_probabilities", &cl.visit_length_probabilities);
@@ -130,7 +134,6 @@ pub(super) fn validate(s: &Scenario) -> Vec<(String, String)> {
     let sf = &s.self_funders;
     c.non_negative("self_funders.hours_per_week", sf.hours_per_week);
     c.positive("self_funders.private_rate_gbp_per_hour", sf.private_rate_gbp_per_hour);
-    c.positive("self_funders.hours_per_person", sf.hours_per_person);
     c.share("self_funders.uptake_of_spare_capacity", sf.uptake_of_spare_capacity);
 
     let w = &s.workforce;
@@ -155,6 +158,9 @@ pub(super) fn validate(s: &Scenario) -> Vec<(String, String)> {
     c.non_negative("workforce.value_of_guaranteed_hours_gbp", w.value_of_guaranteed_hours_gbp);
     c.non_negative("workforce.distance_cost_gbp_per_km", w.distance_cost_gbp_per_km);
     c.non_negative("workforce.employer_taste_sd_gbp", w.employer_taste_sd_gbp);
+    if w.vacancies_seen_per_search == 0 {
+        c.fail("workforce.vacancies_seen_per_search", "expected at least 1");
+    }
     c.positive("workforce.weeks_to_competence", w.weeks_to_competence);
 
     let p = &s.providers;
@@ -191,6 +197,7 @@ pub(super) fn validate(s: &Scenario) -> Vec<(String, String)> {
         ("providers.travel_pay_security_threshold", p.travel_pay_security_threshold),
         ("providers.overbooking", p.overbooking),
         ("providers.understaffing_handback_fill", p.understaffing_handback_fill),
+        ("providers.entrant_overhead_share", p.entrant_overhead_share),
         ("providers.quality_adjustment_per_week", p.quality_adjustment_per_week),
         ("providers.entry_base_per_week", p.entry_base_per_week),
         ("providers.quality_floor", p.quality_floor),
@@ -212,7 +219,10 @@ pub(super) fn validate(s: &Scenario) -> Vec<(String, String)> {
     if p.exit_after_negative_cash_weeks == 0 {
         c.fail("providers.exit_after_negative_cash_weeks", "expected at least 1 week");
     }
-    let qmax = p.quality_floor + p.quality_weight_training + p.quality_weight_experience + p.quality_weight_reliability;
+    let qmax = p.quality_floor
+        + p.quality_weight_training
+        + p.quality_weight_experience
+        + p.quality_weight_reliability;
     if qmax > 1.0 + 1e-9 {
         c.fail("providers.quality_floor", format!("expected quality floor plus weights ≤ 1, found {qmax}"));
     }
@@ -246,10 +256,10 @@ pub(super) fn validate(s: &Scenario) -> Vec<(String, String)> {
 
 fn commissioning(c: &mut Checker, at: &str, p: &Commissioning) {
     c.positive(&format!("{at}.rate_gbp_per_hour"), p.rate_gbp_per_hour);
-    if let FeeUplift::Fixed { percent } = p.fee_uplift {
-        if !(0.0..=100.0).contains(&percent) {
-            c.fail(format!("{at}.fee_uplift"), format!("expected a percent from 0 to 100, found {percent}"));
-        }
+    if let FeeUplift::Fixed { percent } = p.fee_uplift
+        && !(0.0..=100.0).contains(&percent)
+    {
+        c.fail(format!("{at}.fee_uplift"), format!("expected a percent from 0 to 100, found {percent}"));
     }
     let t = &p.tender;
     if t.every_weeks == 0 {
@@ -266,6 +276,12 @@ fn commissioning(c: &mut Checker, at: &str, p: &Commissioning) {
         c.share(&format!("{at}.tender.scoring.{k}"), v);
     }
     c.sums_to_one(&format!("{at}.tender.scoring"), &[w.price, w.quality, w.social_value]);
+    if w.social_value > 0.0 {
+        c.fail(
+            format!("{at}.tender.scoring.social_value"),
+            "social-value scoring has no criteria yet in this version of careshape: set it to 0",
+        );
+    }
     c.non_negative(&format!("{at}.tender.price_cap_gbp_per_hour"), t.price_cap_gbp_per_hour);
 }
 
