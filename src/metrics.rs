@@ -129,7 +129,9 @@ pub fn record(world: &World) -> WeekRecord {
     r.clients_waiting = world.queue.len() as f64;
     r.client_arrivals = c.arrivals as f64;
     r.placements = c.placements as f64;
-    r.unmet_need_share = ratio_or(1.0 - (r.delivered_hours + r.cancelled_hours) / r.assessed_hours, 0.0);
+    // Clamped at 0: with every hour delivered, rounding can leave −1e-16.
+    r.unmet_need_share =
+        ratio_or(1.0 - (r.delivered_hours + r.cancelled_hours) / r.assessed_hours, 0.0).max(0.0);
     r.mean_wait_weeks = ratio_or(waited / r.clients_waiting, 0.0);
     r.continuity_carers_per_4_weeks = ratio_or(r.continuity_carers_per_4_weeks / r.clients_active, 0.0);
 

@@ -126,7 +126,14 @@ fn check_run(file: &str, replicate: u32, weeks: usize) -> u32 {
             assert_eq!(w.clients[c as usize].status, ClientStatus::Waiting);
         }
         assert!(rec.delivered_hours <= rec.assessed_hours);
-        assert!((0.0..=1.0).contains(&rec.unmet_need_share));
+        assert!(
+            (0.0..=1.0).contains(&rec.unmet_need_share),
+            "week {week}: unmet {} assessed {} delivered {} cancelled {}",
+            rec.unmet_need_share,
+            rec.assessed_hours,
+            rec.delivered_hours,
+            rec.cancelled_hours
+        );
     }
     exits_seen
 }

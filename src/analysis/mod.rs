@@ -163,7 +163,7 @@ pub fn summarise(weeks: &[WeekRecord]) -> Vec<f64> {
                 Rule::AnnualRate(flow, stock) => (sum(flow) * 52.0 / n) / (sum(stock) / n),
                 Rule::RatioOfSums(a, b) => sum(a) / sum(b),
                 Rule::UnmetShare => {
-                    1.0 - (sum("delivered_hours") + sum("cancelled_hours")) / sum("assessed_hours")
+                    (1.0 - (sum("delivered_hours") + sum("cancelled_hours")) / sum("assessed_hours")).max(0.0)
                 }
             };
             if v.is_finite() { v } else { 0.0 }

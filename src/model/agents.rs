@@ -130,6 +130,9 @@ pub struct Contract {
 pub struct Provider {
     pub kind: ProviderKind,
     pub local: bool,
+    /// Whether it pays at least the NLW for all working time including travel (a trait drawn
+    /// at creation; enforcement is weak, so some providers do not).
+    pub nmw_compliant: bool,
     pub active: bool,
     pub entry_week: i32,
     pub exit_week: Option<i32>,

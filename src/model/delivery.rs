@@ -62,6 +62,7 @@ pub fn caseloads(world: &mut World) {
 /// hours per client, continuity of carers and each client's recent unmet need.
 pub fn deliver(world: &mut World) {
     let g_share = world.scenario.workforce.guaranteed_share_of_desired;
+    let nlw = world.wages.national_living_wage;
     let modes = &world.scenario.geography.travel_modes;
     for p in world.providers.iter_mut() {
         if !p.active {
@@ -109,6 +110,13 @@ pub fn deliver(world: &mut World) {
             let worked_paid = c + if p.pays_travel { w.travel_hours } else { 0.0 };
             w.paid_hours = worked_paid.max(w.guaranteed_hours(g_share));
             w.earnings = w.paid_hours * p.wage;
+            // Travel between visits is working time for the minimum wage: a compliant
+            // provider tops pay up so that pay per hour worked reaches the NLW.
+            let floor = nlw * (w.contact_hours + w.travel_hours);
+            if p.nmw_compliant && w.earnings < floor {
+                w.earnings = floor;
+                w.paid_hours = floor / p.wage;
+            }
             contact += c;
             travel += w.travel_hours;
             bill += w.earnings;

@@ -53,8 +53,17 @@ pub fn initial_world(scenario: Scenario, streams: Streams) -> World {
         let k = &s.providers.kinds[pick_weighted(&mut rng, &kind_shares)];
         let base = pick_weighted(&mut rng, &world.geography.demand_share[..n]);
         let wage = nlw * (1.0 + premium.sample(&mut rng).max(0.0));
-        let mut p =
-            new_provider(&world, k.kind, k.local, base as PatchId, wage, 0.0, k.overhead_gbp_per_week);
+        let compliant = rng.random::<f64>() < s.providers.nmw_travel_compliance_share;
+        let mut p = new_provider(
+            &world,
+            k.kind,
+            k.local,
+            base as PatchId,
+            wage,
+            0.0,
+            k.overhead_gbp_per_week,
+            compliant,
+        );
         p.entry_week = start - 1;
         weights.push(k.size_weight * size.sample(&mut rng));
         // Serve the base patch and up to `initial_patches_max - 1` nearest others.

@@ -382,7 +382,8 @@ pub fn entry(world: &mut World) {
     let wage = (going * (1.0 + noise)).max(world.wages.national_living_wage);
     let cash = s.entrant_cash_gbp;
     let overhead = kind.overhead_gbp_per_week * world.wages.cost_index;
-    let p = new_provider(world, kind.kind, kind.local, base, wage, cash, overhead);
+    let compliant = rng.random::<f64>() < s.nmw_travel_compliance_share;
+    let p = new_provider(world, kind.kind, kind.local, base, wage, cash, overhead, compliant);
     world.providers.push(p);
     world.counters.entries += 1;
 }
@@ -397,6 +398,7 @@ pub fn new_provider(
     wage: f64,
     cash: f64,
     overhead: f64,
+    nmw_compliant: bool,
 ) -> Provider {
     let s = &world.scenario.providers;
     let speed: f64 = world.scenario.geography.travel_modes.iter().map(|m| m.share * m.speed_kmh).sum();
@@ -405,6 +407,7 @@ pub fn new_provider(
     Provider {
         kind,
         local,
+        nmw_compliant,
         active: true,
         entry_week: world.week,
         exit_week: None,

@@ -433,6 +433,8 @@ pub struct ProviderParams {
     pub admin_gbp_per_contact_hour: f64,
     /// One-off cost of recruiting and inducting a worker.
     pub recruitment_gbp_per_hire: f64,
+    /// Share of providers that pay at least the NLW for all working time, travel included.
+    pub nmw_travel_compliance_share: f64,
     /// Initial wage premium over the NLW (mean, sd).
     pub initial_wage_premium_mean: f64,
     pub initial_wage_premium_sd: f64,
@@ -524,8 +526,9 @@ impl Default for ProviderParams {
             on_cost_rate: 0.22,
             admin_gbp_per_contact_hour: 4.5,
             recruitment_gbp_per_hire: 600.0,
-            initial_wage_premium_mean: 0.04,
-            initial_wage_premium_sd: 0.03,
+            nmw_travel_compliance_share: 0.8,
+            initial_wage_premium_mean: 0.14,
+            initial_wage_premium_sd: 0.09,
             initial_cash_weeks: 6.0,
             initial_cash_log_sd: 0.6,
             wage_review_every_weeks: 13,
@@ -734,7 +737,7 @@ impl Default for Commissioning {
             award: Award::Spot,
             brokerage: Brokerage::RoundRobin,
             price: PriceBasis::FixedRate,
-            rate_gbp_per_hour: 24.5,
+            rate_gbp_per_hour: 26.0,
             fee_uplift: FeeUplift::Fixed { percent: 4.0 },
             payment: PaymentBasis::ActualMinutes,
             approved_min_rating: Rating::RequiresImprovement,

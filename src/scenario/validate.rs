@@ -198,6 +198,7 @@ pub(super) fn validate(s: &Scenario) -> Vec<(String, String)> {
         ("providers.overbooking", p.overbooking),
         ("providers.understaffing_handback_fill", p.understaffing_handback_fill),
         ("providers.entrant_overhead_share", p.entrant_overhead_share),
+        ("providers.nmw_travel_compliance_share", p.nmw_travel_compliance_share),
         ("providers.quality_adjustment_per_week", p.quality_adjustment_per_week),
         ("providers.entry_base_per_week", p.entry_base_per_week),
         ("providers.quality_floor", p.quality_floor),
