@@ -25,6 +25,8 @@ pub struct Cli {
 pub enum Command {
     /// Run scenarios × replicates and write weekly, summary and providers tables.
     Run(RunArgs),
+    /// Fit a scenario's free parameters to target outcomes (approximate Bayesian computation).
+    Calibrate(CalibrateArgs),
     /// Check scenario files without running them.
     Validate {
         /// Scenario files or folders of them.
@@ -58,6 +60,27 @@ pub struct RunArgs {
     pub quiet: bool,
 }
 
+#[derive(Args, Debug, Clone)]
+pub struct CalibrateArgs {
+    /// The calibration file (base scenario, free parameters, targets, method).
+    pub file: PathBuf,
+    /// Output folder (default: output/calibration-<name>).
+    #[arg(long, short = 'o')]
+    pub out: Option<PathBuf>,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long, short = 't')]
+    pub threads: Option<usize>,
+    /// Override the design's number of points.
+    #[arg(long)]
+    pub points: Option<u32>,
+    /// Override the replicates per point.
+    #[arg(long)]
+    pub replicates: Option<u32>,
+    /// No progress bar or summary.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
 /// An error that is the user's input, not the program's fault (exit code 2).
 #[derive(Debug)]
 pub struct InputError(pub String);
@@ -78,6 +101,7 @@ impl From<ScenarioError> for InputError {
 pub fn execute(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Run(args) => run(&args).map(|_| ()),
+        Command::Calibrate(args) => calibrate(&args).map(|_| ()),
         Command::Validate { files } => validate(&files),
     }
 }
@@ -156,14 +180,7 @@ pub fn run(args: &RunArgs) -> Result<Vec<ReplicateResult>> {
         .into());
     }
     let out = args.out.clone().unwrap_or_else(|| default_out(&args.scenarios, &loaded));
-    let threads = args.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-    if threads == 0 {
-        return Err(InputError("--threads must be at least 1".into()).into());
-    }
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .context("cannot start worker threads")?;
+    let (pool, threads) = thread_pool(args.threads)?;
     let scenarios: Vec<Scenario> = loaded.iter().map(|(_, s)| s.clone()).collect();
     let total = scenarios.len() * args.replicates as usize;
     let started = Instant::now();
@@ -207,6 +224,69 @@ pub fn run(args: &RunArgs) -> Result<Vec<ReplicateResult>> {
         );
     }
     Ok(results)
+}
+
+/// A rayon pool of the requested size (default: all cores).
+fn thread_pool(threads: Option<usize>) -> Result<(rayon::ThreadPool, usize)> {
+    let threads = threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    if threads == 0 {
+        return Err(InputError("--threads must be at least 1".into()).into());
+    }
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .context("cannot start worker threads")?;
+    Ok((pool, threads))
+}
+
+/// `careshape calibrate`: ABC fit of the free parameters; writes points, accepted set, best
+/// scenario and a summary.
+pub fn calibrate(args: &CalibrateArgs) -> Result<crate::calibration::CalibrationResult> {
+    let mut cal = crate::calibration::load_calibration(&args.file).map_err(InputError::from)?;
+    if let Some(p) = args.points {
+        if p < 2 {
+            return Err(InputError("--points must be at least 2".into()).into());
+        }
+        cal.config.method.points = p;
+    }
+    if let Some(r) = args.replicates {
+        if r == 0 {
+            return Err(InputError("--replicates must be at least 1".into()).into());
+        }
+        cal.config.method.replicates = r;
+    }
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("output").join(format!("calibration-{}", cal.config.name)));
+    let (pool, threads) = thread_pool(args.threads)?;
+    let started = Instant::now();
+    let progress = Progress::new(crate::calibration::total_runs(&cal), args.quiet);
+    let result = pool.install(|| crate::calibration::calibrate(&cal, &|| progress.tick()));
+    progress.finish();
+    let wall = started.elapsed().as_secs_f64();
+    crate::output::calibration::write_calibration(&out, &cal, &result, wall)?;
+    let m = manifest::Manifest {
+        careshape_version: env!("CARGO_PKG_VERSION"),
+        git_commit: manifest::Manifest::git_commit(),
+        master_seed: cal.config.method.seed,
+        replicates: cal.config.method.replicates,
+        weeks: cal.base.run.weeks,
+        burn_in_weeks: cal.base.run.burn_in_weeks,
+        scenarios: vec![manifest::ScenarioEntry {
+            name: result.best_scenario.name.clone(),
+            file: Some(args.file.clone()),
+            file_sha256: Some(manifest::file_sha256(&args.file)?),
+            parameters: result.best_scenario.clone(),
+        }],
+        execution: manifest::Execution { threads, wall_time_seconds: wall },
+    };
+    manifest::write_manifest(&out, &m)?;
+    if !args.quiet {
+        println!("{}", crate::output::calibration::summary_markdown(&cal, &result, wall));
+        println!("Calibration written to {}", out.display());
+    }
+    Ok(result)
 }
 
 /// Headline outcomes shown at the end of a run: (summary metric, label, scale, format).
@@ -261,7 +341,7 @@ impl Progress {
             let b = indicatif::ProgressBar::new(total as u64);
             b.set_style(
                 indicatif::ProgressStyle::with_template(
-                    "{elapsed_precise} [{bar:40}] {pos}/{len} replicates, eta {eta}",
+                    "{elapsed_precise} [{bar:40}] {pos}/{len} runs, eta {eta}",
                 )
                 .expect("valid template")
                 .progress_chars("=> "),
@@ -277,7 +357,7 @@ impl Progress {
         } else if !self.quiet
             && (done * 10 / self.total != (done - 1) * 10 / self.total || done == self.total)
         {
-            eprintln!("progress: {done}/{} replicates", self.total);
+            eprintln!("progress: {done}/{} runs", self.total);
         }
     }
     fn finish(&self) {

@@ -6,6 +6,7 @@
 //! [`output`] writes tables and the run manifest. The CLI (`cli`) is one face of this library.
 
 pub mod analysis;
+pub mod calibration;
 pub mod cli;
 pub mod engine;
 pub mod metrics;

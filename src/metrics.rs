@@ -47,6 +47,7 @@ metrics! {
     cancelled_hours: "Client-hours cancelled at short notice by clients (not unmet need)",
     unmet_need_share: "1 - (delivered + cancelled) / assessed client-hours, active and waiting",
     mean_wait_weeks: "Mean time waited so far by clients now waiting (weeks)",
+    placement_wait_weeks: "Weeks waited, summed over clients whose care started this week (divide by placements)",
     care_workers: "Care workers employed by providers in the borough (headcount)",
     pool_size: "People between care jobs or newly arrived, looking for a post",
     hires: "Workers hired this week (from the pool or other providers)",
@@ -129,6 +130,7 @@ pub fn record(world: &World) -> WeekRecord {
     r.clients_waiting = world.queue.len() as f64;
     r.client_arrivals = c.arrivals as f64;
     r.placements = c.placements as f64;
+    r.placement_wait_weeks = c.placement_wait_weeks;
     // Clamped at 0: with every hour delivered, rounding can leave −1e-16.
     r.unmet_need_share =
         ratio_or(1.0 - (r.delivered_hours + r.cancelled_hours) / r.assessed_hours, 0.0).max(0.0);

@@ -29,6 +29,9 @@ pub enum Process {
     Entry = 13,
     Tender = 14,
     SelfFunders = 15,
+    Absence = 17,
+    /// Calibration designs and ABC-SMC proposals (not model dynamics).
+    Calibration = 16,
 }
 
 /// The root of all streams of one replicate.

@@ -20,12 +20,12 @@ fn wage_premium(s: &Scenario, replicate: u32) -> f64 {
 #[test]
 fn persistent_vacancies_raise_wages_through_wage_review() {
     let mut scarce = status_quo();
-    scarce.workforce.pool_inflow_per_week = 3.0;
+    scarce.workforce.pool_inflow_per_week = 2.0;
     let mut ample = status_quo();
-    ample.workforce.pool_inflow_per_week = 12.0;
+    ample.workforce.pool_inflow_per_week = 14.0;
     let mut scarce_frozen = scarce.clone();
     scarce_frozen.providers.wage_review_enabled = false;
-    let reps = 12;
+    let reps = 20;
     let s: Vec<f64> = (0..reps).map(|r| wage_premium(&scarce, r)).collect();
     let a: Vec<f64> = (0..reps).map(|r| wage_premium(&ample, r)).collect();
     let f: Vec<f64> = (0..reps).map(|r| wage_premium(&scarce_frozen, r)).collect();
@@ -34,9 +34,9 @@ fn persistent_vacancies_raise_wages_through_wage_review() {
     // With wage review frozen, providers only follow the legal floor: the premium collapses.
     let t = paired_test(&s, &f, true);
     assert!(t.passes(0.01, 3.0), "the rise must come from wage review: {t:?}");
-    // Initial premiums average 14%; frozen, they are eroded by the rising floor.
+    // Initial premiums average 8%; frozen, they are eroded by the rising floor.
     let frozen_mean = f.iter().sum::<f64>() / f.len() as f64;
-    assert!(frozen_mean < 0.05, "frozen wages should sink towards the floor: {f:?}");
+    assert!(frozen_mean < 0.03, "frozen wages should sink towards the floor: {f:?}");
 }
 
 #[test]

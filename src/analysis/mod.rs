@@ -33,6 +33,11 @@ const SUMMARY: &[(&str, &str, Rule)] = &[
         "Mean time waited so far by waiting clients (weeks), averaged over weeks",
         Rule::Mean("mean_wait_weeks"),
     ),
+    (
+        "wait_to_start_weeks",
+        "Mean weeks from request (or handback) to the start of care, over packages placed",
+        Rule::RatioOfSums("placement_wait_weeks", "placements"),
+    ),
     ("clients_active", "Mean clients receiving a package", Rule::Mean("clients_active")),
     ("delivered_hours", "Mean client-hours delivered per week", Rule::Mean("delivered_hours")),
     ("care_workers", "Mean care workers employed", Rule::Mean("care_workers")),
@@ -112,6 +117,11 @@ const SUMMARY: &[(&str, &str, Rule)] = &[
         Rule::RatioOfSums("council_spend_gbp", "council_worker_hours_delivered"),
     ),
     (
+        "cost_to_rate_ratio",
+        "Council spend / (carer-hours delivered × the spot rate in force): an hour's cost relative to the rate",
+        Rule::RatioOfSums("council_spend_gbp", "rate_weighted_hours"),
+    ),
+    (
         "budget_variance_gbp_per_year",
         "Council spend minus budget per year (GBP)",
         Rule::PerYear("budget_variance_gbp"),
@@ -145,6 +155,7 @@ fn get(w: &WeekRecord, name: &str) -> f64 {
     match name {
         // Derived so that the local share is a ratio of sums, not a mean of weekly ratios.
         "local_spend_gbp" => w.local_spend_share * w.council_spend_gbp,
+        "rate_weighted_hours" => w.spot_rate_gbp_per_hour * w.council_worker_hours_delivered,
         _ => w.get(name).unwrap_or_else(|| panic!("summary rule names unknown metric {name}")),
     }
 }

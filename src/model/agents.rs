@@ -27,6 +27,8 @@ pub struct Client {
     pub double_handed: bool,
     pub arrived_week: i32,
     pub waiting_since: i32,
+    /// First week a package can start: assessment, matching and set-up take time.
+    pub ready_week: i32,
     /// Unmet-need share of the client's last weeks (EWMA), for deterioration.
     pub recent_unmet: f64,
     /// Consecutive weeks the package's margin has been negative for its provider.
@@ -85,6 +87,8 @@ pub struct CareWorker {
     /// The employer the worker last left, and when (no rehiring by it in the same week).
     pub left_employer: u32,
     pub left_week: i32,
+    /// Absent (sick or on leave) this week.
+    pub absent: bool,
     // This week's work and pay.
     pub contact_hours: f64,
     pub travel_hours: f64,
@@ -135,6 +139,8 @@ pub struct Provider {
     pub nmw_compliant: bool,
     pub active: bool,
     pub entry_week: i32,
+    /// Entered during the run (its overhead ramps up), as opposed to the initial market.
+    pub entrant: bool,
     pub exit_week: Option<i32>,
     pub exit_cause: Option<ExitCause>,
     pub base_patch: PatchId,

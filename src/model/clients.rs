@@ -28,6 +28,7 @@ pub fn draw_client(rng: &mut Stream, p: &ClientParams, demand_share: &[f64], wee
         double_handed,
         arrived_week: week,
         waiting_since: week,
+        ready_week: week,
         recent_unmet: 0.0,
         negative_margin_weeks: 0,
         primary_carer: NONE,
@@ -60,8 +61,11 @@ pub fn arrivals(world: &mut World) {
     let mut rng = world.streams.weekly(Process::ClientArrivals, world.week as i64);
     let n = Poisson::new(p.arrivals_per_week).expect("validated").sample(&mut rng) as u32;
     let n_patches = world.geography.n;
+    let lead = world.scenario.council.start_of_care_weeks;
     for _ in 0..n {
-        let c = draw_client(&mut rng, p, &world.geography.demand_share[..n_patches], world.week);
+        let mut c = draw_client(&mut rng, p, &world.geography.demand_share[..n_patches], world.week);
+        // Set-up time before care can start, in whole weeks with the right mean.
+        c.ready_week = world.week + (lead + rng.random::<f64>()).floor() as i32;
         world.queue.push(world.clients.len() as u32);
         world.clients.push(c);
     }

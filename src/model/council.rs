@@ -46,6 +46,9 @@ pub fn broker(world: &mut World) {
     let mut queue = std::mem::take(&mut world.queue);
     let mut ranked = std::mem::take(&mut world.scratch.ranked);
     for &cid in queue.iter() {
+        if world.clients[cid as usize].ready_week > world.week {
+            continue;
+        }
         rank_providers(world, cid, &mut ranked);
         for &(_, pid) in ranked.iter().take(max_offers) {
             if let Some(on_contract) = accepts_package(world, pid, cid) {
@@ -58,6 +61,8 @@ pub fn broker(world: &mut World) {
                 c.recent_carers = [super::NONE; 8];
                 world.active_clients.push(cid);
                 world.counters.placements += 1;
+                world.counters.placement_wait_weeks +=
+                    (world.week - world.clients[cid as usize].waiting_since) as f64;
                 placed_any = true;
                 break;
             }
@@ -79,7 +84,7 @@ fn rank_providers(world: &mut World, cid: u32, ranked: &mut Vec<(f64, u32)>) {
     let n = world.providers.len().max(1);
     let start = world.policy.round_robin_next % n;
     for (i, p) in world.providers.iter().enumerate() {
-        let framework = crate::policy::holds_contract(p, world.week);
+        let framework = world.policy.is_framework() && crate::policy::holds_contract(p, world.week);
         if !p.active || (!framework && !world.policy.approved(p)) {
             continue;
         }
@@ -114,15 +119,21 @@ pub fn inspections(world: &mut World) {
         }
         let mut rng = world.streams.entity(Process::Inspection, world.week as i64, i as u64);
         let observed = p.quality + noise.sample(&mut rng);
-        let t = c.rating_thresholds;
-        p.rating = Some(if observed >= t[2] {
-            Rating::Outstanding
-        } else if observed >= t[1] {
-            Rating::Good
-        } else if observed >= t[0] {
-            Rating::RequiresImprovement
-        } else {
-            Rating::Inadequate
-        });
+        p.rating = Some(rating_for(observed, c.rating_thresholds));
+    }
+}
+
+/// The rating an inspector gives an observed quality, cut at the thresholds for Requires
+/// improvement, Good and Outstanding.
+pub fn rating_for(observed: f64, thresholds: [f64; 3]) -> Rating {
+    let t = thresholds;
+    if observed >= t[2] {
+        Rating::Outstanding
+    } else if observed >= t[1] {
+        Rating::Good
+    } else if observed >= t[0] {
+        Rating::RequiresImprovement
+    } else {
+        Rating::Inadequate
     }
 }

@@ -63,6 +63,8 @@ pub fn caseloads(world: &mut World) {
 pub fn deliver(world: &mut World) {
     let g_share = world.scenario.workforce.guaranteed_share_of_desired;
     let nlw = world.wages.national_living_wage;
+    let absence = world.scenario.workforce.absence_per_week;
+    let week = world.week as i64;
     let modes = &world.scenario.geography.travel_modes;
     for p in world.providers.iter_mut() {
         if !p.active {
@@ -74,17 +76,18 @@ pub fn deliver(world: &mut World) {
         // Contact capacity of each worker: available time net of travel at their own speed.
         let (mut cap_g, mut cap_z, mut time, mut speed_sum, mut mileage_sum) = (0.0, 0.0, 0.0, 0.0, 0.0);
         for &wid in &p.workers {
-            let w = &world.workers[wid as usize];
+            let w = &mut world.workers[wid as usize];
             let m = &modes[w.mode as usize];
-            let c = w.desired_hours / (1.0 + geo.travel_time_per_hour(kmh, vph, m.speed_kmh));
-            if w.guaranteed {
-                cap_g += c
-            } else {
-                cap_z += c
-            }
             time += w.desired_hours;
             speed_sum += m.speed_kmh;
             mileage_sum += m.mileage_gbp_per_km;
+            // Sickness and other absence: the worker delivers nothing this week.
+            w.absent = world.streams.uniform(Process::Absence, week, wid as u64) < absence;
+            if w.absent {
+                continue;
+            }
+            let c = w.desired_hours / (1.0 + geo.travel_time_per_hour(kmh, vph, m.speed_kmh));
+            if w.guaranteed { cap_g += c } else { cap_z += c }
         }
         if !p.workers.is_empty() {
             p.speed_kmh_mean = speed_sum / p.workers.len() as f64;
@@ -104,7 +107,14 @@ pub fn deliver(world: &mut World) {
             let w = &mut world.workers[wid as usize];
             let m = &modes[w.mode as usize];
             let travel_per_hour = geo.travel_time_per_hour(kmh, vph, m.speed_kmh);
-            let c = w.desired_hours / (1.0 + travel_per_hour) * if w.guaranteed { use_g } else { use_z };
+            let share = if w.absent {
+                0.0
+            } else if w.guaranteed {
+                use_g
+            } else {
+                use_z
+            };
+            let c = w.desired_hours / (1.0 + travel_per_hour) * share;
             w.contact_hours = c;
             w.travel_hours = c * travel_per_hour;
             let worked_paid = c + if p.pays_travel { w.travel_hours } else { 0.0 };

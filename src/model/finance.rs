@@ -109,7 +109,11 @@ pub fn settle(world: &mut World) {
         a.on_costs = p.wage_bill_week * s.on_cost_rate;
         a.admin = p.contact_hours_week * admin_per_hour;
         a.overhead = p.overhead_per_week
-            * startup_overhead_factor(&world.scenario.providers, world.week - p.entry_week);
+            * if p.entrant {
+                startup_overhead_factor(&world.scenario.providers, world.week - p.entry_week)
+            } else {
+                1.0
+            };
         a.training = p.training_per_worker * p.workers.len() as f64;
         a.recruitment = p.hires_week as f64 * recruitment;
         let revenue = a.revenue();

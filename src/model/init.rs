@@ -6,13 +6,18 @@ use rand::RngExt;
 use rand_distr::{Distribution, LogNormal, Normal};
 
 use super::clients::{draw_client, pick_weighted};
+use super::council::{Council, rating_for};
 use super::labour::draw_worker;
 use super::provider::new_provider;
 use super::wages::WageFloors;
-use super::{ClientStatus, Geography, PatchId, Scratch, WorkerStatus, World, council::Council, delivery};
+use super::{ClientStatus, Geography, PatchId, Scratch, WorkerStatus, World, delivery};
 use crate::policy::Policy;
 use crate::rng::{Process, Streams};
-use crate::scenario::{Rating, Scenario};
+use crate::scenario::Scenario;
+
+/// The running-average margin providers start with: a modest surplus, so that no rule reacts
+/// to a loss that has not happened. It is forgotten within a few months (EWMA of 13 weeks).
+const INITIAL_MARGIN: f64 = 0.05;
 
 pub fn initial_world(scenario: Scenario, streams: Streams) -> World {
     let geography = Geography::new(&scenario.geography);
@@ -65,6 +70,7 @@ pub fn initial_world(scenario: Scenario, streams: Streams) -> World {
             compliant,
         );
         p.entry_week = start - 1;
+        p.entrant = false;
         weights.push(k.size_weight * size.sample(&mut rng));
         // Serve the base patch and up to `initial_patches_max - 1` nearest others.
         let extra = rng.random_range(0..s.providers.initial_patches_max) as usize;
@@ -148,22 +154,23 @@ pub fn initial_world(scenario: Scenario, streams: Streams) -> World {
     for p in world.providers.iter_mut() {
         let weekly_cost = p.committed_time * p.wage * (1.0 + s.providers.on_cost_rate) + p.overhead_per_week;
         p.cash = weekly_cost * cash.sample(&mut rng);
+        // Quality starts at its target for a provider that trains fully and delivers in full,
+        // given its staff's actual experience.
+        let competent = s.workforce.weeks_to_competence;
+        let experienced = p
+            .workers
+            .iter()
+            .filter(|&&w| (start - world.workers[w as usize].hired_week) as f64 >= competent)
+            .count() as f64
+            / p.workers.len().max(1) as f64;
         p.quality = s.providers.quality_floor
             + s.providers.quality_weight_training
-            + 0.6 * s.providers.quality_weight_experience
+            + experienced * s.providers.quality_weight_experience
             + s.providers.quality_weight_reliability;
         let observed = p.quality + noise.sample(&mut rng);
-        p.rating = Some(if observed >= t[2] {
-            Rating::Outstanding
-        } else if observed >= t[1] {
-            Rating::Good
-        } else if observed >= t[0] {
-            Rating::RequiresImprovement
-        } else {
-            Rating::Inadequate
-        });
+        p.rating = Some(rating_for(observed, t));
         p.capacity_time = p.workers.iter().map(|&w| world.workers[w as usize].desired_hours).sum();
-        p.margin = 0.05;
+        p.margin = INITIAL_MARGIN;
     }
     world
 }

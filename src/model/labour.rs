@@ -48,6 +48,7 @@ pub fn draw_worker(
         hired_week: week,
         left_employer: NONE,
         left_week: i32::MIN,
+        absent: false,
         contact_hours: 0.0,
         travel_hours: 0.0,
         paid_hours: 0.0,
@@ -94,6 +95,7 @@ pub fn labour_market(world: &mut World) {
     let week = world.week as i64;
     let s = world.scenario.workforce.clone();
     let outside = world.wages.outside_wage;
+    let first_week = -(world.scenario.run.burn_in_weeks as i32);
     let mut seekers = std::mem::take(&mut world.scratch.seekers);
     seekers.clear();
 
@@ -108,7 +110,10 @@ pub fn labour_market(world: &mut World) {
             let p = &world.providers[pid];
             let w = &world.workers[wid as usize];
             let worked = w.contact_hours + w.travel_hours;
-            let (gap, under, burden) = if worked > 0.0 {
+            let (gap, under, burden) = if w.absent {
+                // Away last week: nothing to judge pay or hours by.
+                (((outside - p.wage) / outside).max(0.0), 0.0, 0.0)
+            } else if worked > 0.0 {
                 let eff = w.earnings / worked;
                 let burden = if p.pays_travel { 0.0 } else { w.travel_hours / worked };
                 (
@@ -117,8 +122,14 @@ pub fn labour_market(world: &mut World) {
                     burden,
                 )
             } else {
-                // No hours last week: fully underemployed, unless hired only this week.
-                let idle = if w.hired_week < world.week { 1.0 } else { 0.0 };
+                // No work last week: underemployed by the hours not paid (a guaranteed
+                // contract still pays), unless there is no last week to judge by.
+                let has_history = w.hired_week < world.week && world.week > first_week;
+                let idle = if has_history {
+                    ((w.desired_hours - w.paid_hours) / w.desired_hours).max(0.0)
+                } else {
+                    0.0
+                };
                 (((outside - p.wage) / outside).max(0.0), idle, 0.0)
             };
             let hazard = s.quit_base_per_week

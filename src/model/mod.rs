@@ -30,6 +30,8 @@ pub struct WeekCounters {
     pub deterioration_moves: u32,
     pub recoveries: u32,
     pub placements: u32,
+    /// Weeks waited, summed over the clients placed this week.
+    pub placement_wait_weeks: f64,
     pub hires: u32,
     pub quits: u32,
     pub moves_between_providers: u32,

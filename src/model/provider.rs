@@ -327,7 +327,6 @@ pub fn exits(world: &mut World) {
         p.exit_week = Some(world.week);
         p.exit_cause = Some(ExitCause::Insolvency);
         p.contract = None;
-        p.self_funder_hours = [0.0; MAX_PATCHES];
         world.counters.exits += 1;
         let staff = std::mem::take(&mut p.workers);
         p.leavers_week += staff.len() as u32;
@@ -410,6 +409,7 @@ pub fn new_provider(
         nmw_compliant,
         active: true,
         entry_week: world.week,
+        entrant: true,
         exit_week: None,
         exit_cause: None,
         base_patch: base,

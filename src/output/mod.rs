@@ -2,6 +2,7 @@
 //! Files are written atomically (a temporary file in the target folder, then a rename), so a
 //! failed or interrupted run never leaves a half-written table behind.
 
+pub mod calibration;
 pub mod manifest;
 pub mod tables;
 

@@ -105,14 +105,16 @@ fn locate(text: &str, path: &str) -> Option<(usize, usize)> {
 }
 
 /// Parses and validates a scenario from TOML text; `file` is used in messages only.
-pub fn load_scenario_str(text: &str, file: &Path) -> Result<Scenario, ScenarioError> {
+/// Parses TOML text into any deserialisable type, with errors naming the file, key path, line
+/// and column. Shared by scenario and calibration files.
+pub fn parse_toml<T: serde::de::DeserializeOwned>(text: &str, file: &Path) -> Result<T, ScenarioError> {
     let de = toml::Deserializer::parse(text).map_err(|e| ScenarioError::Parse {
         file: file.to_path_buf(),
         key: String::new(),
         location: e.span().map(|s| line_col(text, s.start)),
         message: e.message().trim().to_string(),
     })?;
-    let mut scenario: Scenario = serde_path_to_error::deserialize(de).map_err(|e| {
+    serde_path_to_error::deserialize(de).map_err(|e| {
         let key = e.path().to_string();
         let inner = e.into_inner();
         let location = inner.span().map(|s| line_col(text, s.start)).or_else(|| locate(text, &key));
@@ -122,30 +124,40 @@ pub fn load_scenario_str(text: &str, file: &Path) -> Result<Scenario, ScenarioEr
             location,
             message: inner.message().trim().to_string(),
         }
-    })?;
+    })
+}
+
+/// Turns validation problems (key path, message) into an error with line numbers.
+pub fn invalid(text: &str, file: &Path, problems: Vec<(String, String)>) -> ScenarioError {
+    ScenarioError::Invalid {
+        file: file.to_path_buf(),
+        problems: problems
+            .into_iter()
+            .map(|(key, message)| Problem { location: locate(text, &key), key, message })
+            .collect(),
+    }
+}
+
+/// Reads a file's text, with the error naming the file.
+pub fn read_text(file: &Path) -> Result<String, ScenarioError> {
+    std::fs::read_to_string(file)
+        .map_err(|e| ScenarioError::Read { file: file.to_path_buf(), reason: e.to_string() })
+}
+
+/// Parses and validates a scenario from TOML text; `file` is used in messages only.
+pub fn load_scenario_str(text: &str, file: &Path) -> Result<Scenario, ScenarioError> {
+    let mut scenario: Scenario = parse_toml(text, file)?;
     if scenario.name.is_empty() {
         scenario.name =
             file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "scenario".into());
     }
     let problems = validate(&scenario);
-    if problems.is_empty() {
-        Ok(scenario)
-    } else {
-        Err(ScenarioError::Invalid {
-            file: file.to_path_buf(),
-            problems: problems
-                .into_iter()
-                .map(|(key, message)| Problem { location: locate(text, &key), key, message })
-                .collect(),
-        })
-    }
+    if problems.is_empty() { Ok(scenario) } else { Err(invalid(text, file, problems)) }
 }
 
 /// Reads, parses and validates one scenario file.
 pub fn load_scenario(file: &Path) -> Result<Scenario, ScenarioError> {
-    let text = std::fs::read_to_string(file)
-        .map_err(|e| ScenarioError::Read { file: file.to_path_buf(), reason: e.to_string() })?;
-    load_scenario_str(&text, file)
+    load_scenario_str(&read_text(file)?, file)
 }
 
 /// Expands arguments that may be files or folders into scenario files: a folder contributes

@@ -7,5 +7,8 @@ mod load;
 mod schema;
 mod validate;
 
-pub use load::{ScenarioError, load_scenario, load_scenario_str, scenario_files};
+pub use load::{
+    Problem, ScenarioError, invalid, load_scenario, load_scenario_str, parse_toml, read_text, scenario_files,
+};
 pub use schema::*;
+pub use validate::validate;

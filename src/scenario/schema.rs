@@ -215,7 +215,7 @@ impl Default for Geography {
                 mode("walk", 4.5, 0.0, 0.40, 0.0),
                 mode("cycle", 11.0, 0.0, 0.05, 0.0),
                 mode("public_transport", 9.0, 0.035, 0.40, 0.0),
-                mode("car", 14.0, 0.17, 0.15, 0.45),
+                mode("car", 14.0, 0.17, 0.15, 0.28),
             ],
             outside_borough_worker_share: 0.55,
             time_window_factor: 1.6,
@@ -320,6 +320,8 @@ pub struct WorkforceParams {
     pub desired_hours_sd: f64,
     /// Guaranteed hours as a share of desired hours on a guaranteed-hours contract.
     pub guaranteed_share_of_desired: f64,
+    /// Weekly chance that a worker is absent (sick, on leave) and delivers nothing.
+    pub absence_per_week: f64,
     /// Quit hazard per week: base + wage_gap·(relative shortfall of effective wage below the
     /// outside option) + insecurity·(zero-hours) + underemployment·(hours shortfall share)
     /// + travel_burden·(unpaid travel share).
@@ -351,15 +353,16 @@ impl Default for WorkforceParams {
     fn default() -> Self {
         Self {
             pool_initial: 60,
-            pool_inflow_per_week: 6.0,
+            pool_inflow_per_week: 6.978876,
             pool_outflow_per_week: 0.04,
             intrinsic_motivation_log: 0.15,
             reservation_wage_log_sd: 0.06,
             desired_hours_mean: 32.0,
             desired_hours_sd: 8.0,
             guaranteed_share_of_desired: 0.8,
-            quit_base_per_week: 0.001,
-            quit_wage_gap: 0.015,
+            absence_per_week: 0.04,
+            quit_base_per_week: 0.000753,
+            quit_wage_gap: 0.021466,
             quit_insecurity: 0.0015,
             quit_underemployment: 0.004,
             quit_travel_burden: 0.004,
@@ -516,10 +519,10 @@ impl Default for ProviderParams {
         Self {
             initial_count: 40,
             kinds: vec![
-                k(ProviderKind::NationalChain, 0.20, 1500.0, 3.0, false),
-                k(ProviderKind::LocalSme, 0.60, 700.0, 1.0, true),
-                k(ProviderKind::CoopSocial, 0.05, 600.0, 0.8, true),
-                k(ProviderKind::Micro, 0.15, 250.0, 0.25, true),
+                k(ProviderKind::NationalChain, 0.20, 1000.0, 3.0, false),
+                k(ProviderKind::LocalSme, 0.60, 450.0, 1.0, true),
+                k(ProviderKind::CoopSocial, 0.05, 400.0, 0.8, true),
+                k(ProviderKind::Micro, 0.15, 200.0, 0.25, true),
             ],
             size_log_sd: 0.6,
             initial_patches_max: 3,
@@ -527,22 +530,22 @@ impl Default for ProviderParams {
             admin_gbp_per_contact_hour: 4.5,
             recruitment_gbp_per_hire: 600.0,
             nmw_travel_compliance_share: 0.8,
-            initial_wage_premium_mean: 0.14,
-            initial_wage_premium_sd: 0.09,
+            initial_wage_premium_mean: 0.08,
+            initial_wage_premium_sd: 0.07,
             initial_cash_weeks: 6.0,
             initial_cash_log_sd: 0.6,
             wage_review_every_weeks: 13,
             wage_step: 0.025,
-            vacancy_trigger: 0.08,
+            vacancy_trigger: 0.156216,
             min_margin_after_raise: 0.02,
             wage_review_enabled: true,
-            guaranteed_share_base: 0.55,
+            guaranteed_share_base: 0.563192,
             guaranteed_share_per_security: 0.4,
             guaranteed_share_per_vacancy: 0.5,
             travel_pay_security_threshold: 0.6,
             travel_pay_min_margin: 0.04,
-            hiring_buffer: 1.10,
-            overbooking: 0.05,
+            hiring_buffer: 1.143976,
+            overbooking: 0.138752,
             training_gbp_per_worker_week: 8.0,
             quality_adjustment_per_week: 0.03,
             quality_floor: 0.2,
@@ -551,7 +554,7 @@ impl Default for ProviderParams {
             quality_weight_reliability: 0.2,
             min_team: 2,
             handback_after_negative_weeks: 8,
-            understaffing_handback_fill: 0.9,
+            understaffing_handback_fill: 0.719469,
             exit_after_negative_cash_weeks: 8,
             entry_base_per_week: 0.04,
             entry_per_expected_margin: 1.0,
@@ -602,6 +605,9 @@ pub struct CouncilParams {
     pub inspection_noise_sd: f64,
     /// Quality thresholds for Requires improvement, Good, Outstanding.
     pub rating_thresholds: [f64; 3],
+    /// Mean weeks from a request for care to the earliest start (assessment, matching,
+    /// set-up); handed-back packages are re-brokered at once.
+    pub start_of_care_weeks: f64,
     /// Providers a broker contacts per waiting client per week, at most.
     pub max_offers_per_client: u32,
 }
@@ -614,6 +620,7 @@ impl Default for CouncilParams {
             inspection_per_week: 1.0 / 104.0,
             inspection_noise_sd: 0.08,
             rating_thresholds: [0.4, 0.6, 0.92],
+            start_of_care_weeks: 1.7,
             max_offers_per_client: 8,
         }
     }

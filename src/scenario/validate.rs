@@ -34,14 +34,18 @@ impl Checker {
     }
 }
 
-pub(super) fn validate(s: &Scenario) -> Vec<(String, String)> {
+/// Every range problem of a scenario as (key path, what was expected).
+pub fn validate(s: &Scenario) -> Vec<(String, String)> {
     let mut c = Checker { problems: Vec::new() };
 
     if s.run.weeks == 0 {
         c.fail("run.weeks", "expected at least 1 week");
     }
-    if s.run.weeks > 5200 || s.run.burn_in_weeks > 5200 {
+    if s.run.weeks > 5200 {
         c.fail("run.weeks", "expected at most 5200 weeks (100 years)");
+    }
+    if s.run.burn_in_weeks > 5200 {
+        c.fail("run.burn_in_weeks", "expected at most 5200 weeks (100 years)");
     }
     if !(1..=52).contains(&s.calendar.reform_week_of_year) {
         c.fail("calendar.reform_week_of_year", "expected a week of the year from 1 to 52");
@@ -144,6 +148,7 @@ pub(super) fn validate(s: &Scenario) -> Vec<(String, String)> {
     c.non_negative("workforce.desired_hours_sd", w.desired_hours_sd);
     c.share("workforce.guaranteed_share_of_desired", w.guaranteed_share_of_desired);
     for (k, v) in [
+        ("workforce.absence_per_week", w.absence_per_week),
         ("workforce.quit_base_per_week", w.quit_base_per_week),
         ("workforce.quit_insecurity", w.quit_insecurity),
         ("workforce.quit_underemployment", w.quit_underemployment),
@@ -246,6 +251,7 @@ pub(super) fn validate(s: &Scenario) -> Vec<(String, String)> {
     if !(t[0] < t[1] && t[1] < t[2]) {
         c.fail("council.rating_thresholds", "expected three increasing quality thresholds");
     }
+    c.non_negative("council.start_of_care_weeks", co.start_of_care_weeks);
     if co.max_offers_per_client == 0 {
         c.fail("council.max_offers_per_client", "expected at least 1");
     }
