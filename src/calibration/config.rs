@@ -182,7 +182,7 @@ fn check(c: &CalibrationFile, base: &Scenario) -> Vec<(String, String)> {
     }
     for (i, fp) in c.parameters.iter().enumerate() {
         let key = format!("parameters[{i}]");
-        if !(fp.min < fp.max) || !fp.min.is_finite() || !fp.max.is_finite() {
+        if fp.min >= fp.max || !fp.min.is_finite() || !fp.max.is_finite() {
             p.push((key.clone(), format!("expected min < max, found {} and {}", fp.min, fp.max)));
             continue;
         }
@@ -219,7 +219,7 @@ fn check(c: &CalibrationFile, base: &Scenario) -> Vec<(String, String)> {
                 p.push((key.clone(), "expected either `min` and `max`, or `value` and `tolerance`".into()));
             } else {
                 let (lo, hi) = t.range();
-                if !(lo < hi) {
+                if lo >= hi || lo.is_nan() || hi.is_nan() {
                     p.push((key, format!("expected an interval of positive width, found [{lo}, {hi}]")));
                 }
             }

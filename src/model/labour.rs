@@ -90,6 +90,18 @@ pub fn offers_guaranteed(p: &Provider, workers: &[CareWorker]) -> bool {
     g / (p.workers.len() as f64) < p.guaranteed_target
 }
 
+/// Headcount-weighted mean of providers' wages net of unpaid travel (what a job pays per
+/// hour worked, as a newcomer would see it); the outside wage if nobody is employed.
+fn market_wage(world: &World) -> f64 {
+    let (mut sum, mut heads) = (0.0, 0.0);
+    for p in world.providers.iter().filter(|p| p.active) {
+        let unpaid = if p.pays_travel { 0.0 } else { p.travel_share };
+        sum += p.wage * (1.0 - unpaid) * p.workers.len() as f64;
+        heads += p.workers.len() as f64;
+    }
+    if heads > 0.0 { sum / heads } else { world.wages.outside_wage }
+}
+
 /// Quits (hazard of §5.4), on-the-job search, pool flows, then matching of seekers to vacancies.
 pub fn labour_market(world: &mut World) {
     let week = world.week as i64;
@@ -178,11 +190,11 @@ pub fn labour_market(world: &mut World) {
         }
     }
     let mut rng = world.streams.weekly(Process::PoolFlows, week);
-    let n = if s.pool_inflow_per_week > 0.0 {
-        Poisson::new(s.pool_inflow_per_week).expect("validated").sample(&mut rng) as u32
-    } else {
-        0
-    };
+    // New entrants respond to what care work pays against the outside option: the mean
+    // posted wage net of unpaid travel, relative to the outside wage, to the power of the
+    // supply elasticity (1 at parity).
+    let inflow = s.pool_inflow_per_week * (market_wage(world) / outside).powf(s.inflow_wage_elasticity);
+    let n = if inflow > 0.0 { Poisson::new(inflow).expect("positive").sample(&mut rng) as u32 } else { 0 };
     for _ in 0..n {
         let w = draw_worker(&mut rng, &world.scenario, &world.geography, outside, world.week);
         world.pool.push(world.workers.len() as u32);

@@ -116,15 +116,20 @@ pub fn decisions(world: &mut World) {
             if p.hiring_target > 0 { p.vacancies() as f64 / p.hiring_target as f64 } else { 0.0 };
         p.vacancy_accumulated += vacancy_rate;
         p.review_weeks += 1;
-        // Wage review: raise when vacancies persist and the margin allows; wages are
-        // rigid downwards (no provider cuts nominal pay).
+        // Wage review: when posts have stayed empty, raise pay in proportion to the vacancy
+        // rate (a full step at `vacancy_trigger` or above), as far as the margin allows;
+        // wages are rigid downwards (no provider cuts nominal pay).
         if (week + id as i32).rem_euclid(s.wage_review_every_weeks as i32) == 0 {
             let recent_vacancy = p.vacancy_accumulated / p.review_weeks.max(1) as f64;
-            if s.wage_review_enabled && recent_vacancy > s.vacancy_trigger && p.revenue_week > 0.0 {
+            if s.wage_review_enabled && recent_vacancy > 0.0 && p.revenue_week > 0.0 {
+                let wanted = s.wage_step * (recent_vacancy / s.vacancy_trigger).min(1.0);
                 let pay_share = p.wage_bill_week * (1.0 + s.on_cost_rate) / p.revenue_week;
-                let projected = p.margin - s.wage_step * pay_share;
-                if projected >= s.min_margin_after_raise {
-                    p.wage *= 1.0 + s.wage_step;
+                // The largest rise that keeps the projected margin at the provider's floor.
+                let affordable =
+                    if pay_share > 0.0 { (p.margin - s.min_margin_after_raise) / pay_share } else { 0.0 };
+                let rise = wanted.min(affordable);
+                if rise > 0.0 {
+                    p.wage *= 1.0 + rise;
                 }
             }
             p.vacancy_accumulated = 0.0;

@@ -308,6 +308,9 @@ pub struct WorkforceParams {
     pub pool_initial: u32,
     /// New entrants to care work per week (incl. international recruitment).
     pub pool_inflow_per_week: f64,
+    /// Elasticity of new entrants to the wage: inflow = pool_inflow_per_week ×
+    /// (market wage net of unpaid travel / outside wage)^elasticity.
+    pub inflow_wage_elasticity: f64,
     /// Weekly chance that someone in the pool leaves the sector.
     pub pool_outflow_per_week: f64,
     /// How far below the outside wage (in logs) the typical reservation wage for care work
@@ -353,7 +356,8 @@ impl Default for WorkforceParams {
     fn default() -> Self {
         Self {
             pool_initial: 60,
-            pool_inflow_per_week: 6.978876,
+            pool_inflow_per_week: 11.809289,
+            inflow_wage_elasticity: 2.0,
             pool_outflow_per_week: 0.04,
             intrinsic_motivation_log: 0.15,
             reservation_wage_log_sd: 0.06,
@@ -361,8 +365,8 @@ impl Default for WorkforceParams {
             desired_hours_sd: 8.0,
             guaranteed_share_of_desired: 0.8,
             absence_per_week: 0.04,
-            quit_base_per_week: 0.000753,
-            quit_wage_gap: 0.021466,
+            quit_base_per_week: 0.000833,
+            quit_wage_gap: 0.020064,
             quit_insecurity: 0.0015,
             quit_underemployment: 0.004,
             quit_travel_burden: 0.004,
@@ -446,9 +450,10 @@ pub struct ProviderParams {
     pub initial_cash_log_sd: f64,
     /// Weeks between a provider's wage reviews.
     pub wage_review_every_weeks: u32,
-    /// Wage rise per review when vacancies persist and the margin allows.
+    /// Largest wage rise per review (taken in full at `vacancy_trigger` or above).
     pub wage_step: f64,
-    /// Vacancy rate over the review period above which the provider raises wages.
+    /// Vacancy rate over the review period at which the provider takes a full wage step; below
+    /// it the rise is proportional to the vacancy rate.
     pub vacancy_trigger: f64,
     /// Operating margin the provider must keep after a wage rise.
     pub min_margin_after_raise: f64,
@@ -535,17 +540,17 @@ impl Default for ProviderParams {
             initial_cash_weeks: 6.0,
             initial_cash_log_sd: 0.6,
             wage_review_every_weeks: 13,
-            wage_step: 0.025,
-            vacancy_trigger: 0.156216,
-            min_margin_after_raise: 0.02,
+            wage_step: 0.013708,
+            vacancy_trigger: 0.209343,
+            min_margin_after_raise: 0.048161,
             wage_review_enabled: true,
-            guaranteed_share_base: 0.563192,
+            guaranteed_share_base: 0.570186,
             guaranteed_share_per_security: 0.4,
             guaranteed_share_per_vacancy: 0.5,
             travel_pay_security_threshold: 0.6,
             travel_pay_min_margin: 0.04,
-            hiring_buffer: 1.143976,
-            overbooking: 0.138752,
+            hiring_buffer: 1.212298,
+            overbooking: 0.283696,
             training_gbp_per_worker_week: 8.0,
             quality_adjustment_per_week: 0.03,
             quality_floor: 0.2,
@@ -554,7 +559,7 @@ impl Default for ProviderParams {
             quality_weight_reliability: 0.2,
             min_team: 2,
             handback_after_negative_weeks: 8,
-            understaffing_handback_fill: 0.719469,
+            understaffing_handback_fill: 0.755488,
             exit_after_negative_cash_weeks: 8,
             entry_base_per_week: 0.04,
             entry_per_expected_margin: 1.0,

@@ -143,6 +143,7 @@ pub fn validate(s: &Scenario) -> Vec<(String, String)> {
     let w = &s.workforce;
     c.non_negative("workforce.pool_inflow_per_week", w.pool_inflow_per_week);
     c.share("workforce.pool_outflow_per_week", w.pool_outflow_per_week);
+    c.non_negative("workforce.inflow_wage_elasticity", w.inflow_wage_elasticity);
     c.non_negative("workforce.reservation_wage_log_sd", w.reservation_wage_log_sd);
     c.positive("workforce.desired_hours_mean", w.desired_hours_mean);
     c.non_negative("workforce.desired_hours_sd", w.desired_hours_sd);
