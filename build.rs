@@ -2,8 +2,19 @@
 use std::process::Command;
 
 fn main() {
-    println!("cargo:rerun-if-changed=.git/HEAD");
-    println!("cargo:rerun-if-changed=.git/refs");
+    // Rebuild when HEAD moves: HEAD itself, the branch it points to, and packed refs.
+    // (Only existing paths: a missing one would make cargo rerun this script on every build.)
+    for path in [".git/HEAD", ".git/packed-refs"] {
+        if std::path::Path::new(path).exists() {
+            println!("cargo:rerun-if-changed={path}");
+        }
+    }
+    if let Ok(head) = std::fs::read_to_string(".git/HEAD")
+        && let Some(reference) = head.strip_prefix("ref: ")
+        && std::path::Path::new(".git").join(reference.trim()).exists()
+    {
+        println!("cargo:rerun-if-changed=.git/{}", reference.trim());
+    }
     let commit = Command::new("git")
         .args(["rev-parse", "HEAD"])
         .output()
