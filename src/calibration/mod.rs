@@ -81,15 +81,19 @@ pub fn distances(targets: &[Target], summary: &[f64]) -> (f64, f64) {
 
 /// Mean summaries of each parameter set over the method's replicates (common random numbers:
 /// every point uses the same replicate seeds). `progress` is called after each run.
-fn evaluate(cal: &Calibration, sets: &[Vec<f64>], progress: &(dyn Fn() + Sync)) -> Vec<Vec<f64>> {
-    let m = &cal.config.method;
-    let reps = m.replicates;
+fn evaluate(
+    cal: &Calibration,
+    sets: &[Vec<f64>],
+    seed: u64,
+    reps: u32,
+    progress: &(dyn Fn() + Sync),
+) -> Vec<Vec<f64>> {
     let jobs: Vec<(usize, u32)> = (0..sets.len()).flat_map(|i| (0..reps).map(move |r| (i, r))).collect();
     let runs: Vec<Vec<f64>> = jobs
         .par_iter()
         .map(|&(i, r)| {
             let s = scenario_at(cal, &sets[i]);
-            let out = summarise(&run_replicate(&s, m.seed, r).weeks);
+            let out = summarise(&run_replicate(&s, seed, r).weeks);
             progress();
             out
         })
@@ -129,7 +133,7 @@ pub fn calibrate(cal: &Calibration, progress: &(dyn Fn() + Sync)) -> Calibration
     // Round 0: rejection over the space-filling design.
     let sets: Vec<Vec<f64>> =
         design::unit_design(m.design, m.points as usize, dims, m.seed).iter().map(|u| scale(u)).collect();
-    let summaries = evaluate(cal, &sets, progress);
+    let summaries = evaluate(cal, &sets, m.seed, m.replicates, progress);
     for (params, summary) in sets.into_iter().zip(summaries) {
         let (distance, centre_distance) = distances(&cal.config.targets, &summary);
         points.push(Point {
@@ -180,7 +184,7 @@ pub fn calibrate(cal: &Calibration, progress: &(dyn Fn() + Sync)) -> Calibration
                     .collect()
             })
             .collect();
-        let summaries = evaluate(cal, &proposals, progress);
+        let summaries = evaluate(cal, &proposals, m.seed, m.replicates, progress);
         let start = points.len();
         for (params, summary) in proposals.into_iter().zip(summaries) {
             let (distance, centre_distance) = distances(&cal.config.targets, &summary);
@@ -240,24 +244,13 @@ pub fn calibrate(cal: &Calibration, progress: &(dyn Fn() + Sync)) -> Calibration
     });
     order.truncate(m.finalists as usize);
     let select_seed = m.seed.wrapping_add(500_009);
-    let jobs: Vec<(usize, u32)> =
-        order.iter().flat_map(|&i| (0..m.confirm_replicates).map(move |r| (i, r))).collect();
-    let runs: Vec<Vec<f64>> = jobs
-        .par_iter()
-        .map(|&(i, r)| {
-            let out = summarise(&run_replicate(&scenario_at(cal, &points[i].params), select_seed, r).weeks);
-            progress();
-            out
-        })
-        .collect();
+    let sets: Vec<Vec<f64>> = order.iter().map(|&i| points[i].params.clone()).collect();
+    let means = evaluate(cal, &sets, select_seed, m.confirm_replicates, progress);
     let finalists: Vec<(usize, f64, f64)> = order
         .iter()
-        .zip(runs.chunks(m.confirm_replicates as usize))
-        .map(|(&i, chunk)| {
-            let n = chunk.len() as f64;
-            let mean: Vec<f64> =
-                (0..chunk[0].len()).map(|k| chunk.iter().map(|c| c[k]).sum::<f64>() / n).collect();
-            let (d, c) = distances(&cal.config.targets, &mean);
+        .zip(&means)
+        .map(|(&i, mean)| {
+            let (d, c) = distances(&cal.config.targets, mean);
             (i, d, c)
         })
         .collect();
