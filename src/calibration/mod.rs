@@ -37,6 +37,15 @@ pub struct Point {
     pub weight: f64,
 }
 
+impl Point {
+    /// A point of `round` with its mean summaries, its distances to the targets computed,
+    /// not (yet) accepted.
+    fn evaluated(cal: &Calibration, round: u32, params: Vec<f64>, summary: Vec<f64>) -> Self {
+        let (distance, centre_distance) = distances(&cal.config.targets, &summary);
+        Point { round, params, summary, distance, centre_distance, accepted: false, weight: 0.0 }
+    }
+}
+
 /// Everything a calibration produces.
 #[derive(Clone, Debug)]
 pub struct CalibrationResult {
@@ -135,16 +144,7 @@ pub fn calibrate(cal: &Calibration, progress: &(dyn Fn() + Sync)) -> Calibration
         design::unit_design(m.design, m.points as usize, dims, m.seed).iter().map(|u| scale(u)).collect();
     let summaries = evaluate(cal, &sets, m.seed, m.replicates, progress);
     for (params, summary) in sets.into_iter().zip(summaries) {
-        let (distance, centre_distance) = distances(&cal.config.targets, &summary);
-        points.push(Point {
-            round: 0,
-            params,
-            summary,
-            distance,
-            centre_distance,
-            accepted: false,
-            weight: 0.0,
-        });
+        points.push(Point::evaluated(cal, 0, params, summary));
     }
     let d: Vec<f64> = points.iter().map(|p| p.distance).collect();
     let mut eps = quantile(&d, m.accept_share);
@@ -187,16 +187,7 @@ pub fn calibrate(cal: &Calibration, progress: &(dyn Fn() + Sync)) -> Calibration
         let summaries = evaluate(cal, &proposals, m.seed, m.replicates, progress);
         let start = points.len();
         for (params, summary) in proposals.into_iter().zip(summaries) {
-            let (distance, centre_distance) = distances(&cal.config.targets, &summary);
-            points.push(Point {
-                round,
-                params,
-                summary,
-                distance,
-                centre_distance,
-                accepted: false,
-                weight: 0.0,
-            });
+            points.push(Point::evaluated(cal, round, params, summary));
         }
         // The tolerance shrinks to the median distance of the current population, but never so
         // far that fewer than a quarter of the proposals survive (the population would collapse

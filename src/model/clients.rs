@@ -76,7 +76,7 @@ pub fn arrivals(world: &mut World) {
 /// id, is split into death, residential care and recovery bands, so paired scenarios share
 /// the same fates where hazards agree.
 pub fn exits(world: &mut World) {
-    let p = world.scenario.clients.clone();
+    let p = &world.scenario.clients;
     let week = world.week;
     let streams = world.streams;
     let clients = &mut world.clients;

@@ -102,7 +102,7 @@ pub fn accepts_package(world: &mut World, pid: u32, cid: u32) -> Option<bool> {
 
 /// §5.3: weekly decisions on wage, contract mix, travel pay, hiring target and training.
 pub fn decisions(world: &mut World) {
-    let s = world.scenario.providers.clone();
+    let s = &world.scenario.providers;
     let nlw = world.wages.national_living_wage;
     let training_norm = s.training_gbp_per_worker_week * world.wages.cost_index;
     let week = world.week;
