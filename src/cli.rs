@@ -311,7 +311,7 @@ fn print_headlines(scenarios: &[Scenario], results: &[ReplicateResult], replicat
     println!();
     for s in scenarios {
         let sums: Vec<Vec<f64>> =
-            results.iter().filter(|r| r.scenario == s.name).map(|r| summarise(&r.weeks)).collect();
+            results.iter().filter(|r| r.scenario == s.name).map(|r| summarise(r)).collect();
         print!("{:<24}", s.name);
         for (metric, _, scale) in HEADLINES {
             let m = moments(&column(&sums, metric));

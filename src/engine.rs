@@ -4,7 +4,7 @@
 
 use rayon::prelude::*;
 
-use crate::metrics::{self, WeekRecord};
+use crate::metrics::{self, PatchRecord, WeekRecord};
 use crate::model::{self, World, clients, council, delivery, finance, labour, provider};
 use crate::policy::{Policy, tender};
 use crate::rng::Streams;
@@ -14,6 +14,7 @@ use crate::scenario::Scenario;
 pub struct Simulation {
     pub world: World,
     pub records: Vec<WeekRecord>,
+    pub patch_records: Vec<PatchRecord>,
 }
 
 /// Everything a finished replicate hands to the output side.
@@ -23,6 +24,9 @@ pub struct ReplicateResult {
     pub replicate: u32,
     pub weeks: Vec<WeekRecord>,
     pub providers: Vec<ProviderRecord>,
+    pub patches: Vec<PatchRecord>,
+    /// The scenario's mission-score weights (for the summary).
+    pub mission: crate::scenario::MissionWeights,
 }
 
 /// One provider's life in one replicate (for the providers table).
@@ -39,13 +43,16 @@ pub struct ProviderRecord {
     pub mean_margin: f64,
     pub final_wage_gbp_per_hour: f64,
     pub handbacks: u32,
+    pub contracts_won: u32,
+    pub incubated: bool,
 }
 
 impl Simulation {
     pub fn new(scenario: &Scenario, master_seed: u64, replicate: u32) -> Self {
         let world = World::new(scenario.clone(), Streams::new(master_seed, replicate as u64));
         let n = (scenario.run.weeks + scenario.run.burn_in_weeks) as usize;
-        Self { world, records: Vec::with_capacity(n) }
+        let patches = n * scenario.geography.patches.len();
+        Self { world, records: Vec::with_capacity(n), patch_records: Vec::with_capacity(patches) }
     }
 
     /// Whether the run has reached its last week.
@@ -64,6 +71,7 @@ impl Simulation {
         if w.week == 0 {
             // The reform date: the scenario's own policy switches on.
             w.policy = Policy::new(w.scenario.commissioning.clone(), w.policy.uplift_index, 0);
+            w.policy.update_rate_floor(&w.wages);
         }
         // 1. Exogenous events: April wage floors, cost inflation, fee uplift, budget year.
         if w.wages.is_uplift_week(w.week) {
@@ -73,6 +81,7 @@ impl Simulation {
                 p.overhead_per_week *= inflation;
             }
             w.policy.apply_fee_uplift(rise, &mut w.providers);
+            w.policy.update_rate_floor(&w.wages);
             // Reservation wages move with the outside option.
             for worker in w.workers.iter_mut().filter(|x| x.status != model::WorkerStatus::Left) {
                 worker.reservation_wage *= 1.0 + rise;
@@ -91,6 +100,7 @@ impl Simulation {
         council::broker(w);
         // 4. Provider decisions.
         provider::decisions(w);
+        provider::low_emission_travel(w);
         labour::contract_mix(w);
         provider::self_funders(w);
         // 5. Labour market.
@@ -103,11 +113,13 @@ impl Simulation {
         provider::handbacks(w);
         provider::exits(w);
         provider::entry(w);
+        w.counters.incubator_spend_gbp += crate::policy::incubator::step(w);
         // 8. Quality and inspections.
         provider::quality(w);
         council::inspections(w);
         // 9. Record.
         self.records.push(metrics::record(w));
+        metrics::record_patches(w, &mut self.patch_records);
         w.week += 1;
     }
 
@@ -137,6 +149,8 @@ impl Simulation {
                 mean_margin: p.lifetime_margin / p.lifetime_weeks.max(1) as f64,
                 final_wage_gbp_per_hour: p.wage,
                 handbacks: p.handbacks_total,
+                contracts_won: p.contracts_won,
+                incubated: p.incubated,
             })
             .collect();
         ReplicateResult {
@@ -144,6 +158,8 @@ impl Simulation {
             replicate: w.streams.replicate() as u32,
             weeks: self.records,
             providers,
+            patches: self.patch_records,
+            mission: w.scenario.mission,
         }
     }
 }

@@ -97,6 +97,26 @@ metrics! {
     wage_bill_gbp: "Gross pay of care workers this week (GBP)",
     self_funder_hours_delivered: "Self-funded client-hours delivered this week",
     local_spend_share: "Share of council spend staying local: spend with in-borough providers plus wages of borough residents at other providers",
+    care_workers_guaranteed: "Care workers on guaranteed-hours contracts (headcount)",
+    care_workers_at_least_llw: "Care workers whose posted wage is at least the London Living Wage (headcount)",
+    leavers_guaranteed: "Leavers (quits and moves) from guaranteed-hours contracts this week",
+    leavers_zero_hours: "Leavers (quits and moves) from zero-hours contracts this week",
+    leavers_at_least_llw: "Leavers (quits and moves) paid at least the London Living Wage this week",
+    leavers_below_llw: "Leavers (quits and moves) paid below the London Living Wage this week",
+    effective_wage_guaranteed_gbp_per_hour: "Effective wage of guaranteed-hours workers (GBP)",
+    effective_wage_zero_hours_gbp_per_hour: "Effective wage of zero-hours workers (GBP)",
+    outreach_recruits: "Estate residents brought into care work by providers' local outreach this week",
+    overflow_placements: "Zonal award: packages placed with a reserve provider instead of the patch's lead",
+    tupe_packages: "Packages moved to a new zonal lead at a re-tender",
+    tupe_workers: "Workers moved with their clients under TUPE at a re-tender",
+    hospital_admissions: "Emergency hospital admissions of people drawing on homecare this week",
+    downstream_council_gbp: "Council cost of residential moves caused by deterioration this week (GBP)",
+    downstream_nhs_gbp: "NHS cost of emergency admissions this week (GBP)",
+    emergency_premium_gbp: "Premium the council paid on urgent placements after handbacks and exits (GBP)",
+    outcome_payments_gbp: "Outcome bonuses paid for continuity and recovery this week (GBP, part of council spend)",
+    incubator_spend_gbp: "Mission Incubator grants and capability support this week (GBP)",
+    incubated_providers_active: "Providers started by the Mission Incubator still trading",
+    contract_holders: "Providers holding a tendered contract (framework place or zonal lot)",
 }
 
 /// Measures the world at the end of a week.
@@ -145,6 +165,7 @@ pub fn record(world: &World) -> WeekRecord {
     let mut kind_hours = [0.0; 4];
     let (mut quality_w, mut margin_w, mut revenue) = (0.0, 0.0, 0.0);
     let mut local_spend = 0.0;
+    let (mut g_earn, mut g_worked, mut z_earn, mut z_worked) = (0.0, 0.0, 0.0, 0.0);
     let nlw = world.wages.national_living_wage;
     let llw_level = world.wages.london_living_wage;
     for p in &world.providers {
@@ -156,6 +177,8 @@ pub fn record(world: &World) -> WeekRecord {
         }
         if p.active {
             r.providers_active += 1.0;
+            r.incubated_providers_active += f64::from(u8::from(p.incubated));
+            r.contract_holders += f64::from(u8::from(crate::policy::holds_contract(p, world.week)));
             target += p.hiring_target as f64;
             vacancies += p.vacancies() as f64;
         }
@@ -164,6 +187,14 @@ pub fn record(world: &World) -> WeekRecord {
             let w = &world.workers[wid as usize];
             heads += 1.0;
             zero_h += f64::from(u8::from(!w.guaranteed));
+            if w.guaranteed {
+                r.care_workers_guaranteed += 1.0;
+                g_earn += w.earnings;
+                g_worked += w.contact_hours + w.travel_hours;
+            } else {
+                z_earn += w.earnings;
+                z_worked += w.contact_hours + w.travel_hours;
+            }
             wage_sum += p.wage;
             llw += f64::from(u8::from(p.wage >= llw_level - 1e-9));
             estate += f64::from(u8::from(w.estate_resident));
@@ -250,7 +281,83 @@ pub fn record(world: &World) -> WeekRecord {
     r.deterioration_moves = c.deterioration_moves as f64;
     r.recoveries = c.recoveries as f64;
     r.local_spend_share = ratio_or(local_spend / c.council_spend, 0.0);
+    r.care_workers_at_least_llw = llw;
+    r.leavers_guaranteed = c.leavers_guaranteed as f64;
+    r.leavers_zero_hours = (c.quits + c.moves_between_providers) as f64 - r.leavers_guaranteed;
+    r.leavers_at_least_llw = c.leavers_at_least_llw as f64;
+    r.leavers_below_llw = (c.quits + c.moves_between_providers) as f64 - r.leavers_at_least_llw;
+    r.effective_wage_guaranteed_gbp_per_hour = ratio_or(g_earn / g_worked, 0.0);
+    r.effective_wage_zero_hours_gbp_per_hour = ratio_or(z_earn / z_worked, 0.0);
+    r.outreach_recruits = c.outreach_recruits as f64;
+    r.overflow_placements = c.overflow_placements as f64;
+    r.tupe_packages = c.tupe_packages as f64;
+    r.tupe_workers = c.tupe_workers as f64;
+    r.hospital_admissions = c.hospital_admissions as f64;
+    r.downstream_council_gbp = c.downstream_council_gbp;
+    r.downstream_nhs_gbp = c.downstream_nhs_gbp;
+    r.emergency_premium_gbp = c.emergency_premium_gbp;
+    r.outcome_payments_gbp = c.outcome_payments_gbp;
+    r.incubator_spend_gbp = c.incubator_spend_gbp;
     r
+}
+
+/// One patch in one week: who is left waiting where.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PatchRecord {
+    pub week: i32,
+    pub burn_in: bool,
+    pub patch: u8,
+    pub assessed_hours: f64,
+    pub delivered_hours: f64,
+    pub unmet_hours: f64,
+    pub clients_active: f64,
+    pub clients_waiting: f64,
+    pub travel_share: f64,
+}
+
+/// Measures each patch at the end of a week (appends one record per patch).
+pub fn record_patches(world: &World, out: &mut Vec<PatchRecord>) {
+    let n = world.geography.n;
+    let start = out.len();
+    for q in 0..n {
+        out.push(PatchRecord { week: world.week, burn_in: world.is_burn_in(), patch: q as u8, ..Default::default() });
+    }
+    let rows = &mut out[start..];
+    let mut cancelled = [0.0; crate::scenario::MAX_PATCHES];
+    for (&id, waiting) in
+        world.active_clients.iter().map(|i| (i, false)).chain(world.queue.iter().map(|i| (i, true)))
+    {
+        let c = &world.clients[id as usize];
+        let r = &mut rows[c.patch as usize];
+        r.assessed_hours += c.assessed_hours;
+        r.delivered_hours += c.delivered_hours;
+        cancelled[c.patch as usize] += c.cancelled_hours;
+        if waiting {
+            r.clients_waiting += 1.0;
+        } else {
+            r.clients_active += 1.0;
+        }
+    }
+    // Travel in each patch: council and self-funded hours delivered there, at the provider's
+    // travel time per hour in that patch.
+    let (mut travel, mut contact) = ([0.0; crate::scenario::MAX_PATCHES], [0.0; crate::scenario::MAX_PATCHES]);
+    for p in world.providers.iter().filter(|p| trading_this_week(p, world.week)) {
+        for q in 0..n {
+            let h = (p.council_worker_hours[q] + p.self_funder_hours[q]) * p.fill;
+            if h > 0.0 {
+                contact[q] += h;
+                travel[q] += h * world.geography.travel_time_per_hour(
+                    p.km_per_hour[q],
+                    p.visits_per_hour_mean,
+                    p.speed_kmh_mean,
+                );
+            }
+        }
+    }
+    for (q, r) in rows.iter_mut().enumerate() {
+        r.unmet_hours = (r.assessed_hours - r.delivered_hours - cancelled[q]).max(0.0);
+        r.travel_share = ratio_or(travel[q] / (travel[q] + contact[q]), 0.0);
+    }
 }
 
 /// Active, or exited during this week (after delivering and being paid for it).

@@ -30,6 +30,9 @@ pub enum Process {
     Tender = 14,
     SelfFunders = 15,
     Absence = 17,
+    Incubator = 18,
+    Hospital = 19,
+    Outreach = 20,
     /// Calibration designs and ABC-SMC proposals (not model dynamics).
     Calibration = 16,
 }

@@ -46,7 +46,7 @@ fn planned_hours_payment_lowers_zero_hours_share_through_contract_mix() {
     planned.commissioning.payment = careshape::scenario::PaymentBasis::PlannedHours;
     let reps = 12;
     let run = |s: &Scenario| -> Vec<Vec<f64>> {
-        (0..reps).map(|r| summarise(&run_replicate(s, 7, r).weeks)).collect()
+        (0..reps).map(|r| summarise(&run_replicate(s, 7, r))).collect()
     };
     let a = run(&actual);
     let p = run(&planned);

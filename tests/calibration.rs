@@ -15,7 +15,7 @@ use careshape::run_replicate;
 fn calibrated_status_quo_lands_in_the_fitted_target_ranges() {
     let cal = load_calibration(Path::new("scenarios/calibration/camden.toml")).unwrap();
     let s = careshape::load_scenario(Path::new("scenarios/camden/status-quo.toml")).unwrap();
-    let sums: Vec<Vec<f64>> = (0..20).map(|r| summarise(&run_replicate(&s, 777, r).weeks)).collect();
+    let sums: Vec<Vec<f64>> = (0..20).map(|r| summarise(&run_replicate(&s, 777, r))).collect();
     for t in &cal.config.targets {
         let m = moments(&column(&sums, &t.metric));
         let (lo, hi) = t.range();
@@ -67,7 +67,7 @@ fn calibration_recovers_known_parameters_from_synthetic_targets() {
     };
     // Synthetic targets: the model's own outcomes at the truth (other seeds than the fit's).
     let sums: Vec<Vec<f64>> =
-        (0..6).map(|r| summarise(&run_replicate(&true_scenario, 99, r).weeks)).collect();
+        (0..6).map(|r| summarise(&run_replicate(&true_scenario, 99, r))).collect();
     let vacancy = moments(&column(&sums, "vacancy_rate")).mean;
     let turnover = moments(&column(&sums, "turnover_annual")).mean;
     let config = CalibrationFile {

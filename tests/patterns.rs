@@ -15,7 +15,7 @@ fn status_quo() -> Scenario {
 }
 
 fn summaries(s: &Scenario) -> Vec<Vec<f64>> {
-    (0..REPLICATES).map(|r| summarise(&run_replicate(s, SEED, r).weeks)).collect()
+    (0..REPLICATES).map(|r| summarise(&run_replicate(s, SEED, r))).collect()
 }
 
 fn test(a: &[Vec<f64>], b: &[Vec<f64>], metric: &str, increase: bool) -> PairedTest {

@@ -14,7 +14,7 @@ fn status_quo() -> Scenario {
 }
 
 fn mean_travel_share(s: &Scenario) -> f64 {
-    let sums: Vec<Vec<f64>> = (0..4).map(|r| summarise(&run_replicate(s, 9, r).weeks)).collect();
+    let sums: Vec<Vec<f64>> = (0..4).map(|r| summarise(&run_replicate(s, 9, r))).collect();
     column(&sums, "travel_share").iter().sum::<f64>() / 4.0
 }
 

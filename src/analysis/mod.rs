@@ -3,7 +3,9 @@
 
 pub mod stats;
 
+use crate::engine::ReplicateResult;
 use crate::metrics::WeekRecord;
+use crate::scenario::MissionWeights;
 
 /// How a summary metric is computed from the post-burn-in weeks of one replicate.
 #[derive(Clone, Copy)]
@@ -18,6 +20,10 @@ enum Rule {
     RatioOfSums(&'static str, &'static str),
     /// 1 - (sum of a + sum of b) / sum of c.
     UnmetShare,
+    /// Mean of a weekly metric over weeks [from, to) after the reform date.
+    MeanInWeeks(&'static str, i32, i32),
+    /// The composite mission score (see `mission_score`).
+    Mission,
 }
 
 /// The summary table's metrics: (column name, definition, rule). Order is table order.
@@ -139,6 +145,113 @@ const SUMMARY: &[(&str, &str, Rule)] = &[
         "Share of council spend staying local",
         Rule::RatioOfSums("local_spend_gbp", "council_spend_gbp"),
     ),
+    (
+        "turnover_guaranteed_annual",
+        "Turnover of guaranteed-hours workers (leavers per year / mean headcount)",
+        Rule::AnnualRate("leavers_guaranteed", "care_workers_guaranteed"),
+    ),
+    (
+        "turnover_zero_hours_annual",
+        "Turnover of zero-hours workers (leavers per year / mean headcount)",
+        Rule::AnnualRate("leavers_zero_hours", "care_workers_zero_hours"),
+    ),
+    (
+        "turnover_at_least_llw_annual",
+        "Turnover of workers paid at least the London Living Wage",
+        Rule::AnnualRate("leavers_at_least_llw", "care_workers_at_least_llw"),
+    ),
+    (
+        "turnover_below_llw_annual",
+        "Turnover of workers paid below the London Living Wage",
+        Rule::AnnualRate("leavers_below_llw", "care_workers_below_llw"),
+    ),
+    (
+        "effective_wage_guaranteed_gbp_per_hour",
+        "Mean effective wage of guaranteed-hours workers (GBP/h)",
+        Rule::Mean("effective_wage_guaranteed_gbp_per_hour"),
+    ),
+    (
+        "effective_wage_zero_hours_gbp_per_hour",
+        "Mean effective wage of zero-hours workers (GBP/h)",
+        Rule::Mean("effective_wage_zero_hours_gbp_per_hour"),
+    ),
+    (
+        "hospital_admissions_per_year",
+        "Emergency hospital admissions of people drawing on homecare per year",
+        Rule::PerYear("hospital_admissions"),
+    ),
+    (
+        "downstream_cost_council_gbp_per_year",
+        "Council cost of residential moves caused by deterioration per year (GBP)",
+        Rule::PerYear("downstream_council_gbp"),
+    ),
+    (
+        "downstream_cost_nhs_gbp_per_year",
+        "NHS cost of emergency admissions per year (GBP)",
+        Rule::PerYear("downstream_nhs_gbp"),
+    ),
+    (
+        "downstream_cost_gbp_per_year",
+        "Downstream costs, council and NHS, per year (GBP)",
+        Rule::PerYear("downstream_gbp"),
+    ),
+    (
+        "emergency_premium_gbp_per_year",
+        "Premium paid on urgent placements after handbacks and exits per year (GBP)",
+        Rule::PerYear("emergency_premium_gbp"),
+    ),
+    (
+        "outcome_payments_gbp_per_year",
+        "Outcome bonuses (continuity, recovery) per year (GBP, part of council spend)",
+        Rule::PerYear("outcome_payments_gbp"),
+    ),
+    (
+        "incubator_spend_gbp_per_year",
+        "Mission Incubator grants and support per year (GBP)",
+        Rule::PerYear("incubator_spend_gbp"),
+    ),
+    (
+        "total_public_cost_gbp_per_year",
+        "Council homecare spend + incubator + downstream costs (council and NHS) per year (GBP)",
+        Rule::PerYear("total_public_cost_gbp"),
+    ),
+    (
+        "overflow_placements_per_year",
+        "Zonal award: packages placed with the reserve list per year",
+        Rule::PerYear("overflow_placements"),
+    ),
+    ("tupe_workers_per_year", "Workers transferred under TUPE per year", Rule::PerYear("tupe_workers")),
+    ("outreach_recruits_per_year", "Estate residents recruited by outreach per year", Rule::PerYear("outreach_recruits")),
+    (
+        "incubated_providers_active",
+        "Mean incubated providers trading",
+        Rule::Mean("incubated_providers_active"),
+    ),
+    (
+        "estate_residents_employed_year_1",
+        "Mean estate residents employed in homecare in year 1 after the reform",
+        Rule::MeanInWeeks("estate_residents_employed", 0, 52),
+    ),
+    (
+        "estate_residents_employed_years_3_5",
+        "Mean estate residents employed in homecare in years 3-5 after the reform",
+        Rule::MeanInWeeks("estate_residents_employed", 104, 260),
+    ),
+    (
+        "hours_share_coop_micro_year_1",
+        "Share of hours by co-ops and micro-providers in year 1",
+        Rule::MeanInWeeks("hours_share_coop_micro", 0, 52),
+    ),
+    (
+        "hours_share_coop_micro_years_3_5",
+        "Share of hours by co-ops and micro-providers in years 3-5",
+        Rule::MeanInWeeks("hours_share_coop_micro", 104, 260),
+    ),
+    (
+        "mission_score",
+        "Composite mission score: weighted mean of components scaled to the burn-in (status quo) year; 1 = as at the reform date, higher is better",
+        Rule::Mission,
+    ),
 ];
 
 /// Column names of the summary table's metrics, in order.
@@ -156,12 +269,54 @@ fn get(w: &WeekRecord, name: &str) -> f64 {
         // Derived so that the local share is a ratio of sums, not a mean of weekly ratios.
         "local_spend_gbp" => w.local_spend_share * w.council_spend_gbp,
         "rate_weighted_hours" => w.spot_rate_gbp_per_hour * w.council_worker_hours_delivered,
+        "care_workers_zero_hours" => w.care_workers - w.care_workers_guaranteed,
+        "care_workers_below_llw" => w.care_workers - w.care_workers_at_least_llw,
+        "downstream_gbp" => w.downstream_council_gbp + w.downstream_nhs_gbp,
+        "total_public_cost_gbp" => {
+            w.council_spend_gbp + w.incubator_spend_gbp + w.downstream_council_gbp + w.downstream_nhs_gbp
+        }
+        "hours_share_coop_micro" => w.hours_share_coop_social + w.hours_share_micro,
         _ => w.get(name).unwrap_or_else(|| panic!("summary rule names unknown metric {name}")),
     }
 }
 
-/// Summarises one replicate's post-burn-in weeks, in `summary_names()` order.
-pub fn summarise(weeks: &[WeekRecord]) -> Vec<f64> {
+/// The composite mission score of a replicate: each component's post-reform value is scaled
+/// against its value in the burn-in year, which every scenario shares (the status quo market
+/// at the reform date), so 1 means "as today"; components where less is better (unmet need,
+/// turnover, CO2, carers per client) enter as today's value over the scenario's. The score is
+/// the weighted mean of the scaled components.
+pub fn mission_score(weeks: &[WeekRecord], weights: &MissionWeights) -> f64 {
+    let (pre, post): (Vec<&WeekRecord>, Vec<&WeekRecord>) = weeks.iter().partition(|w| w.burn_in);
+    let mean = |set: &[&WeekRecord], f: &dyn Fn(&WeekRecord) -> f64| {
+        set.iter().map(|w| f(w)).sum::<f64>() / set.len().max(1) as f64
+    };
+    let unmet = |w: &WeekRecord| w.unmet_need_share.max(1e-3);
+    let components: [(f64, &dyn Fn(&WeekRecord) -> f64, bool); 6] = [
+        (weights.unmet_need, &unmet, false),
+        (weights.turnover, &|w: &WeekRecord| w.turnover_annualised.max(1e-3), false),
+        (weights.local_spend, &|w: &WeekRecord| w.local_spend_share, true),
+        (weights.estate_employment, &|w: &WeekRecord| w.estate_residents_employed, true),
+        (weights.co2, &|w: &WeekRecord| w.co2_kg.max(1.0), false),
+        (weights.continuity, &|w: &WeekRecord| w.continuity_carers_per_4_weeks.max(1.0), false),
+    ];
+    let (mut score, mut total) = (0.0, 0.0);
+    for (weight, f, more_is_better) in components {
+        if weight <= 0.0 {
+            continue;
+        }
+        let (before, after) = (mean(&pre, f), mean(&post, f));
+        if before <= 0.0 || after <= 0.0 {
+            continue;
+        }
+        score += weight * if more_is_better { after / before } else { before / after };
+        total += weight;
+    }
+    if total > 0.0 { score / total } else { 1.0 }
+}
+
+/// Summarises one replicate (its post-burn-in weeks), in `summary_names()` order.
+pub fn summarise(result: &ReplicateResult) -> Vec<f64> {
+    let weeks = &result.weeks;
     let post: Vec<&WeekRecord> = weeks.iter().filter(|w| !w.burn_in).collect();
     let n = post.len().max(1) as f64;
     let sum = |name: &str| post.iter().map(|w| get(w, name)).sum::<f64>();
@@ -176,6 +331,12 @@ pub fn summarise(weeks: &[WeekRecord]) -> Vec<f64> {
                 Rule::UnmetShare => {
                     (1.0 - (sum("delivered_hours") + sum("cancelled_hours")) / sum("assessed_hours")).max(0.0)
                 }
+                Rule::MeanInWeeks(m, from, to) => {
+                    let window: Vec<f64> =
+                        post.iter().filter(|w| (from..to).contains(&w.week)).map(|w| get(w, m)).collect();
+                    window.iter().sum::<f64>() / window.len().max(1) as f64
+                }
+                Rule::Mission => mission_score(weeks, &result.mission),
             };
             if v.is_finite() { v } else { 0.0 }
         })

@@ -102,7 +102,7 @@ fn evaluate(
         .par_iter()
         .map(|&(i, r)| {
             let s = scenario_at(cal, &sets[i]);
-            let out = summarise(&run_replicate(&s, seed, r).weeks);
+            let out = summarise(&run_replicate(&s, seed, r));
             progress();
             out
         })
@@ -258,7 +258,7 @@ pub fn calibrate(cal: &Calibration, progress: &(dyn Fn() + Sync)) -> Calibration
     let confirmation: Vec<Vec<f64>> = (0..m.confirm_replicates)
         .into_par_iter()
         .map(|r| {
-            let out = summarise(&run_replicate(&best_scenario, confirm_seed, r).weeks);
+            let out = summarise(&run_replicate(&best_scenario, confirm_seed, r));
             progress();
             out
         })

@@ -39,6 +39,10 @@ pub struct Client {
     /// Delivered and cancelled client-hours this week.
     pub delivered_hours: f64,
     pub cancelled_hours: f64,
+    /// Returned to brokerage by a handback or a provider's exit: placed urgently, at a premium.
+    pub urgent: bool,
+    /// The council pays the emergency premium on this package until this week.
+    pub premium_until: i32,
 }
 
 impl Client {
@@ -89,6 +93,8 @@ pub struct CareWorker {
     pub left_week: i32,
     /// Absent (sick or on leave) this week.
     pub absent: bool,
+    /// Rides an e-bike provided by an employer under low-emission terms.
+    pub e_bike: bool,
     // This week's work and pay.
     pub contact_hours: f64,
     pub travel_hours: f64,
@@ -121,12 +127,51 @@ impl ExitCause {
     }
 }
 
-/// A framework contract held by a provider.
+/// Social-value commitments: what a provider must do as a condition of council work
+/// (required items) or of its contract (items it scored on in a tender).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Pledges {
+    pub london_living_wage: bool,
+    pub paid_travel: bool,
+    pub guaranteed_hours: bool,
+    pub local_hiring: bool,
+    pub low_emission_travel: bool,
+}
+
+impl Pledges {
+    pub fn union(self, o: Pledges) -> Pledges {
+        Pledges {
+            london_living_wage: self.london_living_wage || o.london_living_wage,
+            paid_travel: self.paid_travel || o.paid_travel,
+            guaranteed_hours: self.guaranteed_hours || o.guaranteed_hours,
+            local_hiring: self.local_hiring || o.local_hiring,
+            low_emission_travel: self.low_emission_travel || o.low_emission_travel,
+        }
+    }
+    pub fn count(self) -> u32 {
+        [
+            self.london_living_wage,
+            self.paid_travel,
+            self.guaranteed_hours,
+            self.local_hiring,
+            self.low_emission_travel,
+        ]
+        .iter()
+        .filter(|&&b| b)
+        .count() as u32
+    }
+}
+
+/// A contract won in a tender: a framework place, or a zonal lot (one patch).
 #[derive(Clone, Copy, Debug)]
 pub struct Contract {
     pub rate_gbp_per_hour: f64,
     pub start_week: i32,
     pub end_week: i32,
+    /// The patch of a zonal lot (None for a framework place).
+    pub patch: Option<PatchId>,
+    /// Social-value items the provider scored on, now terms of the contract.
+    pub pledges: Pledges,
 }
 
 /// A supplier agent.
@@ -204,6 +249,21 @@ pub struct Provider {
     pub cost_week: f64,
     pub contact_hours_week: f64,
     pub handbacks_total: u32,
+    /// Contracts won in tenders over its life.
+    pub contracts_won: u32,
+    /// Started by the Mission Incubator; brokers offer it packages first until
+    /// `guarantee_until`, and it gets capability support until `support_until`.
+    pub incubated: bool,
+    pub guarantee_until: i32,
+    pub support_until: i32,
+    /// Rosters a named cover carer for each client (a continuity decision, §5.3).
+    pub named_cover: bool,
+    /// Outcome payments earned this week outside the package payments (recovery bonuses).
+    pub outcome_bonus_pending: f64,
+    /// Incubator start-up grant to be paid in this week's finance.
+    pub pending_grant: f64,
+    /// Social-value terms in force this week (required or pledged).
+    pub terms: Pledges,
     // Lifetime totals for the providers table.
     pub lifetime_contact_hours: f64,
     pub lifetime_weeks: u32,

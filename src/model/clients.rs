@@ -35,6 +35,8 @@ pub fn draw_client(rng: &mut Stream, p: &ClientParams, demand_share: &[f64], wee
         recent_carers: [NONE; 8],
         delivered_hours: 0.0,
         cancelled_hours: 0.0,
+        urgent: false,
+        premium_until: i32::MIN,
     }
 }
 
@@ -79,15 +81,27 @@ pub fn exits(world: &mut World) {
     let p = &world.scenario.clients;
     let week = world.week;
     let streams = world.streams;
+    let d = &world.scenario.council.downstream;
+    let recovery_bonus = if world.policy.rules.payment == crate::scenario::PaymentBasis::Outcomes {
+        world.policy.rules.outcomes.recovery_bonus_gbp
+    } else {
+        0.0
+    };
     let clients = &mut world.clients;
     let counters = &mut world.counters;
-    let providers = &world.providers;
+    let providers = &mut world.providers;
     let mut exit = |id: u32, clients: &mut Vec<Client>| -> bool {
         let c = &mut clients[id as usize];
         let waited = if c.status == ClientStatus::Waiting { (week - c.waiting_since) as f64 } else { 0.0 };
         let deterioration =
             p.deterioration_per_unmet_share * c.recent_unmet + p.deterioration_per_week_waiting * waited;
         let residential = p.residential_care_per_week * (1.0 + deterioration);
+        // Emergency hospital admissions: a cost to the NHS; the person comes home after.
+        let admission = d.hospital_admission_per_week * (1.0 + deterioration);
+        if streams.uniform(Process::Hospital, week as i64, id as u64) < admission {
+            counters.hospital_admissions += 1;
+            counters.downstream_nhs_gbp += d.hospital_admission_nhs_gbp;
+        }
         let quality = if c.provider != NONE { providers[c.provider as usize].quality } else { 0.0 };
         // Recovery rises with continuity and the provider's quality (§5.7).
         let continuity = if c.status == ClientStatus::Active {
@@ -103,9 +117,13 @@ pub fn exits(world: &mut World) {
             counters.residential_moves += 1;
             if u >= p.death_per_week + p.residential_care_per_week {
                 counters.deterioration_moves += 1;
+                counters.downstream_council_gbp += d.residential_excess_gbp_per_week * d.residential_weeks_costed;
             }
         } else if u < p.death_per_week + residential + recovery {
             counters.recoveries += 1;
+            if c.status == ClientStatus::Active && recovery_bonus > 0.0 {
+                providers[c.provider as usize].outcome_bonus_pending += recovery_bonus;
+            }
         } else {
             return false;
         }

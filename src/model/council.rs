@@ -52,7 +52,15 @@ pub fn broker(world: &mut World) {
         rank_providers(world, cid, &mut ranked);
         for &(_, pid) in ranked.iter().take(max_offers) {
             if let Some(on_contract) = accepts_package(world, pid, cid) {
+                if world.policy.is_zonal() && !on_contract {
+                    world.counters.overflow_placements += 1;
+                }
+                let emergency_weeks = world.scenario.council.downstream.emergency_weeks as i32;
                 let c = &mut world.clients[cid as usize];
+                if c.urgent {
+                    c.premium_until = world.week + emergency_weeks;
+                    c.urgent = false;
+                }
                 c.status = ClientStatus::Active;
                 c.provider = pid;
                 c.on_contract = on_contract;
@@ -76,16 +84,23 @@ pub fn broker(world: &mut World) {
     world.scratch.ranked = ranked;
 }
 
-/// Fills `ranked` with (sort key, provider id) for a client: framework holders first, then
-/// the approved list, each in the brokerage rule's order.
+/// Fills `ranked` with (sort key, provider id) for a client: incubated providers within
+/// their guarantee first, then contract holders covering the client (framework places, or the
+/// zonal leads of the client's patch), then the approved list (the reserve), each in the
+/// brokerage rule's order.
 fn rank_providers(world: &mut World, cid: u32, ranked: &mut Vec<(f64, u32)>) {
     ranked.clear();
     let patch = world.clients[cid as usize].patch as usize;
     let n = world.providers.len().max(1);
     let start = world.policy.round_robin_next % n;
+    let guaranteed_hours = world.policy.rules.incubator.guaranteed_worker_hours_per_week;
     for (i, p) in world.providers.iter().enumerate() {
-        let framework = world.policy.is_framework() && crate::policy::holds_contract(p, world.week);
-        if !p.active || (!framework && !world.policy.approved(p)) {
+        let framework = world.policy.is_framework()
+            && world.policy.contract_covers(p, patch as super::PatchId, world.week);
+        let incubating = p.incubated
+            && world.week < p.guarantee_until
+            && p.council_worker_hours.iter().sum::<f64>() < guaranteed_hours;
+        if !p.active || (!framework && !incubating && !world.policy.approved(p)) {
             continue;
         }
         let rule_key = match world.policy.rules.brokerage {
@@ -97,7 +112,13 @@ fn rank_providers(world: &mut World, cid: u32, ranked: &mut Vec<(f64, u32)>) {
         // Ties (and round robin) are broken by a rotating start, so no provider is always
         // asked first.
         let rotation = ((i + n - start) % n) as f64 / n as f64;
-        let tier = if world.policy.is_framework() && framework { 0.0 } else { 1.0e6 };
+        let tier = if incubating {
+            -1.0e6
+        } else if framework {
+            0.0
+        } else {
+            1.0e6
+        };
         ranked.push((tier + rule_key + rotation * 1e-3, i as u32));
     }
     ranked.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));

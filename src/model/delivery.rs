@@ -166,8 +166,9 @@ pub fn deliver(world: &mut World) {
         let care_days = c.visits_per_week.min(7.0);
         let cover = if care_days > days {
             let last = c.recent_carers[(slot + 7) % 8];
-            let keep =
-                world.streams.uniform(Process::Continuity, week as i64, ((cid as u64) << 2) | 2) < p.quality;
+            // A named cover carer (outcome-paid rostering) always returns when still employed.
+            let keep = p.named_cover
+                || world.streams.uniform(Process::Continuity, week as i64, ((cid as u64) << 2) | 2) < p.quality;
             if keep && last != NONE && world.workers[last as usize].employer == c.provider {
                 last
             } else {

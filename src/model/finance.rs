@@ -12,6 +12,8 @@ const EWMA_WEIGHT: f64 = 1.0 / 13.0;
 pub struct Accounts {
     pub council_revenue: f64,
     pub self_funder_revenue: f64,
+    /// Incubator start-up grants received this week.
+    pub grants: f64,
     pub secure_revenue: f64,
     pub wage_bill: f64,
     pub on_costs: f64,
@@ -20,13 +22,15 @@ pub struct Accounts {
     pub overhead: f64,
     pub training: f64,
     pub recruitment: f64,
+    /// Social-value costs not in pay: e-bikes, named-cover rostering.
+    pub social_value: f64,
     pub travel_km: f64,
     pub co2_kg: f64,
 }
 
 impl Accounts {
     pub fn revenue(&self) -> f64 {
-        self.council_revenue + self.self_funder_revenue
+        self.council_revenue + self.self_funder_revenue + self.grants
     }
     pub fn costs(&self) -> f64 {
         self.wage_bill
@@ -36,6 +40,7 @@ impl Accounts {
             + self.overhead
             + self.training
             + self.recruitment
+            + self.social_value
     }
 }
 
@@ -57,17 +62,41 @@ pub fn settle(world: &mut World) {
     let private_rate = world.private_rate();
     let admin_per_hour = world.admin_per_hour();
     let recruitment = s.recruitment_gbp_per_hire * world.wages.cost_index;
+    let e_bike_cost = world.policy.rules.social_value.e_bike_gbp_per_worker_week * world.wages.cost_index;
+    let named_cover_cost = s.named_cover_gbp_per_client_week * world.wages.cost_index;
+    let week = world.week;
+    let premium = world.scenario.council.downstream.emergency_premium;
+    let max_carers = world.policy.rules.outcomes.continuity_max_carers;
+    let outcome_payment = world.policy.rules.payment == crate::scenario::PaymentBasis::Outcomes;
     for p in world.providers.iter_mut() {
         p.accounts = Accounts::default();
     }
     // Council payments, package by package; each package's margin is tracked for handbacks.
+    let mut emergency = 0.0;
+    let mut outcome_bonus = 0.0;
     for &cid in &world.active_clients {
         let c = &world.clients[cid as usize];
         let pid = c.provider as usize;
         let p = &world.providers[pid];
         let factor = if c.double_handed { 2.0 } else { 1.0 };
-        let rate = world.policy.rate_for(p, c.on_contract);
-        let pay = world.policy.payment(rate, c.delivered_hours * factor, c.cancelled_hours * factor, atp);
+        let base_rate = world.policy.rate_for(p, c.on_contract);
+        // An urgent placement after a handback or an exit costs a premium for a few weeks.
+        let rate = if week < c.premium_until { base_rate * (1.0 + premium) } else { base_rate };
+        let continuity_met = c.distinct_recent_carers() <= max_carers;
+        let pay = world.policy.payment(
+            rate,
+            c.delivered_hours * factor,
+            c.cancelled_hours * factor,
+            c.assessed_hours * factor,
+            atp,
+            continuity_met,
+        );
+        if week < c.premium_until {
+            emergency += pay.gbp - pay.gbp / (1.0 + premium);
+        }
+        if outcome_payment && continuity_met {
+            outcome_bonus += world.policy.rules.outcomes.continuity_bonus_gbp_per_hour * c.delivered_hours * factor;
+        }
         let vph = c.visits_per_week / c.assessed_hours;
         let cost = c.delivered_hours
             * factor
@@ -89,8 +118,22 @@ pub fn settle(world: &mut World) {
             continue;
         }
         let sf_delivered = p.self_funder_total() * p.fill;
+        let e_bikes = if p.terms.low_emission_travel {
+            p.workers.iter().filter(|&&w| world.workers[w as usize].e_bike).count() as f64
+        } else {
+            0.0
+        };
+        let council_clients: u32 = p.council_clients.iter().sum();
         let a = &mut p.accounts;
         a.self_funder_revenue = private_rate * sf_delivered;
+        // Recovery bonuses earned this week are council payments too.
+        a.council_revenue += p.outcome_bonus_pending;
+        outcome_bonus += p.outcome_bonus_pending;
+        p.outcome_bonus_pending = 0.0;
+        a.grants = p.pending_grant;
+        p.pending_grant = 0.0;
+        a.social_value = e_bikes * e_bike_cost
+            + if p.named_cover { council_clients as f64 * named_cover_cost } else { 0.0 };
         let mut mileage = 0.0;
         let mut km = 0.0;
         let mut co2 = 0.0;
@@ -141,6 +184,8 @@ pub fn settle(world: &mut World) {
         p.lifetime_margin += week_margin;
     }
     world.counters.council_spend += council_spend;
+    world.counters.emergency_premium_gbp += emergency;
+    world.counters.outcome_payments_gbp += outcome_bonus;
     world.council.spend_year_to_date += council_spend;
     world.council.spend_total += council_spend;
     world.council.weeks_into_year += 1;

@@ -49,6 +49,7 @@ pub fn draw_worker(
         left_employer: NONE,
         left_week: i32::MIN,
         absent: false,
+        e_bike: false,
         contact_hours: 0.0,
         travel_hours: 0.0,
         paid_hours: 0.0,
@@ -150,6 +151,7 @@ pub fn labour_market(world: &mut World) {
                 + s.quit_underemployment * under
                 + s.quit_travel_burden * burden;
             if world.streams.uniform(Process::WorkerQuit, week, wid as u64) < hazard {
+                count_leaver(world, wid, pid);
                 world.providers[pid].workers.swap_remove(i);
                 world.providers[pid].leavers_week += 1;
                 world.counters.quits += 1;
@@ -201,6 +203,7 @@ pub fn labour_market(world: &mut World) {
         world.workers.push(w);
     }
     world.counters.pool_inflow += n;
+    outreach(world, outside);
     for &wid in &world.pool {
         seekers.push((world.streams.uniform(Process::JobSearch, week, wid as u64), wid));
     }
@@ -247,6 +250,7 @@ pub fn labour_market(world: &mut World) {
         }
         let Some((_, pid)) = best else { continue };
         if current != NONE {
+            count_leaver(world, wid, current as usize);
             let old = &mut world.providers[current as usize];
             if let Some(pos) = old.workers.iter().position(|&x| x == wid) {
                 old.workers.swap_remove(pos);
@@ -256,20 +260,7 @@ pub fn labour_market(world: &mut World) {
         } else {
             hired_from_pool = true;
         }
-        let guaranteed = offers_guaranteed(&world.providers[pid as usize], &world.workers);
-        let w = &mut world.workers[wid as usize];
-        w.status = WorkerStatus::Employed;
-        w.employer = pid;
-        w.guaranteed = guaranteed;
-        w.hired_week = world.week;
-        w.contact_hours = 0.0;
-        w.travel_hours = 0.0;
-        w.paid_hours = 0.0;
-        w.earnings = 0.0;
-        let p = &mut world.providers[pid as usize];
-        p.workers.push(wid);
-        p.hires_week += 1;
-        world.counters.hires += 1;
+        hire(world, wid, pid);
     }
     world.scratch.ids = open;
     if hired_from_pool {
@@ -277,6 +268,74 @@ pub fn labour_market(world: &mut World) {
         world.pool.retain(|&w| workers[w as usize].status == WorkerStatus::Pool);
     }
     world.scratch.seekers = seekers;
+}
+
+/// Takes on a worker (from the pool, another provider or outreach) on the contract the
+/// provider now offers.
+fn hire(world: &mut World, wid: u32, pid: u32) {
+    let guaranteed = offers_guaranteed(&world.providers[pid as usize], &world.workers);
+    let w = &mut world.workers[wid as usize];
+    w.status = WorkerStatus::Employed;
+    w.employer = pid;
+    w.guaranteed = guaranteed;
+    w.hired_week = world.week;
+    w.contact_hours = 0.0;
+    w.travel_hours = 0.0;
+    w.paid_hours = 0.0;
+    w.earnings = 0.0;
+    let p = &mut world.providers[pid as usize];
+    p.workers.push(wid);
+    p.hires_week += 1;
+    world.counters.hires += 1;
+}
+
+/// Counts a leaver by contract type and pay (for turnover by contract and by pay).
+fn count_leaver(world: &mut World, wid: u32, pid: usize) {
+    if world.workers[wid as usize].guaranteed {
+        world.counters.leavers_guaranteed += 1;
+    }
+    if world.providers[pid].wage >= world.wages.london_living_wage - 1e-9 {
+        world.counters.leavers_at_least_llw += 1;
+    }
+}
+
+/// Local outreach (a local-hiring term): a provider short of staff and below its target share
+/// of estate residents recruits estate residents near its base who were not in care work. They
+/// join if the job is worth their reservation wage, else they stay out of the sector.
+fn outreach(world: &mut World, outside: f64) {
+    let rate = world.scenario.workforce.estate_outreach_per_vacancy_week;
+    let target = world.policy.rules.social_value.local_hiring_share;
+    if rate <= 0.0 {
+        return;
+    }
+    for pid in 0..world.providers.len() {
+        let p = &world.providers[pid];
+        if !p.active || !p.terms.local_hiring || p.vacancies() == 0 {
+            continue;
+        }
+        let n_staff = p.workers.len().max(1) as f64;
+        let estate = p.workers.iter().filter(|&&w| world.workers[w as usize].estate_resident).count() as f64;
+        let target = if p.incubated { target.max(0.5) } else { target };
+        if estate / n_staff >= target {
+            continue;
+        }
+        let mut rng = world.streams.entity(Process::Outreach, world.week as i64, pid as u64);
+        let n = Poisson::new(rate * p.vacancies() as f64).expect("positive").sample(&mut rng) as u32;
+        let base = p.base_patch;
+        for _ in 0..n.min(p.vacancies()) {
+            let mut w = draw_worker(&mut rng, &world.scenario, &world.geography, outside, world.week);
+            w.home = base;
+            w.estate_resident = true;
+            let wid = world.workers.len() as u32;
+            world.workers.push(w);
+            if job_utility(world, wid, pid as u32) >= world.workers[wid as usize].reservation_wage {
+                hire(world, wid, pid as u32);
+                world.counters.outreach_recruits += 1;
+            } else {
+                world.workers[wid as usize].status = WorkerStatus::Left;
+            }
+        }
+    }
 }
 
 /// Converts contracts towards each provider's guaranteed-hours target: when the target is

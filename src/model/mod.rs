@@ -46,6 +46,29 @@ pub struct WeekCounters {
     pub rebrokered_after_failure: u32,
     pub council_spend: f64,
     pub budget_blocked: bool,
+    /// Zonal award: packages placed with a reserve provider, not the patch's lead.
+    pub overflow_placements: u32,
+    /// Packages (and workers, under TUPE) moved to a new zonal lead at a re-tender.
+    pub tupe_packages: u32,
+    pub tupe_workers: u32,
+    pub hospital_admissions: u32,
+    /// Downstream costs (MODEL.md §5.8): council (residential care after deterioration) and
+    /// NHS (emergency admissions).
+    pub downstream_council_gbp: f64,
+    pub downstream_nhs_gbp: f64,
+    /// Council premium on urgent placements after handbacks and exits.
+    pub emergency_premium_gbp: f64,
+    /// Outcome payments: continuity and recovery bonuses.
+    pub outcome_payments_gbp: f64,
+    /// Incubator grants and support paid this week.
+    pub incubator_spend_gbp: f64,
+    pub incubated_entries: u32,
+    /// Leavers by contract and pay: guaranteed-hours and zero-hours; paid at least the London
+    /// Living Wage or not.
+    pub leavers_guaranteed: u32,
+    pub leavers_at_least_llw: u32,
+    /// Estate residents recruited into care work by providers' local outreach.
+    pub outreach_recruits: u32,
 }
 
 /// All state of one replicate.

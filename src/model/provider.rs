@@ -5,8 +5,7 @@
 use rand::RngExt;
 
 use super::clients::pick_weighted;
-use super::{ClientStatus, ExitCause, NONE, PatchId, Provider, WorkerStatus, World};
-use crate::policy::holds_contract;
+use super::{ClientStatus, ExitCause, NONE, PatchId, Pledges, Provider, WorkerStatus, World};
 use crate::rng::Process;
 use crate::scenario::{MAX_PATCHES, ProviderKind};
 
@@ -63,8 +62,10 @@ pub fn accepts_package(world: &mut World, pid: u32, cid: u32) -> Option<bool> {
     if !p.active {
         return None;
     }
-    let framework = world.policy.is_framework() && holds_contract(p, world.week);
     let patch = c.patch as usize;
+    let framework = world.policy.is_framework() && world.policy.contract_covers(p, c.patch, world.week);
+    // A zonal lead must take packages in its patch while it has the capacity.
+    let obliged = framework && world.policy.is_zonal();
     let visit_h = mean_visit_hours(world);
     let sf_visits = p.self_funder_hours[patch] / visit_h;
     let visits = p.council_worker_visits[patch] + sf_visits + c.worker_visits();
@@ -77,7 +78,7 @@ pub fn accepts_package(world: &mut World, pid: u32, cid: u32) -> Option<bool> {
     let revenue =
         world.policy.expected_revenue_per_hour(rate, world.scenario.clients.actual_to_planned_minutes);
     let margin = revenue - marginal_cost_per_hour(world, p, kmh, vph);
-    if margin < 0.0 {
+    if margin < 0.0 && !obliged {
         return None;
     }
     if p.committed_time + need > p.capacity_time * (1.0 + slack) {
@@ -87,7 +88,7 @@ pub fn accepts_package(world: &mut World, pid: u32, cid: u32) -> Option<bool> {
     }
     // Weigh against self-funders when capacity is already committed.
     let private = world.private_rate() - marginal_cost_per_hour(world, p, kmh, vph);
-    if p.committed_time + need > p.capacity_time && private > margin {
+    if !obliged && p.committed_time + need > p.capacity_time && private > margin {
         return None;
     }
     let wh = c.worker_hours();
@@ -108,10 +109,27 @@ pub fn decisions(world: &mut World) {
     let week = world.week;
     let mean_desired = world.scenario.workforce.desired_hours_mean;
     let workers = &world.workers;
+    let policy = &world.policy;
+    let llw = world.wages.london_living_wage;
+    let sv = &policy.rules.social_value;
+    let outcomes = &policy.rules.outcomes;
+    let outcome_payment = policy.rules.payment == crate::scenario::PaymentBasis::Outcomes;
     for (id, p) in world.providers.iter_mut().enumerate() {
         if !p.active {
             continue;
         }
+        // Social-value terms in force: required of council providers, pledged in a tender,
+        // or taken on as an incubated provider.
+        let council_clients: u32 = p.council_clients.iter().sum();
+        let mut terms = policy.terms_for(p, council_clients > 0);
+        if p.incubated {
+            terms = terms.union(Pledges {
+                london_living_wage: true,
+                local_hiring: policy.rules.incubator.estate_hiring_first,
+                ..Pledges::default()
+            });
+        }
+        p.terms = terms;
         let vacancy_rate =
             if p.hiring_target > 0 { p.vacancies() as f64 / p.hiring_target as f64 } else { 0.0 };
         p.vacancy_accumulated += vacancy_rate;
@@ -122,12 +140,14 @@ pub fn decisions(world: &mut World) {
         if (week + id as i32).rem_euclid(s.wage_review_every_weeks as i32) == 0 {
             let recent_vacancy = p.vacancy_accumulated / p.review_weeks.max(1) as f64;
             if s.wage_review_enabled && recent_vacancy > 0.0 && p.revenue_week > 0.0 {
-                let wanted = s.wage_step * (recent_vacancy / s.vacancy_trigger).min(1.0);
+                let pressure = (recent_vacancy / s.vacancy_trigger).min(1.0);
                 let pay_share = p.wage_bill_week * (1.0 + s.on_cost_rate) / p.revenue_week;
                 // The largest rise that keeps the projected margin at the provider's floor.
                 let affordable =
                     if pay_share > 0.0 { (p.margin - s.min_margin_after_raise) / pay_share } else { 0.0 };
-                let rise = wanted.min(affordable);
+                // The provider spends a share of that headroom on pay, in proportion to the
+                // pressure of its vacancies, and never more than one step per review.
+                let rise = (pressure * s.wage_headroom_share * affordable).min(s.wage_step);
                 if rise > 0.0 {
                     p.wage *= 1.0 + rise;
                 }
@@ -135,9 +155,13 @@ pub fn decisions(world: &mut World) {
             p.vacancy_accumulated = 0.0;
             p.review_weeks = 0;
         }
-        // The legal floor binds on paid hours whatever the review says.
+        // The legal floor binds on paid hours whatever the review says, and a London Living
+        // Wage term binds the same way.
         if p.wage < nlw {
             p.wage = nlw;
+        }
+        if terms.london_living_wage && p.wage < llw {
+            p.wage = llw;
         }
         // Contract mix: guaranteed hours are offered for the share of income the provider can
         // count on, and as a recruitment tool when posts stay empty.
@@ -145,14 +169,28 @@ pub fn decisions(world: &mut World) {
             + s.guaranteed_share_per_security * p.income_security
             + s.guaranteed_share_per_vacancy * vacancy_rate)
             .clamp(0.0, 1.0);
+        if terms.guaranteed_hours {
+            p.guaranteed_target = p.guaranteed_target.max(sv.guaranteed_hours_min_share);
+        }
         // Travel pay: offered once income is secure enough and the margin allows; withdrawn
         // only when the margin turns negative.
         if !p.pays_travel {
             p.pays_travel =
                 p.income_security >= s.travel_pay_security_threshold && p.margin >= s.travel_pay_min_margin;
-        } else if p.margin < 0.0 {
+        } else if p.margin < 0.0 && !terms.paid_travel {
             p.pays_travel = false;
         }
+        if terms.paid_travel {
+            p.pays_travel = true;
+        }
+        // Continuity rostering: under outcome payment a provider keeps a named cover carer
+        // for each client when the continuity bonus its clients' hours would earn covers the
+        // coordination cost.
+        p.named_cover = outcome_payment && council_clients > 0 && {
+            let hours: f64 = p.council_worker_hours.iter().sum();
+            outcomes.continuity_bonus_gbp_per_hour * hours / council_clients as f64
+                >= s.named_cover_gbp_per_client_week * world.wages.cost_index
+        };
         // Hiring target: heads the committed caseload needs, with a buffer.
         let avail = if p.workers.is_empty() {
             mean_desired
@@ -167,6 +205,30 @@ pub fn decisions(world: &mut World) {
         let heads = (expected / avail * s.hiring_buffer).ceil() as u32;
         p.hiring_target = heads.max(s.min_team);
         p.training_per_worker = if p.margin > 0.0 { training_norm } else { 0.5 * training_norm };
+    }
+}
+
+/// Low-emission travel terms: a provider bound by them gives each of its workers who drives
+/// an e-bike (the fastest zero-emission mode of the scenario), and pays for it weekly.
+pub fn low_emission_travel(world: &mut World) {
+    let modes = &world.scenario.geography.travel_modes;
+    let Some(clean) = modes
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| m.co2_kg_per_km == 0.0)
+        .max_by(|a, b| a.1.speed_kmh.total_cmp(&b.1.speed_kmh))
+        .map(|(i, _)| i as u8)
+    else {
+        return;
+    };
+    for p in world.providers.iter().filter(|p| p.active && p.terms.low_emission_travel) {
+        for &wid in &p.workers {
+            let w = &mut world.workers[wid as usize];
+            if modes[w.mode as usize].co2_kg_per_km > 0.0 {
+                w.mode = clean;
+                w.e_bike = true;
+            }
+        }
     }
 }
 
@@ -244,6 +306,7 @@ fn return_to_queue(world: &mut World, index: usize) {
     c.on_contract = false;
     c.waiting_since = world.week;
     c.negative_margin_weeks = 0;
+    c.urgent = true;
     world.queue.insert(0, cid);
 }
 
@@ -461,6 +524,14 @@ pub fn new_provider(
         cost_week: 0.0,
         contact_hours_week: 0.0,
         handbacks_total: 0,
+        contracts_won: 0,
+        incubated: false,
+        guarantee_until: i32::MIN,
+        support_until: i32::MIN,
+        named_cover: false,
+        outcome_bonus_pending: 0.0,
+        pending_grant: 0.0,
+        terms: Pledges::default(),
         lifetime_contact_hours: 0.0,
         lifetime_weeks: 0,
         lifetime_quality: 0.0,
@@ -489,6 +560,12 @@ pub fn quality(world: &mut World) {
             + s.quality_weight_training * training
             + s.quality_weight_experience * experienced
             + s.quality_weight_reliability * p.fill;
-        p.quality += s.quality_adjustment_per_week * (target - p.quality);
+        // Incubator capability support speeds the climb (never a fall).
+        let speed = if p.incubated && week < p.support_until && target > p.quality {
+            world.policy.rules.incubator.quality_growth_multiplier
+        } else {
+            1.0
+        };
+        p.quality += (s.quality_adjustment_per_week * speed).min(1.0) * (target - p.quality);
     }
 }

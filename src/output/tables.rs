@@ -48,7 +48,7 @@ pub fn summary_frame(results: &[ReplicateResult]) -> PolarsResult<DataFrame> {
     let names = summary_names();
     let mut values: Vec<Vec<f64>> = vec![Vec::with_capacity(results.len()); names.len()];
     for r in results {
-        for (col, v) in values.iter_mut().zip(summarise(&r.weeks)) {
+        for (col, v) in values.iter_mut().zip(summarise(r)) {
             col.push(v);
         }
     }

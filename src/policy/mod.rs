@@ -2,10 +2,14 @@
 //! what order brokers ring round. The engine only calls `Policy`'s hooks, so a new lever is
 //! added here (and in the scenario schema) without touching the engine.
 
+pub mod incubator;
 pub mod tender;
 
-use crate::model::{Provider, agents::Contract};
-use crate::scenario::{Award, Commissioning, FeeUplift, PaymentBasis, Rating};
+use crate::model::wages::WageFloors;
+use crate::model::{PatchId, Pledges, Provider, agents::Contract};
+use crate::scenario::{
+    Award, Commissioning, FeeUplift, PaymentBasis, RateFloor, Rating, SocialValueMode, WageFloorName,
+};
 
 /// The policy in force, with its running state (current spot rate, tender calendar).
 #[derive(Clone, Debug)]
@@ -19,6 +23,13 @@ pub struct Policy {
     pub uplift_index: f64,
     pub round_robin_next: usize,
     pub next_tender_week: Option<i32>,
+    /// The rate floor in force (£/h; 0 when there is none).
+    pub floor: f64,
+    /// Social-value items required of every provider paid for council packages.
+    pub required: Pledges,
+    /// Incubator spend so far (grants and support) and cohorts started.
+    pub incubator_spent: f64,
+    pub cohorts_started: u32,
 }
 
 /// What a package pays for a week, and whether that revenue was known in advance.
@@ -30,22 +41,61 @@ pub struct Payment {
 
 impl Policy {
     pub fn new(rules: Commissioning, uplift_index: f64, first_week: i32) -> Self {
-        let next_tender_week = (rules.award == Award::Framework).then_some(first_week.max(0));
+        let next_tender_week = (rules.award != Award::Spot).then_some(first_week.max(0));
+        let sv = &rules.social_value;
+        let req = |m: SocialValueMode| m == SocialValueMode::Required;
+        let required = Pledges {
+            london_living_wage: req(sv.london_living_wage),
+            paid_travel: req(sv.paid_travel),
+            guaranteed_hours: req(sv.guaranteed_hours),
+            local_hiring: req(sv.local_hiring),
+            low_emission_travel: req(sv.low_emission_travel),
+        };
         Self {
             spot_rate: rules.rate_gbp_per_hour * uplift_index,
             uplift_index,
             rules,
             round_robin_next: 0,
             next_tender_week,
+            floor: 0.0,
+            required,
+            incubator_spent: 0.0,
+            cohorts_started: 0,
         }
     }
 
-    /// The hourly rate a package with this provider is paid.
+    /// Sets the rate floor from this year's wage floors (at the reform date and each April).
+    /// A fixed floor is nominal; an indexed floor is the cost model of a worker-hour at the
+    /// wage floor, overheads inflated with non-wage costs.
+    pub fn update_rate_floor(&mut self, wages: &WageFloors) {
+        self.floor = match self.rules.rate_floor {
+            RateFloor::None => 0.0,
+            RateFloor::Fixed { gbp_per_hour } => gbp_per_hour,
+            RateFloor::Indexed { wage, on_cost_rate, travel_share, overhead_gbp_per_hour, margin } => {
+                let w = match wage {
+                    WageFloorName::NationalLivingWage => wages.national_living_wage,
+                    WageFloorName::LondonLivingWage => wages.london_living_wage,
+                };
+                (w * (1.0 + on_cost_rate) * (1.0 + travel_share) + overhead_gbp_per_hour * wages.cost_index)
+                    / (1.0 - margin)
+            }
+        };
+    }
+
+    /// The hourly rate a package with this provider is paid (never below the rate floor).
     pub fn rate_for(&self, provider: &Provider, on_contract: bool) -> f64 {
-        match (on_contract, provider.contract) {
+        let rate = match (on_contract, provider.contract) {
             (true, Some(c)) => c.rate_gbp_per_hour,
             _ => self.spot_rate,
-        }
+        };
+        rate.max(self.floor)
+    }
+
+    /// Social-value terms binding on a provider: the required items if it holds council
+    /// packages or a contract, plus what it pledged in a tender.
+    pub fn terms_for(&self, provider: &Provider, holds_council_work: bool) -> Pledges {
+        let pledged = provider.contract.map(|c| c.pledges).unwrap_or_default();
+        if holds_council_work || provider.contract.is_some() { self.required.union(pledged) } else { pledged }
     }
 
     /// Ends contracts whose term is over: their packages stay with the provider at the spot
@@ -73,21 +123,42 @@ impl Policy {
         }
     }
 
-    /// Payment for one week of a package: `delivered` and `cancelled` are worker-hours.
-    pub fn payment(&self, rate: f64, delivered: f64, cancelled: f64, actual_to_planned: f64) -> Payment {
+    /// Payment for one week of a package: `delivered`, `cancelled` and `planned` are
+    /// worker-hours (planned = assessed, before cancellations); `continuity_met` says whether
+    /// the client saw few enough distinct carers for the outcome bonus.
+    pub fn payment(
+        &self,
+        rate: f64,
+        delivered: f64,
+        cancelled: f64,
+        planned: f64,
+        actual_to_planned: f64,
+        continuity_met: bool,
+    ) -> Payment {
         match self.rules.payment {
             PaymentBasis::ActualMinutes => {
                 Payment { gbp: rate * delivered * actual_to_planned, secure: false }
             }
             PaymentBasis::PlannedHours => Payment { gbp: rate * (delivered + cancelled), secure: true },
+            PaymentBasis::Block => {
+                let guaranteed = self.rules.block_share * planned;
+                Payment { gbp: rate * delivered.max(guaranteed), secure: true }
+            }
+            PaymentBasis::Outcomes => {
+                let o = &self.rules.outcomes;
+                let bonus = if continuity_met { o.continuity_bonus_gbp_per_hour * delivered } else { 0.0 };
+                Payment { gbp: o.base_share * rate * (delivered + cancelled) + bonus, secure: true }
+            }
         }
     }
 
-    /// Revenue per delivered worker-hour the provider can expect (for acceptance and bids).
+    /// Revenue per delivered worker-hour the provider can expect (for acceptance and bids);
+    /// outcome bonuses are uncertain and not counted.
     pub fn expected_revenue_per_hour(&self, rate: f64, actual_to_planned: f64) -> f64 {
         match self.rules.payment {
             PaymentBasis::ActualMinutes => rate * actual_to_planned,
-            PaymentBasis::PlannedHours => rate,
+            PaymentBasis::PlannedHours | PaymentBasis::Block => rate,
+            PaymentBasis::Outcomes => rate * self.rules.outcomes.base_share,
         }
     }
 
@@ -117,8 +188,19 @@ impl Policy {
         }
     }
 
+    /// Whether packages are awarded through a tender (framework or zonal).
     pub fn is_framework(&self) -> bool {
-        self.rules.award == Award::Framework
+        self.rules.award != Award::Spot
+    }
+
+    pub fn is_zonal(&self) -> bool {
+        self.rules.award == Award::Zonal
+    }
+
+    /// Whether a package in `patch` placed with this provider falls under its contract: any
+    /// package for a framework place, packages in its lot for a zonal lead.
+    pub fn contract_covers(&self, provider: &Provider, patch: PatchId, week: i32) -> bool {
+        holds_contract(provider, week) && provider.contract.is_some_and(|c| c.patch.is_none_or(|q| q == patch))
     }
 
     pub fn tender_due(&self, week: i32) -> bool {

@@ -32,6 +32,8 @@ pub struct Scenario {
     /// normally left at its default; a file that changes it no longer shares the baseline's
     /// starting state.
     pub burn_in: BurnIn,
+    /// Weights of the composite mission score (outcome reporting only; never read by agents).
+    pub mission: MissionWeights,
 }
 
 impl Default for Scenario {
@@ -52,6 +54,7 @@ impl Default for Scenario {
             council: CouncilParams::default(),
             commissioning: Commissioning::default(),
             burn_in: BurnIn::default(),
+            mission: MissionWeights::default(),
         }
     }
 }
@@ -311,6 +314,9 @@ pub struct WorkforceParams {
     /// Elasticity of new entrants to the wage: inflow = pool_inflow_per_week ×
     /// (market wage net of unpaid travel / outside wage)^elasticity.
     pub inflow_wage_elasticity: f64,
+    /// Local outreach: estate residents newly recruited into care work per week per vacancy
+    /// by a provider with a local-hiring term whose estate share is below its target.
+    pub estate_outreach_per_vacancy_week: f64,
     /// Weekly chance that someone in the pool leaves the sector.
     pub pool_outflow_per_week: f64,
     /// How far below the outside wage (in logs) the typical reservation wage for care work
@@ -358,6 +364,7 @@ impl Default for WorkforceParams {
             pool_initial: 60,
             pool_inflow_per_week: 11.809289,
             inflow_wage_elasticity: 2.0,
+            estate_outreach_per_vacancy_week: 0.05,
             pool_outflow_per_week: 0.04,
             intrinsic_motivation_log: 0.15,
             reservation_wage_log_sd: 0.06,
@@ -450,8 +457,11 @@ pub struct ProviderParams {
     pub initial_cash_log_sd: f64,
     /// Weeks between a provider's wage reviews.
     pub wage_review_every_weeks: u32,
-    /// Largest wage rise per review (taken in full at `vacancy_trigger` or above).
+    /// Largest wage rise per review.
     pub wage_step: f64,
+    /// Share of the margin headroom (margin above `min_margin_after_raise`, as a wage rise)
+    /// a provider spends on pay per review when vacancies are at `vacancy_trigger` or above.
+    pub wage_headroom_share: f64,
     /// Vacancy rate over the review period at which the provider takes a full wage step; below
     /// it the rise is proportional to the vacancy rate.
     pub vacancy_trigger: f64,
@@ -459,6 +469,8 @@ pub struct ProviderParams {
     pub min_margin_after_raise: f64,
     /// If false, wage review is frozen: wages only follow the legal floor (for mediation tests).
     pub wage_review_enabled: bool,
+    /// Weekly coordination cost per client of rostering a named cover carer (continuity).
+    pub named_cover_gbp_per_client_week: f64,
     /// Guaranteed-hours share the provider offers with fully insecure income.
     pub guaranteed_share_base: f64,
     /// Added guaranteed-hours share per unit of income security (secure revenue share).
@@ -540,7 +552,9 @@ impl Default for ProviderParams {
             initial_cash_weeks: 6.0,
             initial_cash_log_sd: 0.6,
             wage_review_every_weeks: 13,
-            wage_step: 0.013708,
+            wage_step: 0.1,
+            wage_headroom_share: 0.5,
+            named_cover_gbp_per_client_week: 4.0,
             vacancy_trigger: 0.209343,
             min_margin_after_raise: 0.048161,
             wage_review_enabled: true,
@@ -615,6 +629,40 @@ pub struct CouncilParams {
     pub start_of_care_weeks: f64,
     /// Providers a broker contacts per waiting client per week, at most.
     pub max_offers_per_client: u32,
+    /// Downstream costs of unmet need and failure (MODEL.md §5.8).
+    pub downstream: Downstream,
+}
+
+/// The ledger of costs that unmet need and market failure push elsewhere (MODEL.md §5.8).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Downstream {
+    /// Weekly hazard of an emergency hospital admission for a person drawing on homecare with
+    /// all needs met; it rises with unmet need and waiting as the residential hazard does.
+    pub hospital_admission_per_week: f64,
+    /// NHS cost of one emergency admission.
+    pub hospital_admission_nhs_gbp: f64,
+    /// Council cost of a move to residential care caused by deterioration: the weekly cost
+    /// of a care-home place above a homecare package, over the weeks counted.
+    pub residential_excess_gbp_per_week: f64,
+    pub residential_weeks_costed: f64,
+    /// Premium on the hourly rate the council pays to place a package urgently after a
+    /// handback or a provider's exit, for `emergency_weeks` weeks.
+    pub emergency_premium: f64,
+    pub emergency_weeks: u32,
+}
+
+impl Default for Downstream {
+    fn default() -> Self {
+        Self {
+            hospital_admission_per_week: 0.004,
+            hospital_admission_nhs_gbp: 3_700.0,
+            residential_excess_gbp_per_week: 700.0,
+            residential_weeks_costed: 52.0,
+            emergency_premium: 0.15,
+            emergency_weeks: 4,
+        }
+    }
 }
 
 impl Default for CouncilParams {
@@ -627,6 +675,7 @@ impl Default for CouncilParams {
             rating_thresholds: [0.4, 0.6, 0.92],
             start_of_care_weeks: 1.7,
             max_offers_per_client: 8,
+            downstream: Downstream::default(),
         }
     }
 }
@@ -639,6 +688,9 @@ pub enum Award {
     Spot,
     /// A tender picks K providers for a term; spot purchase for overflow.
     Framework,
+    /// A tender picks `leads_per_patch` lead providers per patch who must take packages there
+    /// up to their capacity; overflow goes to the approved list (the reserve) and is counted.
+    Zonal,
 }
 
 /// The order in which brokers offer a package to providers.
@@ -667,6 +719,203 @@ pub enum PaymentBasis {
     ActualMinutes,
     /// Paid for the planned visit time, including short-notice cancellations.
     PlannedHours,
+    /// A guaranteed share (`block_share`) of each package's planned hours is paid whatever is
+    /// delivered; delivery above it is paid as delivered.
+    Block,
+    /// Planned hours at a base share of the rate, plus a bonus per delivered hour for
+    /// continuity of carer and a bonus per client who regains independence (`[outcomes]`).
+    Outcomes,
+}
+
+/// Outcome-based payment terms (used when `payment = "outcomes"`).
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct OutcomeTerms {
+    /// Share of the rate paid as base on planned hours.
+    pub base_share: f64,
+    /// Bonus per delivered hour for a client who saw at most `continuity_max_carers` distinct
+    /// carers in the last 4 weeks.
+    pub continuity_bonus_gbp_per_hour: f64,
+    pub continuity_max_carers: u32,
+    /// Bonus paid to the provider when one of its clients regains independence.
+    pub recovery_bonus_gbp: f64,
+}
+
+impl Default for OutcomeTerms {
+    fn default() -> Self {
+        Self {
+            base_share: 0.92,
+            continuity_bonus_gbp_per_hour: 3.0,
+            continuity_max_carers: 3,
+            recovery_bonus_gbp: 1_500.0,
+        }
+    }
+}
+
+/// A floor under the rate the council pays (MODEL.md §4 `rate_floor`).
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum RateFloor {
+    None,
+    /// A fixed nominal floor (£/h).
+    Fixed { gbp_per_hour: f64 },
+    /// Indexed each April to a wage floor through a transparent cost model (the Homecare
+    /// Association's minimum price): wage × (1 + on-costs) × (1 + travel share) + overhead +
+    /// margin, with the margin a share of the total.
+    Indexed {
+        wage: WageFloorName,
+        on_cost_rate: f64,
+        travel_share: f64,
+        overhead_gbp_per_hour: f64,
+        margin: f64,
+    },
+}
+
+/// Which wage floor a rate floor or a requirement refers to.
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum WageFloorName {
+    NationalLivingWage,
+    LondonLivingWage,
+}
+
+/// How a social-value item enters commissioning.
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum SocialValueMode {
+    #[default]
+    None,
+    /// A condition of every council package (contract holders and the approved list).
+    Required,
+    /// Scored in tenders on current practice; what a winner scored on becomes a term of its
+    /// contract.
+    Scored,
+}
+
+/// Social-value requirements or scoring credits (MODEL.md §4).
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct SocialValue {
+    /// Pay at least the London Living Wage.
+    pub london_living_wage: SocialValueMode,
+    /// Pay travel time between visits.
+    pub paid_travel: SocialValueMode,
+    /// Offer guaranteed-hours contracts to at least `guaranteed_hours_min_share` of staff.
+    pub guaranteed_hours: SocialValueMode,
+    pub guaranteed_hours_min_share: f64,
+    /// Recruit estate residents first, towards `local_hiring_share` of the workforce.
+    pub local_hiring: SocialValueMode,
+    pub local_hiring_share: f64,
+    /// Low-emission travel: car users are given e-bikes (the provider pays for them).
+    pub low_emission_travel: SocialValueMode,
+    pub e_bike_gbp_per_worker_week: f64,
+}
+
+impl Default for SocialValue {
+    fn default() -> Self {
+        Self {
+            london_living_wage: SocialValueMode::None,
+            paid_travel: SocialValueMode::None,
+            guaranteed_hours: SocialValueMode::None,
+            guaranteed_hours_min_share: 0.8,
+            local_hiring: SocialValueMode::None,
+            local_hiring_share: 0.3,
+            low_emission_travel: SocialValueMode::None,
+            e_bike_gbp_per_worker_week: 8.0,
+        }
+    }
+}
+
+impl SocialValue {
+    /// The items and their modes, in a fixed order.
+    pub fn items(&self) -> [SocialValueMode; 5] {
+        [
+            self.london_living_wage,
+            self.paid_travel,
+            self.guaranteed_hours,
+            self.local_hiring,
+            self.low_emission_travel,
+        ]
+    }
+    pub fn any_scored(&self) -> bool {
+        self.items().contains(&SocialValueMode::Scored)
+    }
+}
+
+/// The Mission Incubator: cohorts of new local providers with start-up support (MODEL.md §4).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Incubator {
+    pub enabled: bool,
+    /// First cohort's week (after the reform date), and weeks between cohorts.
+    pub first_cohort_week: u32,
+    pub cohort_every_weeks: u32,
+    /// New providers per cohort, alternating co-op and micro-provider kinds.
+    pub cohort_size: u32,
+    /// Number of cohorts at most.
+    pub cohorts: u32,
+    /// Start-up grant per new provider (cash at entry, from the incubator budget).
+    pub startup_grant_gbp: f64,
+    /// Weeks from entry during which brokers offer the provider packages first, up to
+    /// `guaranteed_worker_hours_per_week`.
+    pub guaranteed_package_weeks: u32,
+    pub guaranteed_worker_hours_per_week: f64,
+    /// Capability support: multiplier on the speed of quality growth while supported, and
+    /// its cost per provider-week.
+    pub quality_growth_multiplier: f64,
+    pub support_gbp_per_provider_week: f64,
+    /// Weeks of capability support after entry.
+    pub support_weeks: u32,
+    /// Total incubator budget (grants and support); nothing is spent beyond it.
+    pub budget_gbp: f64,
+    /// Incubated providers recruit estate residents first.
+    pub estate_hiring_first: bool,
+}
+
+impl Default for Incubator {
+    fn default() -> Self {
+        Self {
+            enabled: false,
+            first_cohort_week: 13,
+            cohort_every_weeks: 52,
+            cohort_size: 3,
+            cohorts: 3,
+            startup_grant_gbp: 40_000.0,
+            guaranteed_package_weeks: 52,
+            guaranteed_worker_hours_per_week: 200.0,
+            quality_growth_multiplier: 2.0,
+            support_gbp_per_provider_week: 300.0,
+            support_weeks: 104,
+            budget_gbp: 900_000.0,
+            estate_hiring_first: true,
+        }
+    }
+}
+
+/// Weights of the composite mission score: each component is scaled so that the status quo
+/// scores 1 on it (a scenario's value divided by the baseline's, inverted for bads).
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct MissionWeights {
+    pub unmet_need: f64,
+    pub turnover: f64,
+    pub local_spend: f64,
+    pub estate_employment: f64,
+    pub co2: f64,
+    pub continuity: f64,
+}
+
+impl Default for MissionWeights {
+    fn default() -> Self {
+        Self {
+            unmet_need: 0.25,
+            turnover: 0.2,
+            local_spend: 0.15,
+            estate_employment: 0.15,
+            co2: 0.1,
+            continuity: 0.15,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq)]
@@ -710,6 +959,11 @@ pub struct TenderParams {
     pub price_cap_gbp_per_hour: f64,
     /// Lowest inspection rating allowed to bid.
     pub min_rating: Rating,
+    /// Zonal award: lead providers per patch (1–2).
+    pub leads_per_patch: u32,
+    /// TUPE: when a lot changes hands, the outgoing provider's packages there move to the new
+    /// lead, and the workers who were their regular carers move with them.
+    pub tupe: bool,
 }
 
 impl Default for TenderParams {
@@ -721,6 +975,8 @@ impl Default for TenderParams {
             scoring: ScoringWeights::default(),
             price_cap_gbp_per_hour: 0.0,
             min_rating: Rating::RequiresImprovement,
+            leads_per_patch: 1,
+            tupe: false,
         }
     }
 }
@@ -741,6 +997,12 @@ pub struct Commissioning {
     /// Whether providers not yet inspected are admitted to the approved list.
     pub admit_unrated: bool,
     pub tender: TenderParams,
+    pub rate_floor: RateFloor,
+    /// Share of planned hours paid whatever is delivered (`payment = "block"`).
+    pub block_share: f64,
+    pub outcomes: OutcomeTerms,
+    pub social_value: SocialValue,
+    pub incubator: Incubator,
 }
 
 impl Default for Commissioning {
@@ -755,6 +1017,11 @@ impl Default for Commissioning {
             approved_min_rating: Rating::RequiresImprovement,
             admit_unrated: true,
             tender: TenderParams::default(),
+            rate_floor: RateFloor::None,
+            block_share: 0.9,
+            outcomes: OutcomeTerms::default(),
+            social_value: SocialValue::default(),
+            incubator: Incubator::default(),
         }
     }
 }

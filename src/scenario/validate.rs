@@ -197,6 +197,7 @@ pub fn validate(s: &Scenario) -> Vec<(String, String)> {
         c.fail("providers.wage_review_every_weeks", "expected at least 1 week");
     }
     c.non_negative("providers.wage_step", p.wage_step);
+    c.share("providers.wage_headroom_share", p.wage_headroom_share);
     c.share("providers.vacancy_trigger", p.vacancy_trigger);
     for (k, v) in [
         ("providers.guaranteed_share_base", p.guaranteed_share_base),
@@ -257,6 +258,24 @@ pub fn validate(s: &Scenario) -> Vec<(String, String)> {
         c.fail("council.max_offers_per_client", "expected at least 1");
     }
 
+    let d = &co.downstream;
+    c.share("council.downstream.hospital_admission_per_week", d.hospital_admission_per_week);
+    c.non_negative("council.downstream.hospital_admission_nhs_gbp", d.hospital_admission_nhs_gbp);
+    c.non_negative("council.downstream.residential_excess_gbp_per_week", d.residential_excess_gbp_per_week);
+    c.non_negative("council.downstream.residential_weeks_costed", d.residential_weeks_costed);
+    c.non_negative("council.downstream.emergency_premium", d.emergency_premium);
+    let m = &s.mission;
+    for (k, v) in [
+        ("unmet_need", m.unmet_need),
+        ("turnover", m.turnover),
+        ("local_spend", m.local_spend),
+        ("estate_employment", m.estate_employment),
+        ("co2", m.co2),
+        ("continuity", m.continuity),
+    ] {
+        c.share(&format!("mission.{k}"), v);
+    }
+
     commissioning(&mut c, "commissioning", &s.commissioning);
     commissioning(&mut c, "burn_in.commissioning", &s.burn_in.commissioning);
     c.problems
@@ -284,13 +303,62 @@ fn commissioning(c: &mut Checker, at: &str, p: &Commissioning) {
         c.share(&format!("{at}.tender.scoring.{k}"), v);
     }
     c.sums_to_one(&format!("{at}.tender.scoring"), &[w.price, w.quality, w.social_value]);
-    if w.social_value > 0.0 {
+    let sv = &p.social_value;
+    if w.social_value > 0.0 && !sv.any_scored() {
         c.fail(
             format!("{at}.tender.scoring.social_value"),
-            "social-value scoring has no criteria yet in this version of careshape: set it to 0",
+            "a social-value weight needs at least one item in [commissioning.social_value] set to \"scored\"",
         );
     }
+    if sv.any_scored() && w.social_value == 0.0 {
+        c.fail(
+            format!("{at}.social_value"),
+            "items set to \"scored\" need a positive tender.scoring.social_value weight",
+        );
+    }
+    if sv.any_scored() && p.award == Award::Spot {
+        c.fail(format!("{at}.social_value"), "scored items need a tender: award \"framework\" or \"zonal\"");
+    }
+    c.share(&format!("{at}.social_value.guaranteed_hours_min_share"), sv.guaranteed_hours_min_share);
+    c.share(&format!("{at}.social_value.local_hiring_share"), sv.local_hiring_share);
+    c.non_negative(&format!("{at}.social_value.e_bike_gbp_per_worker_week"), sv.e_bike_gbp_per_worker_week);
     c.non_negative(&format!("{at}.tender.price_cap_gbp_per_hour"), t.price_cap_gbp_per_hour);
+    if !(1..=2).contains(&t.leads_per_patch) {
+        c.fail(format!("{at}.tender.leads_per_patch"), "expected 1 or 2 lead providers per patch");
+    }
+    match p.rate_floor {
+        RateFloor::None => {}
+        RateFloor::Fixed { gbp_per_hour } => c.positive(&format!("{at}.rate_floor.gbp_per_hour"), gbp_per_hour),
+        RateFloor::Indexed { on_cost_rate, travel_share, overhead_gbp_per_hour, margin, .. } => {
+            c.non_negative(&format!("{at}.rate_floor.on_cost_rate"), on_cost_rate);
+            c.share(&format!("{at}.rate_floor.travel_share"), travel_share);
+            c.non_negative(&format!("{at}.rate_floor.overhead_gbp_per_hour"), overhead_gbp_per_hour);
+            if !(0.0..0.5).contains(&margin) {
+                c.fail(format!("{at}.rate_floor.margin"), format!("expected a margin from 0 to 0.5, found {margin}"));
+            }
+        }
+    }
+    c.share(&format!("{at}.block_share"), p.block_share);
+    let o = &p.outcomes;
+    c.share(&format!("{at}.outcomes.base_share"), o.base_share);
+    c.non_negative(&format!("{at}.outcomes.continuity_bonus_gbp_per_hour"), o.continuity_bonus_gbp_per_hour);
+    c.non_negative(&format!("{at}.outcomes.recovery_bonus_gbp"), o.recovery_bonus_gbp);
+    if o.continuity_max_carers == 0 {
+        c.fail(format!("{at}.outcomes.continuity_max_carers"), "expected at least 1 carer");
+    }
+    let i = &p.incubator;
+    if i.enabled {
+        if i.cohort_every_weeks == 0 {
+            c.fail(format!("{at}.incubator.cohort_every_weeks"), "expected at least 1 week");
+        }
+        c.non_negative(&format!("{at}.incubator.startup_grant_gbp"), i.startup_grant_gbp);
+        c.non_negative(&format!("{at}.incubator.guaranteed_worker_hours_per_week"), i.guaranteed_worker_hours_per_week);
+        if i.quality_growth_multiplier < 1.0 {
+            c.fail(format!("{at}.incubator.quality_growth_multiplier"), "expected at least 1 (support never slows growth)");
+        }
+        c.non_negative(&format!("{at}.incubator.support_gbp_per_provider_week"), i.support_gbp_per_provider_week);
+        c.non_negative(&format!("{at}.incubator.budget_gbp"), i.budget_gbp);
+    }
 }
 
 #[cfg(test)]
