@@ -33,6 +33,24 @@ pub enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
+    /// List the shipped scenarios (or those under a folder) with their descriptions.
+    Scenarios {
+        /// Folder to list, searched recursively (calibration files are skipped).
+        #[arg(default_value = "scenarios")]
+        dir: PathBuf,
+    },
+    /// Print a scenario's fully resolved parameters and how they differ from a baseline.
+    Explain {
+        /// The scenario file.
+        file: PathBuf,
+        /// Baseline to compare with (default: status-quo.toml beside the file, else
+        /// scenarios/camden/status-quo.toml, else the built-in defaults).
+        #[arg(long, short = 'b')]
+        baseline: Option<PathBuf>,
+        /// Print only the differences, not every resolved parameter.
+        #[arg(long, short = 'd')]
+        differences_only: bool,
+    },
 }
 
 #[derive(Args, Debug, Clone)]
@@ -103,7 +121,84 @@ pub fn execute(cli: Cli) -> Result<()> {
         Command::Run(args) => run(&args).map(|_| ()),
         Command::Calibrate(args) => calibrate(&args).map(|_| ()),
         Command::Validate { files } => validate(&files),
+        Command::Scenarios { dir } => list_scenarios(&dir),
+        Command::Explain { file, baseline, differences_only } => {
+            explain(&file, baseline.as_deref(), differences_only)
+        }
     }
+}
+
+/// `careshape scenarios`: every scenario file under a folder, grouped by folder.
+fn list_scenarios(dir: &Path) -> Result<()> {
+    if !dir.is_dir() {
+        return Err(InputError(format!("{}: not a folder of scenarios", dir.display())).into());
+    }
+    let mut folders = vec![dir.to_path_buf()];
+    let mut listed = 0;
+    while let Some(folder) = folders.pop() {
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(&folder)
+            .with_context(|| format!("cannot read {}", folder.display()))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .collect();
+        entries.sort();
+        let files: Vec<&PathBuf> =
+            entries.iter().filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "toml")).collect();
+        if !files.is_empty() {
+            println!("{}/", folder.display());
+        }
+        for f in files {
+            match load_scenario(f) {
+                Ok(s) => {
+                    listed += 1;
+                    println!("  {:<26} {}", s.name, s.description);
+                }
+                Err(e) => println!(
+                    "  {:<26} (does not load: {e})",
+                    f.file_name().unwrap_or_default().to_string_lossy()
+                ),
+            }
+        }
+        // Sub-folders after, in reverse so that popping visits them in name order.
+        for sub in entries.iter().rev().filter(|p| p.is_dir() && !p.ends_with("calibration")) {
+            folders.push(sub.clone());
+        }
+    }
+    if listed == 0 {
+        return Err(InputError(format!("{}: no scenario files found", dir.display())).into());
+    }
+    Ok(())
+}
+
+/// `careshape explain`: the resolved parameters of a scenario and its differences from a baseline.
+fn explain(file: &Path, baseline: Option<&Path>, differences_only: bool) -> Result<()> {
+    let s = load_scenario(file).map_err(InputError::from)?;
+    let beside = file.parent().map(|d| d.join("status-quo.toml"));
+    let shipped = Path::new("scenarios/camden/status-quo.toml");
+    let (base, base_label) = match baseline {
+        Some(b) => (load_scenario(b).map_err(InputError::from)?, b.display().to_string()),
+        None => {
+            match beside.filter(|b| b.is_file()).or_else(|| shipped.is_file().then(|| shipped.to_path_buf()))
+            {
+                Some(b) => (load_scenario(&b).map_err(InputError::from)?, b.display().to_string()),
+                None => (Scenario::default(), "the built-in defaults".to_string()),
+            }
+        }
+    };
+    println!("# {}: {}", s.name, s.description);
+    if let Some(e) = &s.extends {
+        println!("# extends {e}");
+    }
+    if !differences_only {
+        println!("\n## Resolved parameters\n");
+        println!("{}", toml::to_string(&s).context("cannot print the scenario as TOML")?);
+    }
+    let diffs = crate::scenario::diff::differences(&base, &s);
+    println!("## Differences from {base_label} ({} parameter(s))\n", diffs.len());
+    let width = diffs.iter().map(|d| d.key.len()).max().unwrap_or(0);
+    for d in &diffs {
+        println!("  {:<width$}  {} -> {}", d.key, d.baseline, d.scenario);
+    }
+    Ok(())
 }
 
 /// Loads every scenario named by paths (files or folders), reporting all bad files at once.
@@ -189,7 +284,8 @@ pub fn run(args: &RunArgs) -> Result<Vec<ReplicateResult>> {
     progress.finish();
     let wall = started.elapsed().as_secs_f64();
 
-    tables::write_tables(&out, &results)?;
+    let patch_names: Vec<String> = scenarios[0].geography.patches.iter().map(|p| p.name.clone()).collect();
+    tables::write_tables(&out, &results, &patch_names)?;
     let entries = loaded
         .iter()
         .map(|(f, s)| {

@@ -51,7 +51,8 @@ metrics! {
     care_workers: "Care workers employed by providers in the borough (headcount)",
     pool_size: "People between care jobs or newly arrived, looking for a post",
     hires: "Workers hired this week (from the pool or other providers)",
-    leavers: "Workers leaving an employer this week, incl. moves to another provider",
+    leavers: "Workers leaving an employer that is still trading this week, incl. moves to another provider (Skills for Care definition)",
+    redundancies: "Workers who lost their job because their employer closed this week (not counted as leavers)",
     moves_between_providers: "Leavers who moved directly to another provider",
     left_sector: "People leaving care work this week (from a job or from the pool)",
     turnover_annualised: "52 * leavers / headcount (Skills for Care definition)",
@@ -235,6 +236,7 @@ pub fn record(world: &World) -> WeekRecord {
     r.hires = c.hires as f64;
     r.leavers = leavers;
     r.moves_between_providers = c.moves_between_providers as f64;
+    r.redundancies = c.redundancies as f64;
     r.left_sector = c.left_sector as f64;
     r.turnover_annualised = ratio_or(52.0 * leavers / heads, 0.0);
     r.vacancy_rate = ratio_or(vacancies / target, 0.0);
@@ -320,7 +322,12 @@ pub fn record_patches(world: &World, out: &mut Vec<PatchRecord>) {
     let n = world.geography.n;
     let start = out.len();
     for q in 0..n {
-        out.push(PatchRecord { week: world.week, burn_in: world.is_burn_in(), patch: q as u8, ..Default::default() });
+        out.push(PatchRecord {
+            week: world.week,
+            burn_in: world.is_burn_in(),
+            patch: q as u8,
+            ..Default::default()
+        });
     }
     let rows = &mut out[start..];
     let mut cancelled = [0.0; crate::scenario::MAX_PATCHES];
@@ -340,7 +347,8 @@ pub fn record_patches(world: &World, out: &mut Vec<PatchRecord>) {
     }
     // Travel in each patch: council and self-funded hours delivered there, at the provider's
     // travel time per hour in that patch.
-    let (mut travel, mut contact) = ([0.0; crate::scenario::MAX_PATCHES], [0.0; crate::scenario::MAX_PATCHES]);
+    let (mut travel, mut contact) =
+        ([0.0; crate::scenario::MAX_PATCHES], [0.0; crate::scenario::MAX_PATCHES]);
     for p in world.providers.iter().filter(|p| trading_this_week(p, world.week)) {
         for q in 0..n {
             let h = (p.council_worker_hours[q] + p.self_funder_hours[q]) * p.fill;

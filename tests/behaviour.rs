@@ -45,9 +45,8 @@ fn planned_hours_payment_lowers_zero_hours_share_through_contract_mix() {
     let mut planned = status_quo();
     planned.commissioning.payment = careshape::scenario::PaymentBasis::PlannedHours;
     let reps = 12;
-    let run = |s: &Scenario| -> Vec<Vec<f64>> {
-        (0..reps).map(|r| summarise(&run_replicate(s, 7, r))).collect()
-    };
+    let run =
+        |s: &Scenario| -> Vec<Vec<f64>> { (0..reps).map(|r| summarise(&run_replicate(s, 7, r))).collect() };
     let a = run(&actual);
     let p = run(&planned);
     let t = paired_test(&column(&p, "zero_hours_share"), &column(&a, "zero_hours_share"), false);

@@ -66,8 +66,7 @@ fn calibration_recovers_known_parameters_from_synthetic_targets() {
         confirm_replicates: 4,
     };
     // Synthetic targets: the model's own outcomes at the truth (other seeds than the fit's).
-    let sums: Vec<Vec<f64>> =
-        (0..6).map(|r| summarise(&run_replicate(&true_scenario, 99, r))).collect();
+    let sums: Vec<Vec<f64>> = (0..6).map(|r| summarise(&run_replicate(&true_scenario, 99, r))).collect();
     let vacancy = moments(&column(&sums, "vacancy_rate")).mean;
     let turnover = moments(&column(&sums, "turnover_annual")).mean;
     let config = CalibrationFile {

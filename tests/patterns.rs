@@ -31,9 +31,6 @@ fn with_rate(mut s: Scenario, extra: f64) -> Scenario {
 /// lower turnover and lower unmet need; with wage review frozen, most of the effect on
 /// turnover disappears (the mechanism runs through providers' wage decisions).
 #[test]
-#[ignore = "pattern 1 does not emerge yet in the calibrated model: +£3/h lowers turnover by ~2 points \
-            but leaves effective wages flat and unmet need slightly higher (more providers survive, \
-            caseloads fragment, travel rises); see docs/CALIBRATION.md §4 and the calibration issue"]
 fn pattern_1_higher_rate_raises_wages_and_lowers_turnover_and_unmet_need() {
     let base = status_quo();
     let high = with_rate(base.clone(), 3.0);

@@ -141,6 +141,11 @@ const SUMMARY: &[(&str, &str, Rule)] = &[
     ),
     ("recoveries_per_year", "Clients regaining independence per year", Rule::PerYear("recoveries")),
     (
+        "recovery_rate_annual",
+        "Clients regaining independence per year / mean clients receiving care",
+        Rule::AnnualRate("recoveries", "clients_active"),
+    ),
+    (
         "local_spend_share",
         "Share of council spend staying local",
         Rule::RatioOfSums("local_spend_gbp", "council_spend_gbp"),
@@ -221,7 +226,11 @@ const SUMMARY: &[(&str, &str, Rule)] = &[
         Rule::PerYear("overflow_placements"),
     ),
     ("tupe_workers_per_year", "Workers transferred under TUPE per year", Rule::PerYear("tupe_workers")),
-    ("outreach_recruits_per_year", "Estate residents recruited by outreach per year", Rule::PerYear("outreach_recruits")),
+    (
+        "outreach_recruits_per_year",
+        "Estate residents recruited by outreach per year",
+        Rule::PerYear("outreach_recruits"),
+    ),
     (
         "incubated_providers_active",
         "Mean incubated providers trading",

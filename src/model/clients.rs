@@ -117,7 +117,8 @@ pub fn exits(world: &mut World) {
             counters.residential_moves += 1;
             if u >= p.death_per_week + p.residential_care_per_week {
                 counters.deterioration_moves += 1;
-                counters.downstream_council_gbp += d.residential_excess_gbp_per_week * d.residential_weeks_costed;
+                counters.downstream_council_gbp +=
+                    d.residential_excess_gbp_per_week * d.residential_weeks_costed;
             }
         } else if u < p.death_per_week + residential + recovery {
             counters.recoveries += 1;

@@ -168,7 +168,8 @@ pub fn deliver(world: &mut World) {
             let last = c.recent_carers[(slot + 7) % 8];
             // A named cover carer (outcome-paid rostering) always returns when still employed.
             let keep = p.named_cover
-                || world.streams.uniform(Process::Continuity, week as i64, ((cid as u64) << 2) | 2) < p.quality;
+                || world.streams.uniform(Process::Continuity, week as i64, ((cid as u64) << 2) | 2)
+                    < p.quality;
             if keep && last != NONE && world.workers[last as usize].employer == c.provider {
                 last
             } else {

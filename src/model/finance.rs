@@ -95,7 +95,8 @@ pub fn settle(world: &mut World) {
             emergency += pay.gbp - pay.gbp / (1.0 + premium);
         }
         if outcome_payment && continuity_met {
-            outcome_bonus += world.policy.rules.outcomes.continuity_bonus_gbp_per_hour * c.delivered_hours * factor;
+            outcome_bonus +=
+                world.policy.rules.outcomes.continuity_bonus_gbp_per_hour * c.delivered_hours * factor;
         }
         let vph = c.visits_per_week / c.assessed_hours;
         let cost = c.delivered_hours

@@ -396,8 +396,10 @@ pub fn exits(world: &mut World) {
         p.exit_cause = Some(ExitCause::Insolvency);
         p.contract = None;
         world.counters.exits += 1;
+        // Staff lost in a closure are redundancies, not leavers: turnover follows Skills for
+        // Care, whose figures come from providers still trading (a closed service reports
+        // no leavers).
         let staff = std::mem::take(&mut p.workers);
-        p.leavers_week += staff.len() as u32;
         world.counters.redundancies += staff.len() as u32;
         for &w in &staff {
             let worker = &mut world.workers[w as usize];

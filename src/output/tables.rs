@@ -87,6 +87,36 @@ pub fn providers_frame(results: &[ReplicateResult]) -> PolarsResult<DataFrame> {
             rows.iter().map(|(_, p)| p.final_wage_gbp_per_hour).collect::<Vec<_>>(),
         ),
         Column::new("handbacks".into(), rows.iter().map(|(_, p)| p.handbacks).collect::<Vec<_>>()),
+        Column::new("contracts_won".into(), rows.iter().map(|(_, p)| p.contracts_won).collect::<Vec<_>>()),
+        Column::new("incubated".into(), rows.iter().map(|(_, p)| p.incubated).collect::<Vec<_>>()),
+    ];
+    DataFrame::new(n, cols)
+}
+
+/// The patches table: one row per patch × replicate × week (who is left waiting where).
+pub fn patches_frame(results: &[ReplicateResult], patch_names: &[String]) -> PolarsResult<DataFrame> {
+    let rows: Vec<(&ReplicateResult, &crate::metrics::PatchRecord)> =
+        results.iter().flat_map(|r| r.patches.iter().map(move |p| (r, p))).collect();
+    let n = rows.len();
+    let f = |g: fn(&crate::metrics::PatchRecord) -> f64| rows.iter().map(|(_, p)| g(p)).collect::<Vec<f64>>();
+    let cols = vec![
+        Column::new("scenario".into(), rows.iter().map(|(r, _)| r.scenario.as_str()).collect::<Vec<_>>()),
+        Column::new("replicate".into(), rows.iter().map(|(r, _)| r.replicate).collect::<Vec<_>>()),
+        Column::new("week".into(), rows.iter().map(|(_, p)| p.week).collect::<Vec<_>>()),
+        Column::new("burn_in".into(), rows.iter().map(|(_, p)| p.burn_in).collect::<Vec<_>>()),
+        Column::new("patch".into(), rows.iter().map(|(_, p)| p.patch as u32).collect::<Vec<_>>()),
+        Column::new(
+            "patch_name".into(),
+            rows.iter()
+                .map(|(_, p)| patch_names.get(p.patch as usize).map_or("", |s| s.as_str()))
+                .collect::<Vec<_>>(),
+        ),
+        Column::new("assessed_hours".into(), f(|p| p.assessed_hours)),
+        Column::new("delivered_hours".into(), f(|p| p.delivered_hours)),
+        Column::new("unmet_hours".into(), f(|p| p.unmet_hours)),
+        Column::new("clients_active".into(), f(|p| p.clients_active)),
+        Column::new("clients_waiting".into(), f(|p| p.clients_waiting)),
+        Column::new("travel_share".into(), f(|p| p.travel_share)),
     ];
     DataFrame::new(n, cols)
 }
@@ -103,10 +133,12 @@ pub fn write_frame(dir: &Path, stem: &str, df: &mut DataFrame) -> Result<()> {
     })
 }
 
-/// Writes the weekly, summary and providers tables.
-pub fn write_tables(dir: &Path, results: &[ReplicateResult]) -> Result<()> {
+/// Writes the weekly, summary, providers and patches tables. `patch_names` are the patches'
+/// names (scenarios in one run share their geography's patch count; names from the first).
+pub fn write_tables(dir: &Path, results: &[ReplicateResult], patch_names: &[String]) -> Result<()> {
     write_frame(dir, "weekly", &mut weekly_frame(results)?)?;
     write_frame(dir, "summary", &mut summary_frame(results)?)?;
     write_frame(dir, "providers", &mut providers_frame(results)?)?;
+    write_frame(dir, "patches", &mut patches_frame(results, patch_names)?)?;
     Ok(())
 }

@@ -200,7 +200,8 @@ impl Policy {
     /// Whether a package in `patch` placed with this provider falls under its contract: any
     /// package for a framework place, packages in its lot for a zonal lead.
     pub fn contract_covers(&self, provider: &Provider, patch: PatchId, week: i32) -> bool {
-        holds_contract(provider, week) && provider.contract.is_some_and(|c| c.patch.is_none_or(|q| q == patch))
+        holds_contract(provider, week)
+            && provider.contract.is_some_and(|c| c.patch.is_none_or(|q| q == patch))
     }
 
     pub fn tender_due(&self, week: i32) -> bool {

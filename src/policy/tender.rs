@@ -39,7 +39,8 @@ fn pledges_for(
     let guaranteed = p.workers.iter().filter(|&&w| world.workers[w as usize].guaranteed).count() as f64 / n;
     let estate = p.workers.iter().filter(|&&w| world.workers[w as usize].estate_resident).count() as f64 / n;
     let modes = &world.scenario.geography.travel_modes;
-    let clean = p.workers.iter().filter(|&&w| modes[world.workers[w as usize].mode as usize].co2_kg_per_km == 0.0);
+    let clean =
+        p.workers.iter().filter(|&&w| modes[world.workers[w as usize].mode as usize].co2_kg_per_km == 0.0);
     let clean = clean.count() as f64 / n;
     let min_margin = world.scenario.providers.min_margin_after_raise;
     let affordable = |extra: f64| match price {
@@ -149,7 +150,8 @@ pub fn run_tender(world: &mut World) {
             let price = match price_basis {
                 PriceBasis::FixedRate => world.policy.spot_rate,
                 PriceBasis::Bid => {
-                    let b = (estimate * (1.0 + p.markup)).max(world.policy.floor);
+                    let shading = s.markup_per_non_price_weight * (1.0 - rules.scoring.price);
+                    let b = (estimate * (1.0 + p.markup + shading)).max(world.policy.floor);
                     let cap = rules.price_cap_gbp_per_hour;
                     if cap > 0.0 && b > cap {
                         if estimate * (1.0 + s.markup_min) > cap {
@@ -219,7 +221,9 @@ pub fn run_tender(world: &mut World) {
     // Packages placed under a contract that no longer covers them are paid the spot rate.
     for &cid in &world.active_clients {
         let c = &mut world.clients[cid as usize];
-        if c.on_contract && !world.policy.contract_covers(&world.providers[c.provider as usize], c.patch, week) {
+        if c.on_contract
+            && !world.policy.contract_covers(&world.providers[c.provider as usize], c.patch, week)
+        {
             c.on_contract = false;
         }
     }

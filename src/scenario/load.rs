@@ -144,15 +144,77 @@ pub fn read_text(file: &Path) -> Result<String, ScenarioError> {
         .map_err(|e| ScenarioError::Read { file: file.to_path_buf(), reason: e.to_string() })
 }
 
-/// Parses and validates a scenario from TOML text; `file` is used in messages only.
+/// Parses and validates a scenario from TOML text; `file` is used in messages only, and to
+/// find the file named by an `extends` key (relative to `file`'s folder).
 pub fn load_scenario_str(text: &str, file: &Path) -> Result<Scenario, ScenarioError> {
-    let mut scenario: Scenario = parse_toml(text, file)?;
-    if scenario.name.is_empty() {
+    // The file on its own: unknown keys and wrong types are reported with its line numbers.
+    let own: Scenario = parse_toml(text, file)?;
+    let mut scenario = match &own.extends {
+        None => own.clone(),
+        Some(_) => {
+            let merged = resolve_extends(text, file, 0)?;
+            let merged_text = toml::to_string(&merged).map_err(|e| ScenarioError::Parse {
+                file: file.to_path_buf(),
+                key: String::new(),
+                location: None,
+                message: e.to_string(),
+            })?;
+            parse_toml(&merged_text, file)?
+        }
+    };
+    // Name and description are the file's own, never inherited.
+    scenario.extends = own.extends.clone();
+    scenario.name = own.name.clone();
+    scenario.description = own.description.clone();
+    if own.name.is_empty() || (own.extends.is_some() && !text_has_key(text, "name")) {
         scenario.name =
             file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "scenario".into());
     }
+    if own.extends.is_some() && !text_has_key(text, "description") {
+        scenario.description = String::new();
+    }
     let problems = validate(&scenario);
     if problems.is_empty() { Ok(scenario) } else { Err(invalid(text, file, problems)) }
+}
+
+fn text_has_key(text: &str, key: &str) -> bool {
+    toml::from_str::<toml::Table>(text).is_ok_and(|t| t.contains_key(key))
+}
+
+/// The TOML table of a file with its `extends` chain applied: the base file's tables first,
+/// this file's keys on top (tables merge key by key; arrays and values replace).
+fn resolve_extends(text: &str, file: &Path, depth: u32) -> Result<toml::Table, ScenarioError> {
+    let err = |message: String| ScenarioError::Parse {
+        file: file.to_path_buf(),
+        key: "extends".into(),
+        location: locate(text, "extends"),
+        message,
+    };
+    if depth > 8 {
+        return Err(err("`extends` chains more than 8 files deep (is there a cycle?)".into()));
+    }
+    let mut own: toml::Table = toml::from_str(text).map_err(|e| err(e.to_string()))?;
+    let Some(base) = own.remove("extends") else { return Ok(own) };
+    let Some(base) = base.as_str() else { return Err(err("expected a file name (a string)".into())) };
+    let base_file = file.parent().unwrap_or(Path::new(".")).join(base);
+    let base_text = std::fs::read_to_string(&base_file)
+        .map_err(|e| err(format!("cannot read the base scenario {}: {e}", base_file.display())))?;
+    // The base must be a valid scenario on its own.
+    let _: Scenario = parse_toml(&base_text, &base_file)?;
+    let mut merged = resolve_extends(&base_text, &base_file, depth + 1)?;
+    merge(&mut merged, own);
+    Ok(merged)
+}
+
+fn merge(base: &mut toml::Table, over: toml::Table) {
+    for (k, v) in over {
+        match (base.get_mut(&k), v) {
+            (Some(toml::Value::Table(b)), toml::Value::Table(o)) => merge(b, o),
+            (_, v) => {
+                base.insert(k, v);
+            }
+        }
+    }
 }
 
 /// Reads, parses and validates one scenario file.

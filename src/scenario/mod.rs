@@ -3,6 +3,7 @@
 //! Owns the TOML schema (`schema`), loading with precise errors (`load`) and validation
 //! (`validate`). Defaults are the Camden status quo; their sources are in docs/CALIBRATION.md.
 
+pub mod diff;
 mod load;
 mod schema;
 mod validate;

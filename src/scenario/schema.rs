@@ -17,6 +17,11 @@ pub struct Scenario {
     pub name: String,
     /// One line saying what the scenario represents.
     pub description: String,
+    /// A scenario file this one builds on (path relative to this file): its values apply
+    /// first and this file's keys override them (tables merge key by key; arrays replace).
+    /// `name` and `description` are never inherited.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub extends: Option<String>,
     pub run: RunSettings,
     pub calendar: Calendar,
     pub wage_floor: WageFloor,
@@ -43,6 +48,7 @@ impl Default for Scenario {
             description: "Spot purchase at a council-set rate from an approved list, paid on \
                           actual minutes"
                 .into(),
+            extends: None,
             run: RunSettings::default(),
             calendar: Calendar::default(),
             wage_floor: WageFloor::default(),
@@ -362,7 +368,7 @@ impl Default for WorkforceParams {
     fn default() -> Self {
         Self {
             pool_initial: 60,
-            pool_inflow_per_week: 11.809289,
+            pool_inflow_per_week: 13.052025,
             inflow_wage_elasticity: 2.0,
             estate_outreach_per_vacancy_week: 0.05,
             pool_outflow_per_week: 0.04,
@@ -372,8 +378,8 @@ impl Default for WorkforceParams {
             desired_hours_sd: 8.0,
             guaranteed_share_of_desired: 0.8,
             absence_per_week: 0.04,
-            quit_base_per_week: 0.000833,
-            quit_wage_gap: 0.020064,
+            quit_base_per_week: 0.000691,
+            quit_wage_gap: 0.038778,
             quit_insecurity: 0.0015,
             quit_underemployment: 0.004,
             quit_travel_burden: 0.004,
@@ -520,6 +526,9 @@ pub struct ProviderParams {
     pub markup_step: f64,
     pub markup_min: f64,
     pub markup_max: f64,
+    /// Added markup per unit of non-price weight in a tender's scoring: bidders shade their
+    /// price up when price counts for less (a 1% higher bid costs `price weight` × 1% of score).
+    pub markup_per_non_price_weight: f64,
     /// Sd of the relative error in a bidder's forecast of its unit cost in a lot.
     pub bid_cost_forecast_error_sd: f64,
 }
@@ -553,18 +562,18 @@ impl Default for ProviderParams {
             initial_cash_log_sd: 0.6,
             wage_review_every_weeks: 13,
             wage_step: 0.1,
-            wage_headroom_share: 0.5,
+            wage_headroom_share: 0.641896,
             named_cover_gbp_per_client_week: 4.0,
-            vacancy_trigger: 0.209343,
-            min_margin_after_raise: 0.048161,
+            vacancy_trigger: 0.115326,
+            min_margin_after_raise: 0.098668,
             wage_review_enabled: true,
-            guaranteed_share_base: 0.570186,
+            guaranteed_share_base: 0.564931,
             guaranteed_share_per_security: 0.4,
             guaranteed_share_per_vacancy: 0.5,
             travel_pay_security_threshold: 0.6,
             travel_pay_min_margin: 0.04,
-            hiring_buffer: 1.212298,
-            overbooking: 0.283696,
+            hiring_buffer: 1.214836,
+            overbooking: 0.126189,
             training_gbp_per_worker_week: 8.0,
             quality_adjustment_per_week: 0.03,
             quality_floor: 0.2,
@@ -573,7 +582,7 @@ impl Default for ProviderParams {
             quality_weight_reliability: 0.2,
             min_team: 2,
             handback_after_negative_weeks: 8,
-            understaffing_handback_fill: 0.755488,
+            understaffing_handback_fill: 0.839993,
             exit_after_negative_cash_weeks: 8,
             entry_base_per_week: 0.04,
             entry_per_expected_margin: 1.0,
@@ -584,6 +593,7 @@ impl Default for ProviderParams {
             markup_step: 0.01,
             markup_min: -0.10,
             markup_max: 0.30,
+            markup_per_non_price_weight: 0.15,
             bid_cost_forecast_error_sd: 0.08,
         }
     }
@@ -758,7 +768,9 @@ impl Default for OutcomeTerms {
 pub enum RateFloor {
     None,
     /// A fixed nominal floor (£/h).
-    Fixed { gbp_per_hour: f64 },
+    Fixed {
+        gbp_per_hour: f64,
+    },
     /// Indexed each April to a wage floor through a transparent cost model (the Homecare
     /// Association's minimum price): wage × (1 + on-costs) × (1 + travel share) + overhead +
     /// margin, with the margin a share of the total.

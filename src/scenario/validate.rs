@@ -243,6 +243,7 @@ pub fn validate(s: &Scenario) -> Vec<(String, String)> {
         c.fail("providers.markup_initial", "expected a value between markup_min and markup_max");
     }
     c.non_negative("providers.markup_step", p.markup_step);
+    c.non_negative("providers.markup_per_non_price_weight", p.markup_per_non_price_weight);
     c.non_negative("providers.bid_cost_forecast_error_sd", p.bid_cost_forecast_error_sd);
 
     let co = &s.council;
@@ -328,13 +329,18 @@ fn commissioning(c: &mut Checker, at: &str, p: &Commissioning) {
     }
     match p.rate_floor {
         RateFloor::None => {}
-        RateFloor::Fixed { gbp_per_hour } => c.positive(&format!("{at}.rate_floor.gbp_per_hour"), gbp_per_hour),
+        RateFloor::Fixed { gbp_per_hour } => {
+            c.positive(&format!("{at}.rate_floor.gbp_per_hour"), gbp_per_hour)
+        }
         RateFloor::Indexed { on_cost_rate, travel_share, overhead_gbp_per_hour, margin, .. } => {
             c.non_negative(&format!("{at}.rate_floor.on_cost_rate"), on_cost_rate);
             c.share(&format!("{at}.rate_floor.travel_share"), travel_share);
             c.non_negative(&format!("{at}.rate_floor.overhead_gbp_per_hour"), overhead_gbp_per_hour);
             if !(0.0..0.5).contains(&margin) {
-                c.fail(format!("{at}.rate_floor.margin"), format!("expected a margin from 0 to 0.5, found {margin}"));
+                c.fail(
+                    format!("{at}.rate_floor.margin"),
+                    format!("expected a margin from 0 to 0.5, found {margin}"),
+                );
             }
         }
     }
@@ -352,11 +358,20 @@ fn commissioning(c: &mut Checker, at: &str, p: &Commissioning) {
             c.fail(format!("{at}.incubator.cohort_every_weeks"), "expected at least 1 week");
         }
         c.non_negative(&format!("{at}.incubator.startup_grant_gbp"), i.startup_grant_gbp);
-        c.non_negative(&format!("{at}.incubator.guaranteed_worker_hours_per_week"), i.guaranteed_worker_hours_per_week);
+        c.non_negative(
+            &format!("{at}.incubator.guaranteed_worker_hours_per_week"),
+            i.guaranteed_worker_hours_per_week,
+        );
         if i.quality_growth_multiplier < 1.0 {
-            c.fail(format!("{at}.incubator.quality_growth_multiplier"), "expected at least 1 (support never slows growth)");
+            c.fail(
+                format!("{at}.incubator.quality_growth_multiplier"),
+                "expected at least 1 (support never slows growth)",
+            );
         }
-        c.non_negative(&format!("{at}.incubator.support_gbp_per_provider_week"), i.support_gbp_per_provider_week);
+        c.non_negative(
+            &format!("{at}.incubator.support_gbp_per_provider_week"),
+            i.support_gbp_per_provider_week,
+        );
         c.non_negative(&format!("{at}.incubator.budget_gbp"), i.budget_gbp);
     }
 }
