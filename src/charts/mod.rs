@@ -381,7 +381,8 @@ pub(crate) fn time_panel<DB: DrawingBackend>(
     }
     chart
         .configure_mesh()
-        .light_line_style(RGBColor(240, 240, 240))
+        .max_light_lines(1)
+        .light_line_style(RGBColor(244, 244, 244))
         .bold_line_style(RGBColor(225, 225, 225))
         .x_desc(if burn_in { "years since the reform (grey: burn-in)" } else { "years since the reform" })
         .y_desc(y_desc)

@@ -85,7 +85,7 @@ fn panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, p: &Panel) -> DrawRe
     let (Some((x0, x1)), Some((y0, y1))) = (padded_range(xs, false), padded_range(ys, false)) else {
         return Ok(());
     };
-    let caption = format!("{} against {}", first_words(p.y.label), first_words(p.x.label));
+    let caption = format!("{} against {}", first_words(p.y.label), first_words(p.x.label).to_lowercase());
     let mut chart = ChartBuilder::on(area)
         .caption(caption, bold(20))
         .margin(16)
@@ -95,7 +95,8 @@ fn panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, p: &Panel) -> DrawRe
         .build_cartesian_2d(x0..x1, y0..y1)?;
     chart
         .configure_mesh()
-        .light_line_style(RGBColor(240, 240, 240))
+        .max_light_lines(1)
+        .light_line_style(RGBColor(244, 244, 244))
         .bold_line_style(RGBColor(225, 225, 225))
         .x_desc(p.x.label)
         .y_desc(p.y.label)
@@ -175,8 +176,13 @@ fn extremes(input: &Input, p: &Panel, on_y: bool) -> ((String, (f64, f64)), (Str
 
 /// Cost per delivered hour against unmet need (and mission score when the run has it).
 pub fn tradeoff(input: &Input, dir: &Path) -> Result<Option<super::Chart>> {
-    let title = "Trade-offs: cost against unmet need and mission";
-    let Some(fig) = scatter(input, TRADEOFF, title) else { return Ok(None) };
+    let Some(mut fig) = scatter(input, TRADEOFF, "") else { return Ok(None) };
+    let title = if fig.panels.len() > 1 {
+        "Trade-offs: cost against unmet need and mission score"
+    } else {
+        "Trade-off: cost against unmet need"
+    };
+    fig.title = title.into();
     let p = &fig.panels[0];
     let ((low_unmet, lu), _) = extremes(input, p, true);
     let ((cheap, ch), _) = extremes(input, p, false);
