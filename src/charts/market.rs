@@ -8,8 +8,8 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::{
-    DrawResult, Figure, Input, KIND_SHARE_PREFIX, Key, bands, bold, header, legend, palette, scenario_keys,
-    text, tick, time_panel,
+    DrawResult, Figure, Input, KIND_SHARE_PREFIX, Key, Series, bands, bold, header, legend, palette,
+    scenario_keys, text, tick, time_panel,
 };
 
 /// The weekly metric counting active providers.
@@ -27,7 +27,7 @@ struct Market {
     kind_keys: Vec<(String, RGBColor, Key)>,
     years: Vec<f64>,
     burn_in: bool,
-    providers: Option<Vec<(RGBColor, Vec<(f64, f64, f64)>)>>,
+    providers: Option<Vec<Series>>,
     /// Per scenario: name and, per kind, the mean share per week.
     shares: Vec<(String, Vec<Vec<f64>>)>,
 }

@@ -133,6 +133,11 @@ impl Weekly {
     }
 }
 
+/// Per week: (5th percentile, median, 95th percentile) over replicates.
+pub type Band = Vec<(f64, f64, f64)>;
+/// A scenario's colour and its band over time.
+pub type Series = (RGBColor, Band);
+
 /// The `q` quantile of a sample (linear interpolation), ignoring NaN.
 pub fn quantile(xs: &[f64], q: f64) -> f64 {
     let mut v: Vec<f64> = xs.iter().copied().filter(|x| !x.is_nan()).collect();
@@ -147,7 +152,7 @@ pub fn quantile(xs: &[f64], q: f64) -> f64 {
 
 /// Median and 5%–95% band over replicates, per week, of `[week][replicate]` values, after a
 /// trailing moving average of `smooth` weeks within each replicate (1 = none).
-pub fn bands(per_week: &[Vec<f64>], smooth: usize, scale: f64) -> Vec<(f64, f64, f64)> {
+pub fn bands(per_week: &[Vec<f64>], smooth: usize, scale: f64) -> Band {
     let nr = per_week.first().map_or(0, |r| r.len());
     let smooth = smooth.max(1);
     let smoothed: Vec<Vec<f64>> = (0..nr)
@@ -360,7 +365,7 @@ pub(crate) fn time_panel<DB: DrawingBackend>(
     caption: &str,
     y_desc: &str,
     years: &[f64],
-    series: &[(RGBColor, Vec<(f64, f64, f64)>)],
+    series: &[Series],
     burn_in: bool,
 ) -> DrawResult<DB> {
     let Some((y0, y1)) =

@@ -165,8 +165,11 @@ fn scatter(input: &Input, panels: &[(Axis, Axis)], title: &str) -> Option<Scatte
     })
 }
 
+/// A scenario's name and its mean (x, y) in a panel.
+type Named = (String, (f64, f64));
+
 /// The scenario with the smallest and largest mean of `axis` in a panel's clouds.
-fn extremes(input: &Input, p: &Panel, on_y: bool) -> ((String, (f64, f64)), (String, (f64, f64))) {
+fn extremes(input: &Input, p: &Panel, on_y: bool) -> (Named, Named) {
     let key = |c: &Cloud| if on_y { c.mean.1 } else { c.mean.0 };
     let mut idx: Vec<usize> = (0..p.clouds.len()).collect();
     idx.sort_by(|&a, &b| key(&p.clouds[a]).total_cmp(&key(&p.clouds[b])));

@@ -7,7 +7,9 @@ use anyhow::Result;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{DrawResult, Figure, Input, Key, bands, header, legend, palette, scenario_keys, time_panel};
+use super::{
+    DrawResult, Figure, Input, Key, Series, bands, header, legend, palette, scenario_keys, time_panel,
+};
 
 /// A weekly metric drawn over time.
 pub struct Panel {
@@ -75,7 +77,7 @@ struct TimeSeries {
     keys: Vec<(String, RGBColor, Key)>,
     years: Vec<f64>,
     burn_in: bool,
-    panels: Vec<(&'static Panel, Vec<(RGBColor, Vec<(f64, f64, f64)>)>)>,
+    panels: Vec<(&'static Panel, Vec<Series>)>,
 }
 
 fn legend_height(n: usize) -> u32 {

@@ -195,12 +195,14 @@ fn charts(h: &mut String, b: &Built) {
     for (i, c) in b.charts.iter().enumerate() {
         let _ = writeln!(
             h,
-            "<figure id=\"chart-{}\"><img src=\"data:image/png;base64,{}\" width=\"{}\" height=\"{}\" alt=\"{}\">\
+            "<figure id=\"chart-{}\"><img src=\"data:image/png;base64,{}\" width=\"{}\" height=\"{}\" style=\"width: {:.1}%\" alt=\"{}\">\
              <figcaption><strong>Figure {}. {}.</strong> {} <span class=\"note\">(<code>charts/{}.svg</code>)</span></figcaption></figure>",
             escape(&c.stem),
             engine.encode(&c.png),
             c.width,
             c.height,
+            // The same scale for every chart, so text is the same size in all of them.
+            (c.width as f64 / 1800.0 * 100.0).min(100.0),
             escape(&c.title),
             i + 1,
             escape(&c.title),

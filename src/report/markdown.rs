@@ -38,14 +38,14 @@ fn inline(line: &str) -> String {
     let mut rest = esc.as_str();
     let (mut bold, mut em) = (false, false);
     while let Some(c) = rest.chars().next() {
-        if c == '`' {
-            if let Some(end) = rest[1..].find('`') {
-                out.push_str("<code>");
-                out.push_str(&rest[1..1 + end]);
-                out.push_str("</code>");
-                rest = &rest[end + 2..];
-                continue;
-            }
+        if c == '`'
+            && let Some(end) = rest[1..].find('`')
+        {
+            out.push_str("<code>");
+            out.push_str(&rest[1..1 + end]);
+            out.push_str("</code>");
+            rest = &rest[end + 2..];
+            continue;
         }
         if rest.starts_with("**") {
             out.push_str(if bold { "</strong>" } else { "<strong>" });
