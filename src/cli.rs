@@ -516,7 +516,13 @@ fn print_comparison(rows: &[ComparisonRow], baseline: &str, replicates: u32) {
          difference to {baseline} (95% CI); * = clear of zero after Holm's adjustment"
     );
     let width = rows.iter().map(|r| r.scenario.len()).max().unwrap_or(8).max(8) + 2;
-    let label_width = rows.iter().map(|r| display(&r.outcome).1.chars().count()).max().unwrap_or(0) + 1;
+    let label_width = rows
+        .iter()
+        .filter(|r| r.family == compare::Family::Headline)
+        .map(|r| display(&r.outcome).1.chars().count())
+        .max()
+        .unwrap_or(0)
+        + 1;
     let width = width.max(label_width.saturating_sub(2));
     let mut seen: Vec<&str> = Vec::new();
     for r in rows.iter().filter(|r| r.family == compare::Family::Headline) {
