@@ -8,7 +8,9 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::{DrawResult, Figure, Input, Key, bold, header, legend, padded_range, palette, text, tick};
+use super::{
+    DrawResult, Figure, Input, Key, bold, decimals, header, legend, padded_range, palette, text, tick_d,
+};
 use crate::analysis::compare::Family;
 use crate::output::comparison::display;
 
@@ -97,7 +99,7 @@ impl Differences {
             .label_style(text(15))
             .axis_desc_style(text(16))
             .x_labels(6)
-            .x_label_formatter(&|v| tick(*v))
+            .x_label_formatter(&|v| tick_d(*v, decimals(x0, x1)))
             .draw()?;
         chart.draw_series(std::iter::once(PathElement::new(
             vec![(0.0, 0.0), (0.0, k)],

@@ -343,6 +343,18 @@ pub(crate) fn padded_range(values: impl Iterator<Item = f64>, include_zero: bool
     Some((lo - pad, hi + pad))
 }
 
+/// Decimals that tell apart about six ticks spread over `lo..hi`.
+pub(crate) fn decimals(lo: f64, hi: f64) -> usize {
+    let step = (hi - lo).abs() / 6.0;
+    if step > 0.0 && step.is_finite() { (-step.log10()).ceil().clamp(0.0, 4.0) as usize } else { 1 }
+}
+
+/// Formats an axis value with `d` decimals, without a negative zero.
+pub(crate) fn tick_d(v: f64, d: usize) -> String {
+    let s = format!("{v:.d$}");
+    if s.starts_with('-') && s[1..].chars().all(|c| c == '0' || c == '.') { s[1..].to_string() } else { s }
+}
+
 /// Formats an axis value compactly.
 pub(crate) fn tick(v: f64) -> String {
     let a = v.abs();
@@ -396,7 +408,7 @@ pub(crate) fn time_panel<DB: DrawingBackend>(
         .x_labels(8)
         .y_labels(6)
         .x_label_formatter(&|v| tick(*v))
-        .y_label_formatter(&|v| tick(*v))
+        .y_label_formatter(&|v| tick_d(*v, decimals(y0, y1)))
         .draw()?;
     for (colour, b) in series {
         let band: Vec<(f64, f64)> = years

@@ -9,7 +9,8 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::{
-    DrawResult, Figure, Input, Key, bold, header, legend, padded_range, palette, scenario_keys, text, tick,
+    DrawResult, Figure, Input, Key, bold, decimals, header, legend, padded_range, palette, scenario_keys,
+    text, tick_d,
 };
 
 /// An axis: summary metric, label with unit, display scale.
@@ -104,8 +105,8 @@ fn panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, p: &Panel) -> DrawRe
         .axis_desc_style(text(17))
         .x_labels(7)
         .y_labels(7)
-        .x_label_formatter(&|v| tick(*v))
-        .y_label_formatter(&|v| tick(*v))
+        .x_label_formatter(&|v| tick_d(*v, decimals(x0, x1)))
+        .y_label_formatter(&|v| tick_d(*v, decimals(y0, y1)))
         .draw()?;
     for c in &p.clouds {
         chart.draw_series(c.points.iter().map(|&q| Circle::new(q, 4, c.colour.mix(0.45).filled())))?;
@@ -189,7 +190,12 @@ pub fn tradeoff(input: &Input, dir: &Path) -> Result<Option<super::Chart>> {
     let p = &fig.panels[0];
     let ((low_unmet, lu), _) = extremes(input, p, true);
     let ((cheap, ch), _) = extremes(input, p, false);
-    let reading = if low_unmet == cheap {
+    let reading = if input.samples.scenarios.len() == 1 {
+        format!(
+            "Under {cheap}, the council pays £{:.2} per delivered hour, with {:.2}% of assessed hours unmet.",
+            ch.0, ch.1
+        )
+    } else if low_unmet == cheap {
         format!(
             "{cheap} is both the cheapest (£{:.2} per delivered hour) and the lowest in unmet need ({:.2}%) of the scenarios compared.",
             ch.0, ch.1
