@@ -9,8 +9,9 @@ use std::time::Instant;
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
 
-use crate::analysis::{column, stats::moments, summarise};
-use crate::engine::{ReplicateResult, run_batch};
+use crate::analysis::compare::{self, ComparisonRow, Samples, Tolerance};
+use crate::analysis::{column, stats::moments, summarise, summary_names};
+use crate::engine::{ReplicateResult, run_batch, run_batch_range};
 use crate::output::{manifest, tables};
 use crate::scenario::{Scenario, ScenarioError, load_scenario, scenario_files};
 
@@ -25,6 +26,10 @@ pub struct Cli {
 pub enum Command {
     /// Run scenarios × replicates and write weekly, summary and providers tables.
     Run(RunArgs),
+    /// Compare scenarios with a baseline on paired replicates: tables, charts and report.html.
+    Compare(CompareArgs),
+    /// Rebuild the comparison tables, charts and report.html of a saved `compare` output.
+    Report(ReportArgs),
     /// Fit a scenario's free parameters to target outcomes (approximate Bayesian computation).
     Calibrate(CalibrateArgs),
     /// Check scenario files without running them.
@@ -78,6 +83,94 @@ pub struct RunArgs {
     pub quiet: bool,
 }
 
+/// Replicates of a comparison: a fixed number, or `auto` (add batches until precise enough).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Replicates {
+    Fixed(u32),
+    Auto,
+}
+
+impl std::str::FromStr for Replicates {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        if s.eq_ignore_ascii_case("auto") {
+            return Ok(Replicates::Auto);
+        }
+        match s.parse::<u32>() {
+            Ok(n) if n >= 1 => Ok(Replicates::Fixed(n)),
+            _ => Err(format!("expected a number of replicates (at least 1) or `auto`, found `{s}`")),
+        }
+    }
+}
+
+fn parse_tolerance(s: &str) -> Result<(String, Tolerance), String> {
+    let (metric, value) =
+        s.split_once('=').ok_or_else(|| format!("expected METRIC=TOLERANCE (e.g. unmet_need_share=0.005 or cost_per_delivered_hour_gbp=1%), found `{s}`"))?;
+    let metric = metric.trim();
+    if compare::headline(metric).is_none() {
+        return Err(format!(
+            "`{metric}` is not a headline outcome; tolerances apply to: {}",
+            compare::HEADLINES.iter().map(|h| h.metric).collect::<Vec<_>>().join(", ")
+        ));
+    }
+    Ok((metric.to_string(), Tolerance::parse(value)?))
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct CompareArgs {
+    /// Scenario files, or folders whose *.toml files are all compared.
+    #[arg(required = true)]
+    pub scenarios: Vec<PathBuf>,
+    /// The scenario the others are compared with (default: `status-quo` if present, else the first).
+    #[arg(long, short = 'b')]
+    pub baseline: Option<String>,
+    /// Replicates per scenario (paired by common random numbers), or `auto`: add batches of
+    /// --batch replicates until every headline difference is within its tolerance, or
+    /// --max-replicates.
+    #[arg(long, short = 'r', default_value = "8")]
+    pub replicates: Replicates,
+    /// Replicates per batch with `--replicates auto` (also the first batch).
+    #[arg(long, default_value_t = 8)]
+    pub batch: u32,
+    /// Cap on replicates with `--replicates auto`.
+    #[arg(long, default_value_t = 64)]
+    pub max_replicates: u32,
+    /// Override a headline outcome's precision target for `--replicates auto`: METRIC=ABS or
+    /// METRIC=PCT% (relative to the baseline mean). Repeatable.
+    #[arg(long = "tolerance", value_name = "METRIC=TOL", value_parser = parse_tolerance)]
+    pub tolerances: Vec<(String, Tolerance)>,
+    /// Master seed: the same seed gives identical tables.
+    #[arg(long, short = 's', default_value_t = 1)]
+    pub seed: u64,
+    /// Weeks after burn-in (overrides the scenario files' run.weeks).
+    #[arg(long, short = 'w')]
+    pub weeks: Option<u32>,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long, short = 't')]
+    pub threads: Option<usize>,
+    /// Output folder (default: output/<scenario or folder name>).
+    #[arg(long, short = 'o')]
+    pub out: Option<PathBuf>,
+    /// Write the tables only (no charts, no report.html).
+    #[arg(long)]
+    pub no_report: bool,
+    /// No progress bar or summary.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct ReportArgs {
+    /// An output folder written by `careshape compare` (or `run`).
+    pub dir: PathBuf,
+    /// Compare with this scenario instead of the one the comparison used.
+    #[arg(long, short = 'b')]
+    pub baseline: Option<String>,
+    /// Print nothing.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
 #[derive(Args, Debug, Clone)]
 pub struct CalibrateArgs {
     /// The calibration file (base scenario, free parameters, targets, method).
@@ -119,6 +212,8 @@ impl From<ScenarioError> for InputError {
 pub fn execute(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Run(args) => run(&args).map(|_| ()),
+        Command::Compare(args) => compare(&args).map(|_| ()),
+        Command::Report(args) => report(&args).map(|_| ()),
         Command::Calibrate(args) => calibrate(&args).map(|_| ()),
         Command::Validate { files } => validate(&files),
         Command::Scenarios { dir } => list_scenarios(&dir),
@@ -249,8 +344,46 @@ pub fn run(args: &RunArgs) -> Result<Vec<ReplicateResult>> {
     if args.replicates == 0 {
         return Err(InputError("--replicates must be at least 1".into()).into());
     }
-    let mut loaded = load_all(&args.scenarios)?;
-    if let Some(w) = args.weeks {
+    let loaded = load_for_run(&args.scenarios, args.weeks)?;
+    let out = args.out.clone().unwrap_or_else(|| default_out(&args.scenarios, &loaded));
+    let (pool, threads) = thread_pool(args.threads)?;
+    let scenarios: Vec<Scenario> = loaded.iter().map(|(_, s)| s.clone()).collect();
+    let total = scenarios.len() * args.replicates as usize;
+    let started = Instant::now();
+    let progress = Progress::new(total, args.quiet);
+    let results = pool.install(|| run_batch(&scenarios, args.seed, args.replicates, &|| progress.tick()));
+    progress.finish();
+    let wall = started.elapsed().as_secs_f64();
+
+    tables::write_tables(&out, &results, &patch_names(&loaded))?;
+    let m = run_manifest(&loaded, args.seed, args.replicates, None, threads, wall)?;
+    manifest::write_manifest(&out, &m)?;
+    if !args.quiet {
+        print_headlines(&scenarios, &results, args.replicates);
+        println!(
+            "\n{} scenario(s) × {} replicate(s) in {:.1} s on {} thread(s); tables in {}",
+            scenarios.len(),
+            args.replicates,
+            wall,
+            threads,
+            out.display()
+        );
+    }
+    Ok(results)
+}
+
+/// Loads the scenarios of a run, applies `--weeks`, and checks that they share their run
+/// length and burn-in.
+fn load_for_run(paths: &[PathBuf], weeks: Option<u32>) -> Result<Vec<(PathBuf, Scenario)>> {
+    let mut loaded = load_all(paths)?;
+    if loaded.is_empty() {
+        return Err(InputError(format!(
+            "no scenario files (*.toml) in {}",
+            paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
+        ))
+        .into());
+    }
+    if let Some(w) = weeks {
         if w == 0 {
             return Err(InputError("--weeks must be at least 1".into()).into());
         }
@@ -274,18 +407,23 @@ pub fn run(args: &RunArgs) -> Result<Vec<ReplicateResult>> {
         ))
         .into());
     }
-    let out = args.out.clone().unwrap_or_else(|| default_out(&args.scenarios, &loaded));
-    let (pool, threads) = thread_pool(args.threads)?;
-    let scenarios: Vec<Scenario> = loaded.iter().map(|(_, s)| s.clone()).collect();
-    let total = scenarios.len() * args.replicates as usize;
-    let started = Instant::now();
-    let progress = Progress::new(total, args.quiet);
-    let results = pool.install(|| run_batch(&scenarios, args.seed, args.replicates, &|| progress.tick()));
-    progress.finish();
-    let wall = started.elapsed().as_secs_f64();
+    Ok(loaded)
+}
 
-    let patch_names: Vec<String> = scenarios[0].geography.patches.iter().map(|p| p.name.clone()).collect();
-    tables::write_tables(&out, &results, &patch_names)?;
+/// The patches' names (scenarios in one run share the number of patches; names from the first).
+fn patch_names(loaded: &[(PathBuf, Scenario)]) -> Vec<String> {
+    loaded[0].1.geography.patches.iter().map(|p| p.name.clone()).collect()
+}
+
+/// The manifest of a run or comparison.
+fn run_manifest(
+    loaded: &[(PathBuf, Scenario)],
+    seed: u64,
+    replicates: u32,
+    comparison: Option<manifest::ComparisonInfo>,
+    threads: usize,
+    wall: f64,
+) -> Result<manifest::Manifest> {
     let entries = loaded
         .iter()
         .map(|(f, s)| {
@@ -297,29 +435,238 @@ pub fn run(args: &RunArgs) -> Result<Vec<ReplicateResult>> {
             })
         })
         .collect::<Result<Vec<_>>>()?;
-    let m = manifest::Manifest {
+    Ok(manifest::Manifest {
         careshape_version: env!("CARGO_PKG_VERSION"),
         git_commit: manifest::Manifest::git_commit(),
-        master_seed: args.seed,
-        replicates: args.replicates,
-        weeks: scenarios[0].run.weeks,
-        burn_in_weeks: scenarios[0].run.burn_in_weeks,
+        master_seed: seed,
+        replicates,
+        weeks: loaded[0].1.run.weeks,
+        burn_in_weeks: loaded[0].1.run.burn_in_weeks,
         scenarios: entries,
+        comparison,
         execution: manifest::Execution { threads, wall_time_seconds: wall },
+    })
+}
+
+/// `careshape compare`: run every scenario on the same replicate seeds, write the run's tables,
+/// then the comparison tables, charts and report.html; print the headline comparison.
+pub fn compare(args: &CompareArgs) -> Result<crate::report::Built> {
+    let loaded = load_for_run(&args.scenarios, args.weeks)?;
+    let names: Vec<&str> = loaded.iter().map(|(_, s)| s.name.as_str()).collect();
+    let b = compare::choose_baseline(&names, args.baseline.as_deref()).map_err(InputError)?;
+    let baseline = names[b].to_string();
+    if args.replicates == Replicates::Auto {
+        if args.batch < 2 {
+            return Err(InputError("--batch must be at least 2 (a CI needs two replicates)".into()).into());
+        }
+        if args.max_replicates < args.batch {
+            return Err(InputError("--max-replicates must be at least --batch".into()).into());
+        }
+    }
+    let out = args.out.clone().unwrap_or_else(|| default_out(&args.scenarios, &loaded));
+    let (pool, threads) = thread_pool(args.threads)?;
+    let scenarios: Vec<Scenario> = loaded.iter().map(|(_, s)| s.clone()).collect();
+    let started = Instant::now();
+    let (results, auto) = match args.replicates {
+        Replicates::Fixed(n) => {
+            let progress = Progress::new(scenarios.len() * n as usize, args.quiet);
+            let r = pool.install(|| run_batch(&scenarios, args.seed, n, &|| progress.tick()));
+            progress.finish();
+            (r, None)
+        }
+        Replicates::Auto => {
+            let (r, a) = pool.install(|| auto_replicates(&scenarios, b, args));
+            (r, Some(a))
+        }
     };
+    let replicates = results.len() as u32 / scenarios.len() as u32;
+    let wall = started.elapsed().as_secs_f64();
+    tables::write_tables(&out, &results, &patch_names(&loaded))?;
+    let info = manifest::ComparisonInfo {
+        baseline: baseline.clone(),
+        replicates_mode: if auto.is_some() { "auto" } else { "fixed" }.into(),
+        auto: auto.clone(),
+    };
+    let m = run_manifest(&loaded, args.seed, replicates, Some(info), threads, wall)?;
     manifest::write_manifest(&out, &m)?;
+    let built = crate::report::build(&out, &baseline, !args.no_report)?;
     if !args.quiet {
-        print_headlines(&scenarios, &results, args.replicates);
+        print_comparison(&built.rows, &baseline, replicates);
+        if let Some(a) = &auto {
+            print_precision(a, replicates);
+        }
         println!(
-            "\n{} scenario(s) × {} replicate(s) in {:.1} s on {} thread(s); tables in {}",
+            "\n{} scenario(s) × {replicates} paired replicate(s) in {:.1} s on {threads} thread(s).",
             scenarios.len(),
-            args.replicates,
             wall,
-            threads,
-            out.display()
+        );
+        println!("Tables in {}", out.display());
+        if !args.no_report {
+            println!(
+                "Charts in {}; open {} in a browser (it works offline).",
+                out.join("charts").display(),
+                out.join("report.html").display()
+            );
+        }
+    }
+    Ok(built)
+}
+
+/// `--replicates auto`: runs batches of replicates until every headline outcome's paired
+/// difference is within tolerance, or the cap. Results come back in (scenario, replicate)
+/// order, the same as a fixed run of as many replicates.
+fn auto_replicates(
+    scenarios: &[Scenario],
+    baseline: usize,
+    args: &CompareArgs,
+) -> (Vec<ReplicateResult>, manifest::AutoReplicates) {
+    let mut results: Vec<ReplicateResult> = Vec::new();
+    let mut summaries: Vec<Vec<f64>> = Vec::new();
+    let mut done = 0u32;
+    loop {
+        let n = args.batch.min(args.max_replicates - done);
+        let progress = Progress::new(scenarios.len() * n as usize, args.quiet);
+        let batch = run_batch_range(scenarios, args.seed, done..done + n, &|| progress.tick());
+        progress.finish();
+        summaries.extend(batch.iter().map(|r| summarise(r)));
+        results.extend(batch);
+        done += n;
+        let names: Vec<String> = summary_names().iter().map(|s| s.to_string()).collect();
+        let samples = Samples::from_rows(
+            names,
+            results.iter().zip(&summaries).map(|(r, s)| (r.scenario.as_str(), r.replicate, s.as_slice())),
+        )
+        .expect("every scenario ran the same replicates");
+        let precision = compare::precision(&samples, baseline, &args.tolerances);
+        let reached = precision.iter().all(|p| p.reached);
+        if !args.quiet {
+            let missing: Vec<String> = precision
+                .iter()
+                .filter(|p| !p.reached)
+                .map(|p| format!("{} ±{} > {}", p.metric, sig(p.widest_half_width), sig(p.tolerance_abs)))
+                .collect();
+            if missing.is_empty() {
+                eprintln!("auto: {done} replicates: every headline difference within tolerance");
+            } else {
+                eprintln!("auto: {done} replicates: not yet precise: {}", missing.join(", "));
+            }
+        }
+        if reached || done >= args.max_replicates {
+            let mut order: Vec<usize> = (0..results.len()).collect();
+            let pos = |name: &str| scenarios.iter().position(|s| s.name == name).unwrap_or(usize::MAX);
+            order.sort_by_key(|&i| (pos(&results[i].scenario), results[i].replicate));
+            let mut slots: Vec<Option<ReplicateResult>> = results.into_iter().map(Some).collect();
+            let sorted = order.iter().map(|&i| slots[i].take().expect("each once")).collect();
+            let info = manifest::AutoReplicates {
+                batch: args.batch,
+                max_replicates: args.max_replicates,
+                reached,
+                precision: precision
+                    .iter()
+                    .map(|p| manifest::PrecisionEntry {
+                        metric: p.metric.clone(),
+                        tolerance: p.tolerance.to_string(),
+                        tolerance_abs: p.tolerance_abs,
+                        widest_half_width: p.widest_half_width,
+                        reached: p.reached,
+                    })
+                    .collect(),
+            };
+            return (sorted, info);
+        }
+    }
+}
+
+fn sig(x: f64) -> String {
+    crate::output::comparison::sig(x, 2)
+}
+
+/// `careshape report`: rebuild comparison tables, charts and report.html from saved tables.
+pub fn report(args: &ReportArgs) -> Result<crate::report::Built> {
+    let dir = &args.dir;
+    if !dir.is_dir() {
+        return Err(InputError(format!("{}: no such folder", dir.display())).into());
+    }
+    for f in ["summary.parquet", "weekly.parquet", "manifest.json"] {
+        if !dir.join(f).is_file() {
+            return Err(InputError(format!(
+                "{}: no {f}; is this a folder written by `careshape compare` or `careshape run`?",
+                dir.display()
+            ))
+            .into());
+        }
+    }
+    let run = crate::report::RunInfo::read(dir)?;
+    let names: Vec<&str> = run.scenarios.iter().map(|s| s.name.as_str()).collect();
+    let requested = args.baseline.as_deref().or(run.comparison.as_ref().map(|c| c.baseline.as_str()));
+    let b = compare::choose_baseline(&names, requested).map_err(InputError)?;
+    let built = crate::report::build(dir, names[b], true)?;
+    if !args.quiet {
+        print_comparison(&built.rows, names[b], run.replicates);
+        println!("\nRebuilt comparison tables, charts and {}", dir.join("report.html").display());
+    }
+    Ok(built)
+}
+
+/// The headline comparison for the terminal: one block per headline outcome.
+fn print_comparison(rows: &[ComparisonRow], baseline: &str, replicates: u32) {
+    use crate::output::comparison::{display, fmt_difference, fmt_estimate};
+    println!(
+        "\nHeadline outcomes after burn-in: mean (95% CI) over {replicates} paired replicate(s); Δ = paired \
+         difference to {baseline} (95% CI); * = clear of zero after Holm's adjustment"
+    );
+    let width = rows.iter().map(|r| r.scenario.len()).max().unwrap_or(8).max(8) + 2;
+    let label_width = rows
+        .iter()
+        .filter(|r| r.family == compare::Family::Headline)
+        .map(|r| display(&r.outcome).1.chars().count())
+        .max()
+        .unwrap_or(0)
+        + 1;
+    let width = width.max(label_width.saturating_sub(2));
+    let mut seen: Vec<&str> = Vec::new();
+    for r in rows.iter().filter(|r| r.family == compare::Family::Headline) {
+        if seen.contains(&r.outcome.as_str()) {
+            continue;
+        }
+        seen.push(&r.outcome);
+        let (scale, label) = display(&r.outcome);
+        println!("\n{label:<w$}{:>26}   Δ vs {baseline}", "mean (95% CI)", w = width + 2);
+        for x in rows.iter().filter(|x| x.outcome == r.outcome) {
+            let e = &x.estimate;
+            let mean = fmt_estimate(e.mean, e.low(), e.high(), scale);
+            let diff = match x.difference {
+                None => String::new(),
+                Some(d) => format!(
+                    "{}{}",
+                    fmt_difference(d.mean, d.low(), d.high(), scale),
+                    if x.clear_of_zero == Some(true) { " *" } else { "" }
+                ),
+            };
+            println!("  {:<width$}{mean:>26}   {diff}", x.scenario);
+        }
+    }
+}
+
+fn print_precision(a: &manifest::AutoReplicates, replicates: u32) {
+    println!(
+        "\n--replicates auto stopped at {replicates} replicates ({}). Widest 95% CI half-width of the paired differences:",
+        if a.reached {
+            "every headline outcome within tolerance"
+        } else {
+            "the cap; not every outcome reached its tolerance"
+        }
+    );
+    for p in &a.precision {
+        println!(
+            "  {:<32} ±{:<10} tolerance {} (= {}) {}",
+            p.metric,
+            sig(p.widest_half_width),
+            p.tolerance,
+            sig(p.tolerance_abs),
+            if p.reached { "ok" } else { "NOT reached" }
         );
     }
-    Ok(results)
 }
 
 /// A rayon pool of the requested size (default: all cores).
@@ -375,6 +722,7 @@ pub fn calibrate(args: &CalibrateArgs) -> Result<crate::calibration::Calibration
             file_sha256: Some(manifest::file_sha256(&args.file)?),
             parameters: result.best_scenario.clone(),
         }],
+        comparison: None,
         execution: manifest::Execution { threads, wall_time_seconds: wall },
     };
     manifest::write_manifest(&out, &m)?;
@@ -423,9 +771,12 @@ fn print_headlines(scenarios: &[Scenario], results: &[ReplicateResult], replicat
     }
 }
 
-/// A progress bar on a terminal; plain lines at each tenth otherwise (CI, logs).
+/// A progress bar on a terminal, shown once the work has taken more than a second; plain lines
+/// at each tenth otherwise (CI, logs).
 struct Progress {
     bar: Option<indicatif::ProgressBar>,
+    shown: std::sync::atomic::AtomicBool,
+    started: Instant,
     done: AtomicUsize,
     total: usize,
     quiet: bool,
@@ -434,7 +785,10 @@ struct Progress {
 impl Progress {
     fn new(total: usize, quiet: bool) -> Self {
         let bar = (!quiet && std::io::stderr().is_terminal()).then(|| {
-            let b = indicatif::ProgressBar::new(total as u64);
+            let b = indicatif::ProgressBar::with_draw_target(
+                Some(total as u64),
+                indicatif::ProgressDrawTarget::hidden(),
+            );
             b.set_style(
                 indicatif::ProgressStyle::with_template(
                     "{elapsed_precise} [{bar:40}] {pos}/{len} runs, eta {eta}",
@@ -444,11 +798,21 @@ impl Progress {
             );
             b
         });
-        Self { bar, done: AtomicUsize::new(0), total, quiet }
+        Self {
+            bar,
+            shown: std::sync::atomic::AtomicBool::new(false),
+            started: Instant::now(),
+            done: AtomicUsize::new(0),
+            total,
+            quiet,
+        }
     }
     fn tick(&self) {
         let done = self.done.fetch_add(1, Ordering::Relaxed) + 1;
         if let Some(b) = &self.bar {
+            if self.started.elapsed().as_secs_f64() > 1.0 && !self.shown.swap(true, Ordering::Relaxed) {
+                b.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+            }
             b.inc(1);
         } else if !self.quiet
             && (done * 10 / self.total != (done - 1) * 10 / self.total || done == self.total)

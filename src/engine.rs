@@ -178,8 +178,19 @@ pub fn run_batch(
     replicates: u32,
     progress: &(dyn Fn() + Sync),
 ) -> Vec<ReplicateResult> {
+    run_batch_range(scenarios, master_seed, 0..replicates, progress)
+}
+
+/// As [`run_batch`], for replicates `replicates.start..replicates.end` only: replicate `r` is
+/// the same whichever batch runs it, so `--replicates auto` can add replicates in batches.
+pub fn run_batch_range(
+    scenarios: &[Scenario],
+    master_seed: u64,
+    replicates: std::ops::Range<u32>,
+    progress: &(dyn Fn() + Sync),
+) -> Vec<ReplicateResult> {
     let jobs: Vec<(usize, u32)> =
-        (0..scenarios.len()).flat_map(|s| (0..replicates).map(move |r| (s, r))).collect();
+        (0..scenarios.len()).flat_map(|s| replicates.clone().map(move |r| (s, r))).collect();
     jobs.par_iter()
         .map(|&(s, r)| {
             let out = run_replicate(&scenarios[s], master_seed, r);

@@ -7,12 +7,14 @@
 
 pub mod analysis;
 pub mod calibration;
+pub mod charts;
 pub mod cli;
 pub mod engine;
 pub mod metrics;
 pub mod model;
 pub mod output;
 pub mod policy;
+pub mod report;
 pub mod rng;
 pub mod scenario;
 

@@ -1,6 +1,7 @@
 //! Summaries of replicates (one row per scenario × replicate, post-burn-in) and the statistics
 //! used to report them (means with t-based 95% confidence intervals).
 
+pub mod compare;
 pub mod stats;
 
 use crate::engine::ReplicateResult;

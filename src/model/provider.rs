@@ -325,14 +325,16 @@ fn return_clients(world: &mut World, pred: impl Fn(&super::Client) -> bool) -> u
     n
 }
 
-/// §5.5 handbacks: a framework contract whose council margin has stayed negative for K weeks
-/// is handed back whole; single packages whose margin has stayed negative for K weeks return
-/// to brokerage. Called after finance has updated the margins.
+/// §5.5 handbacks: a tendered contract whose council margin has stayed negative for K weeks
+/// is handed back whole after the contract's notice period (served at a loss while the margin
+/// stays negative); single packages whose margin has stayed negative for K weeks return to
+/// brokerage. Called after finance has updated the margins.
 pub fn handbacks(world: &mut World) {
     let k = world.scenario.providers.handback_after_negative_weeks;
+    let notice = world.scenario.providers.contract_notice_weeks;
     for pid in 0..world.providers.len() {
         let p = &mut world.providers[pid];
-        if p.active && p.contract.is_some() && p.negative_contract_margin_weeks >= k {
+        if p.active && p.contract.is_some() && p.negative_contract_margin_weeks >= k + notice {
             p.contract = None;
             p.negative_contract_margin_weeks = 0;
             p.handbacks_total += 1;

@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::write_atomic;
@@ -19,6 +19,9 @@ pub struct Manifest {
     pub weeks: u32,
     pub burn_in_weeks: u32,
     pub scenarios: Vec<ScenarioEntry>,
+    /// How `careshape compare` compared the scenarios (absent for `run`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comparison: Option<ComparisonInfo>,
     /// Execution details that may differ between identical runs (not part of the results).
     pub execution: Execution,
 }
@@ -31,6 +34,36 @@ pub struct ScenarioEntry {
     pub file_sha256: Option<String>,
     /// Every parameter, fully resolved (defaults filled in).
     pub parameters: Scenario,
+}
+
+/// The comparison settings of `careshape compare`, so `careshape report` can rebuild it.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct ComparisonInfo {
+    pub baseline: String,
+    /// `fixed` or `auto`.
+    pub replicates_mode: String,
+    /// For `--replicates auto`: the rule and what it reached.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auto: Option<AutoReplicates>,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct AutoReplicates {
+    pub batch: u32,
+    pub max_replicates: u32,
+    /// Every headline outcome reached its tolerance (false: stopped at the cap).
+    pub reached: bool,
+    pub precision: Vec<PrecisionEntry>,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct PrecisionEntry {
+    pub metric: String,
+    /// As given: `0.005` (absolute) or `2%` (relative to the baseline's mean).
+    pub tolerance: String,
+    pub tolerance_abs: f64,
+    pub widest_half_width: f64,
+    pub reached: bool,
 }
 
 #[derive(Serialize)]

@@ -3,6 +3,7 @@
 //! failed or interrupted run never leaves a half-written table behind.
 
 pub mod calibration;
+pub mod comparison;
 pub mod manifest;
 pub mod tables;
 

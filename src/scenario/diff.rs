@@ -16,9 +16,13 @@ pub struct Difference {
 /// Every resolved parameter as (key path, value), in schema order. Arrays of tables are
 /// indexed (`geography.patches[2].area_km2`); arrays of numbers are one value.
 pub fn flatten(s: &Scenario) -> Vec<(String, String)> {
-    let v = serde_json::to_value(s).expect("a scenario always serialises");
+    flatten_value(&serde_json::to_value(s).expect("a scenario always serialises"))
+}
+
+/// `flatten` for a scenario's serde form (e.g. as saved in a run's manifest).
+pub fn flatten_value(v: &Value) -> Vec<(String, String)> {
     let mut out = Vec::new();
-    walk(&v, String::new(), &mut out);
+    walk(v, String::new(), &mut out);
     out
 }
 
@@ -43,9 +47,15 @@ fn walk(v: &Value, at: String, out: &mut Vec<(String, String)>) {
 /// Parameters whose values differ between `baseline` and `scenario` (name, description and
 /// `extends` aside), in schema order; keys present on one side only show "—" on the other.
 pub fn differences(baseline: &Scenario, scenario: &Scenario) -> Vec<Difference> {
+    let v = |s: &Scenario| serde_json::to_value(s).expect("a scenario always serialises");
+    value_differences(&v(baseline), &v(scenario))
+}
+
+/// `differences` for scenarios' serde forms (e.g. as saved in a run's manifest).
+pub fn value_differences(baseline: &Value, scenario: &Value) -> Vec<Difference> {
     let skip = |k: &str| matches!(k, "name" | "description" | "extends");
-    let a = flatten(baseline);
-    let b = flatten(scenario);
+    let a = flatten_value(baseline);
+    let b = flatten_value(scenario);
     let mut out = Vec::new();
     for (k, vb) in &b {
         if skip(k) {

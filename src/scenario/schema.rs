@@ -139,7 +139,7 @@ impl Default for WageFloor {
             london_living_wage: vec![yv(2023, 13.15), yv(2024, 13.85), yv(2025, 14.80)],
             annual_uplift_beyond_data: 0.04,
             cost_inflation: 0.03,
-            outside_wage_premium_over_nlw: 0.04,
+            outside_wage_premium_over_nlw: 0.12,
         }
     }
 }
@@ -506,6 +506,9 @@ pub struct ProviderParams {
     pub min_team: u32,
     /// Weeks a package's margin must stay negative before it is handed back.
     pub handback_after_negative_weeks: u32,
+    /// Notice a provider must serve on a tendered contract after deciding to hand it back
+    /// (weeks of continued delivery at the contract's terms).
+    pub contract_notice_weeks: u32,
     /// A provider delivering less than this share of its hours for `handback_after_negative_weeks`
     /// weeks hands back packages it cannot staff until its committed time fits its capacity.
     pub understaffing_handback_fill: f64,
@@ -582,6 +585,7 @@ impl Default for ProviderParams {
             quality_weight_reliability: 0.2,
             min_team: 2,
             handback_after_negative_weeks: 8,
+            contract_notice_weeks: 13,
             understaffing_handback_fill: 0.839993,
             exit_after_negative_cash_weeks: 8,
             entry_base_per_week: 0.04,

@@ -1,0 +1,96 @@
+//! The comparison report: rebuilds, from the tables saved in an output folder, the comparison
+//! tables, the charts and one self-contained `report.html` (charts inline, no network).
+//! `careshape compare` calls it after writing its tables; `careshape report` calls it alone.
+
+pub mod html;
+pub mod markdown;
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use serde::Deserialize;
+
+use crate::analysis::compare::{ComparisonRow, Samples, compare};
+use crate::charts::{self, Chart};
+use crate::output::comparison::{read_summary, write_comparison};
+use crate::output::manifest::ComparisonInfo;
+use crate::output::write_atomic;
+
+/// What `build` made.
+pub struct Built {
+    pub baseline: String,
+    pub samples: Samples,
+    pub rows: Vec<ComparisonRow>,
+    pub charts: Vec<Chart>,
+    /// `report.html`, if written.
+    pub report: Option<PathBuf>,
+}
+
+/// The parts of `manifest.json` the report shows.
+#[derive(Deserialize, Clone, Debug)]
+pub struct RunInfo {
+    pub careshape_version: String,
+    pub git_commit: Option<String>,
+    pub master_seed: u64,
+    pub replicates: u32,
+    pub weeks: u32,
+    pub burn_in_weeks: u32,
+    pub scenarios: Vec<ScenarioInfo>,
+    #[serde(default)]
+    pub comparison: Option<ComparisonInfo>,
+}
+
+#[derive(Deserialize, Clone, Debug)]
+pub struct ScenarioInfo {
+    pub name: String,
+    pub file: Option<PathBuf>,
+    /// Every resolved parameter (the scenario's serde form).
+    pub parameters: serde_json::Value,
+}
+
+impl ScenarioInfo {
+    pub fn description(&self) -> &str {
+        self.parameters.get("description").and_then(|d| d.as_str()).unwrap_or("")
+    }
+}
+
+impl RunInfo {
+    pub fn read(dir: &Path) -> Result<Self> {
+        let path = dir.join("manifest.json");
+        let text =
+            std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
+        serde_json::from_str(&text).with_context(|| format!("{}: not a careshape manifest", path.display()))
+    }
+
+    pub fn scenario(&self, name: &str) -> Option<&ScenarioInfo> {
+        self.scenarios.iter().find(|s| s.name == name)
+    }
+}
+
+/// Rebuilds the comparison of the output folder `dir` against `baseline`: always the
+/// comparison tables; with `charts_and_report`, also `charts/` and `report.html`.
+pub fn build(dir: &Path, baseline: &str, charts_and_report: bool) -> Result<Built> {
+    let samples = read_summary(dir)?;
+    let b = samples
+        .scenario_index(baseline)
+        .with_context(|| format!("{}: no scenario {baseline} in summary.parquet", dir.display()))?;
+    let rows = compare(&samples, b);
+    write_comparison(dir, &rows, baseline)?;
+    let mut built = Built { baseline: baseline.to_string(), samples, rows, charts: Vec::new(), report: None };
+    if charts_and_report {
+        let run = RunInfo::read(dir)?;
+        let weekly = charts::Weekly::read(dir, &built.samples.scenarios)?;
+        let input =
+            charts::Input { samples: &built.samples, baseline: b, rows: &built.rows, weekly: &weekly };
+        built.charts = charts::render_all(&input, &dir.join("charts"))?;
+        let page = html::render(&run, &built);
+        let path = dir.join("report.html");
+        write_atomic(&path, |f| {
+            use std::io::Write;
+            f.write_all(page.as_bytes())?;
+            Ok(())
+        })?;
+        built.report = Some(path);
+    }
+    Ok(built)
+}
