@@ -38,6 +38,8 @@ pub enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
+    /// Print the definitions of every weekly and summary metric (Markdown; docs/METRICS.md).
+    Metrics,
     /// List the shipped scenarios (or those under a folder) with their descriptions.
     Scenarios {
         /// Folder to list, searched recursively (calibration files are skipped).
@@ -217,6 +219,10 @@ pub fn execute(cli: Cli) -> Result<()> {
         Command::Calibrate(args) => calibrate(&args).map(|_| ()),
         Command::Validate { files } => validate(&files),
         Command::Scenarios { dir } => list_scenarios(&dir),
+        Command::Metrics => {
+            print!("{}", crate::analysis::metrics_markdown());
+            Ok(())
+        }
         Command::Explain { file, baseline, differences_only } => {
             explain(&file, baseline.as_deref(), differences_only)
         }

@@ -269,6 +269,31 @@ pub fn summary_names() -> Vec<&'static str> {
     SUMMARY.iter().map(|s| s.0).collect()
 }
 
+/// The metric reference (docs/METRICS.md): every weekly and summary column with its
+/// definition, generated from the code so that the two cannot drift apart.
+pub fn metrics_markdown() -> String {
+    let mut out = String::from(
+        "# Metrics\n\nGenerated from the code by `careshape metrics` (a test checks this file is up to date).\n\
+         Definitions of the MODEL.md §6 outcomes, and which weeks each table covers, are in\n\
+         [ODD.md](ODD.md#outputs-and-metric-definitions).\n\n\
+         ## Weekly table (`weekly.*`, one row per scenario × replicate × week)\n\n\
+         Columns `scenario`, `replicate`, `week`, `burn_in`, then:\n\n| Column | Definition |\n|---|---|\n",
+    );
+    for (name, def) in WeekRecord::NAMES.iter().zip(WeekRecord::DEFINITIONS) {
+        out.push_str(&format!("| `{name}` | {def} |\n"));
+    }
+    out.push_str(
+        "\n## Summary table (`summary.*`, one row per scenario × replicate, weeks after burn-in)\n\n\
+         \"Mean\" is the mean of weekly values; \"per year\" is the sum × 52 / weeks. A value that is\n\
+         not finite (0/0) is written as 0. Columns `scenario`, `replicate`, then:\n\n\
+         | Column | Definition |\n|---|---|\n",
+    );
+    for (name, def, _) in SUMMARY {
+        out.push_str(&format!("| `{name}` | {def} |\n"));
+    }
+    out
+}
+
 /// Definitions of the summary metrics, in order.
 pub fn summary_definitions() -> Vec<(&'static str, &'static str)> {
     SUMMARY.iter().map(|s| (s.0, s.1)).collect()
