@@ -76,6 +76,11 @@ pub struct RunArgs {
     /// No progress bar or summary.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// Shock file, or folder of shock files, applied on top of every scenario (repeatable).
+    /// Each scenario runs as is and once per shock file, as `<scenario>+<shock>`, paired by
+    /// common random numbers; a stress table is printed and written (stress.csv).
+    #[arg(long = "shock", value_name = "FILE_OR_DIR")]
+    pub shocks: Vec<PathBuf>,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -275,8 +280,38 @@ pub fn run(args: &RunArgs) -> Result<Vec<ReplicateResult>> {
         .into());
     }
     let out = args.out.clone().unwrap_or_else(|| default_out(&args.scenarios, &loaded));
+    // Stress composition: every scenario, then itself with each shock file's shocks.
+    let shock_files = if args.shocks.is_empty() {
+        Vec::new()
+    } else {
+        crate::scenario::load_shock_files(&args.shocks).map_err(|errors| {
+            InputError(errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n"))
+        })?
+    };
+    let policies: Vec<Scenario> = loaded.iter().map(|(_, s)| s.clone()).collect();
+    let shock_list: Vec<crate::scenario::ShockFile> = shock_files.iter().map(|(_, s)| s.clone()).collect();
+    let composed = crate::scenario::compose(&policies, &shock_list).map_err(InputError)?;
+    let files = |c: &crate::scenario::Composed| -> (PathBuf, Option<PathBuf>) {
+        let policy =
+            loaded.iter().find(|(_, s)| s.name == c.policy).map(|(f, _)| f.clone()).unwrap_or_default();
+        let shock = c
+            .shock
+            .as_ref()
+            .and_then(|n| shock_files.iter().find(|(_, s)| &s.name == n))
+            .map(|(f, _)| f.clone());
+        (policy, shock)
+    };
+    let mut seen: Vec<&str> = composed.iter().map(|c| c.scenario.name.as_str()).collect();
+    seen.sort();
+    if let Some(w) = seen.windows(2).find(|w| w[0] == w[1]) {
+        return Err(InputError(format!(
+            "two scenarios share the name `{}`: names must be unique in a run (shock files too)",
+            w[0]
+        ))
+        .into());
+    }
     let (pool, threads) = thread_pool(args.threads)?;
-    let scenarios: Vec<Scenario> = loaded.iter().map(|(_, s)| s.clone()).collect();
+    let scenarios: Vec<Scenario> = composed.iter().map(|c| c.scenario.clone()).collect();
     let total = scenarios.len() * args.replicates as usize;
     let started = Instant::now();
     let progress = Progress::new(total, args.quiet);
@@ -286,14 +321,23 @@ pub fn run(args: &RunArgs) -> Result<Vec<ReplicateResult>> {
 
     let patch_names: Vec<String> = scenarios[0].geography.patches.iter().map(|p| p.name.clone()).collect();
     tables::write_tables(&out, &results, &patch_names)?;
-    let entries = loaded
+    let matrix: Vec<(String, String, Option<String>)> =
+        composed.iter().map(|c| (c.scenario.name.clone(), c.policy.clone(), c.shock.clone())).collect();
+    let stress = crate::analysis::stress::stress_table(&results, &matrix);
+    if !shock_files.is_empty() {
+        tables::write_frame(&out, "stress", &mut tables::stress_frame(&stress)?)?;
+    }
+    let entries = composed
         .iter()
-        .map(|(f, s)| {
+        .map(|c| {
+            let (f, shock) = files(c);
             Ok(manifest::ScenarioEntry {
-                name: s.name.clone(),
-                file: Some(f.clone()),
-                file_sha256: Some(manifest::file_sha256(f)?),
-                parameters: s.clone(),
+                name: c.scenario.name.clone(),
+                file_sha256: Some(manifest::file_sha256(&f)?),
+                file: Some(f),
+                shock_file_sha256: shock.as_deref().map(manifest::file_sha256).transpose()?,
+                shock_file: shock,
+                parameters: c.scenario.clone(),
             })
         })
         .collect::<Result<Vec<_>>>()?;
@@ -310,6 +354,9 @@ pub fn run(args: &RunArgs) -> Result<Vec<ReplicateResult>> {
     manifest::write_manifest(&out, &m)?;
     if !args.quiet {
         print_headlines(&scenarios, &results, args.replicates);
+        if !stress.is_empty() {
+            print_stress(&stress, args.replicates);
+        }
         println!(
             "\n{} scenario(s) × {} replicate(s) in {:.1} s on {} thread(s); tables in {}",
             scenarios.len(),
@@ -373,6 +420,8 @@ pub fn calibrate(args: &CalibrateArgs) -> Result<crate::calibration::Calibration
             name: result.best_scenario.name.clone(),
             file: Some(args.file.clone()),
             file_sha256: Some(manifest::file_sha256(&args.file)?),
+            shock_file: None,
+            shock_file_sha256: None,
             parameters: result.best_scenario.clone(),
         }],
         execution: manifest::Execution { threads, wall_time_seconds: wall },
@@ -400,7 +449,8 @@ const HEADLINES: &[(&str, &str, f64)] = &[
 
 fn print_headlines(scenarios: &[Scenario], results: &[ReplicateResult], replicates: u32) {
     println!("\nHeadline outcomes after burn-in (mean ± 95% CI over {replicates} replicate(s)):");
-    print!("{:<24}", "scenario");
+    let width = scenarios.iter().map(|s| s.name.chars().count() + 2).max().unwrap_or(0).max(24);
+    print!("{:<width$}", "scenario");
     for (_, label, _) in HEADLINES {
         print!("{label:>17}");
     }
@@ -408,7 +458,7 @@ fn print_headlines(scenarios: &[Scenario], results: &[ReplicateResult], replicat
     for s in scenarios {
         let sums: Vec<Vec<f64>> =
             results.iter().filter(|r| r.scenario == s.name).map(|r| summarise(r)).collect();
-        print!("{:<24}", s.name);
+        print!("{:<width$}", s.name);
         for (metric, _, scale) in HEADLINES {
             let m = moments(&column(&sums, metric));
             let hw = m.ci_half_width(0.95);
@@ -418,6 +468,50 @@ fn print_headlines(scenarios: &[Scenario], results: &[ReplicateResult], replicat
                 format!("{:.1}", m.mean * scale)
             };
             print!("{cell:>17}");
+        }
+        println!();
+    }
+}
+
+/// The stress table for people: per policy × shock, peak unmet need and waiting in the year
+/// after the shock and the weeks they took to recover (mean ± 95% CI), then the emergency
+/// premium, handbacks and exits of that year as differences from the unshocked policy.
+fn print_stress(cells: &[crate::analysis::stress::StressCell], replicates: u32) {
+    println!(
+        "\nStress outcomes in the year after each shock (mean ± 95% CI over {replicates} replicate(s); Δ = paired difference from the same policy without the shock, same weeks):"
+    );
+    let cols: &[(&str, &str, f64, usize)] = &[
+        ("peak_unmet_need_share_after_shock", "peak unmet %", 100.0, 1),
+        ("weeks_to_recover_unmet_need", "recover unmet wk", 1.0, 1),
+        ("peak_waiting_after_shock", "peak waiting", 1.0, 0),
+        ("weeks_to_recover_waiting", "recover wait wk", 1.0, 1),
+        ("emergency_premium_gbp_year_after_shock", "Δ emergency £k", 0.001, 0),
+        ("handbacks_year_after_shock", "Δ handbacks", 1.0, 1),
+        ("exits_year_after_shock", "Δ exits", 1.0, 2),
+    ];
+    print!("{:<22}{:<22}", "policy", "shock");
+    for (_, label, _, _) in cols {
+        print!("{label:>19}");
+    }
+    println!();
+    let mut keys: Vec<(&str, &str)> = cells.iter().map(|c| (c.policy.as_str(), c.shock.as_str())).collect();
+    keys.dedup();
+    for (policy, shock) in keys {
+        print!("{policy:<22}{shock:<22}");
+        for &(metric, label, scale, digits) in cols {
+            let Some(c) = cells.iter().find(|c| c.policy == policy && c.shock == shock && c.metric == metric)
+            else {
+                print!("{:>19}", "");
+                continue;
+            };
+            let (v, hw) =
+                if label.starts_with('Δ') { (c.difference, c.difference_ci95) } else { (c.mean, c.ci95) };
+            let cell = if hw.is_finite() {
+                format!("{:.*} ± {:.*}", digits, v * scale, digits, hw * scale)
+            } else {
+                format!("{:.*}", digits, v * scale)
+            };
+            print!("{cell:>19}");
         }
         println!();
     }
