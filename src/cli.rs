@@ -456,8 +456,7 @@ fn print_headlines(scenarios: &[Scenario], results: &[ReplicateResult], replicat
     }
     println!();
     for s in scenarios {
-        let sums: Vec<Vec<f64>> =
-            results.iter().filter(|r| r.scenario == s.name).map(|r| summarise(r)).collect();
+        let sums: Vec<Vec<f64>> = results.iter().filter(|r| r.scenario == s.name).map(summarise).collect();
         print!("{:<width$}", s.name);
         for (metric, _, scale) in HEADLINES {
             let m = moments(&column(&sums, metric));

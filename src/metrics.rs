@@ -126,6 +126,7 @@ metrics! {
     last_resort_spend_gbp: "Cost of the provider of last resort this week (GBP; counts against the budget, not in council_spend_gbp)",
     provider_failures: "Providers stopped by a failure shock this week (also in provider_exits)",
     annual_budget_gbp: "Annual homecare budget in force (GBP)",
+    clients_waiting_for_provider: "Clients waiting whose start-of-care week has come (waiting for a provider or the budget, not for set-up)",
 }
 
 /// Measures the world at the end of a week.
@@ -156,6 +157,7 @@ pub fn record(world: &World) -> WeekRecord {
         r.cancelled_hours += cl.cancelled_hours;
         r.council_worker_hours_delivered += cl.delivered_hours * if cl.double_handed { 2.0 } else { 1.0 };
         waited += (world.week - cl.waiting_since) as f64;
+        r.clients_waiting_for_provider += f64::from(u8::from(cl.ready_week <= world.week));
     }
     for &id in &world.in_house {
         let cl = &world.clients[id as usize];

@@ -335,6 +335,11 @@ const SUMMARY: &[(&str, &str, Rule)] = &[
         Rule::SumAfterShock("handback_packages"),
     ),
     (
+        "returned_packages_year_after_shock",
+        "Packages returned to the council in the year after the shock week: handed back, or returned by a provider's exit",
+        Rule::SumAfterShock("returned_packages"),
+    ),
+    (
         "exits_year_after_shock",
         "Provider exits (insolvency and failure) in the year after the shock week",
         Rule::SumAfterShock("provider_exits"),
@@ -436,9 +441,13 @@ fn get(w: &WeekRecord, name: &str) -> f64 {
         }
         "hours_share_coop_micro" => w.hours_share_coop_social + w.hours_share_micro,
         "council_spend_total_gbp" => w.council_spend_gbp + w.last_resort_spend_gbp,
+        "returned_packages" => w.handback_packages + w.rebrokered_after_exit,
         _ => w.get(name).unwrap_or_else(|| panic!("summary rule names unknown metric {name}")),
     }
 }
+
+/// A mission-score component: weight, its weekly value, whether more is better.
+type Component<'a> = (f64, &'a dyn Fn(&WeekRecord) -> f64, bool);
 
 /// The composite mission score of a replicate: each component's post-reform value is scaled
 /// against its value in the burn-in year, which every scenario shares (the status quo market
@@ -451,7 +460,7 @@ pub fn mission_score(weeks: &[WeekRecord], weights: &MissionWeights) -> f64 {
         set.iter().map(|w| f(w)).sum::<f64>() / set.len().max(1) as f64
     };
     let unmet = |w: &WeekRecord| w.unmet_need_share.max(1e-3);
-    let components: [(f64, &dyn Fn(&WeekRecord) -> f64, bool); 6] = [
+    let components: [Component; 6] = [
         (weights.unmet_need, &unmet, false),
         (weights.turnover, &|w: &WeekRecord| w.turnover_annualised.max(1e-3), false),
         (weights.local_spend, &|w: &WeekRecord| w.local_spend_share, true),

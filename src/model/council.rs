@@ -30,6 +30,9 @@ pub struct Council {
     pub last_resort_hours: f64,
     /// Whether any package has had hours trimmed (so reviews may have to restore them).
     pub trimmed_any: bool,
+    /// A budget cut is in force: spend and budget are counted from the cut, across financial
+    /// years (an overspend must be recovered; councils cannot run a deficit).
+    pub cut_in_force: bool,
 }
 
 impl Council {
@@ -57,6 +60,11 @@ impl Council {
         self.recent_weeks += 1;
     }
 
+    /// Last week's spend.
+    pub fn last_week_spend(&self) -> f64 {
+        if self.recent_weeks == 0 { 0.0 } else { self.recent_spend[((self.recent_weeks - 1) % 13) as usize] }
+    }
+
     /// Spend over the last 13 weeks (or as many as there have been), annualised.
     pub fn spend_run_rate(&self) -> f64 {
         let n = self.recent_weeks.min(13);
@@ -72,15 +80,20 @@ impl Council {
         self.annual_budget = annual;
         self.budget_binding = true;
         self.rationing = rationing;
+        self.cut_in_force = true;
         // This week's allowance was added at the old rate; count it at the new one.
         self.budget_year_to_date = self.spend_year_to_date + annual / 52.0;
     }
 }
 
-/// Starts a new financial year's budget count in the April uplift week.
+/// Starts a new financial year's budget count in the April uplift week. After a budget cut
+/// the count runs on from the cut: the new year inherits any over- or underspend.
 pub fn new_financial_year(world: &mut World) {
-    world.council.spend_year_to_date = 0.0;
     world.council.weeks_into_year = 0;
+    if world.council.cut_in_force {
+        return;
+    }
+    world.council.spend_year_to_date = 0.0;
     world.council.budget_year_to_date = 0.0;
 }
 
@@ -113,6 +126,15 @@ pub fn broker(world: &mut World) {
         world.council.last_resort_hours =
             world.in_house.iter().map(|&c| clients[c as usize].worker_hours()).sum();
     }
+    // After a cut rationed by waits, the council also holds its weekly run rate within the
+    // cut budget: packages start only while last week's spend plus the weekly cost of the
+    // packages started this week is below the weekly budget, so a backlog is not released all
+    // at once in the first week spend dips under the line.
+    let mut room = if world.council.cut_in_force && world.council.rationing == Rationing::Waits {
+        world.council.annual_budget / 52.0 - world.council.last_week_spend()
+    } else {
+        f64::INFINITY
+    };
     let mut placed_any = false;
     let mut queue = std::mem::take(&mut world.queue);
     let mut ranked = std::mem::take(&mut world.scratch.ranked);
@@ -120,7 +142,9 @@ pub fn broker(world: &mut World) {
         if world.clients[cid as usize].ready_week > world.week {
             continue;
         }
-        if !blocked {
+        if !blocked && room <= 0.0 {
+            world.counters.budget_blocked = true;
+        } else if !blocked {
             if trim {
                 let c = &world.clients[cid as usize];
                 if c.assessed_hours >= c.need_hours {
@@ -129,6 +153,11 @@ pub fn broker(world: &mut World) {
             }
             if offer(world, cid, &mut ranked, true) {
                 placed_any = true;
+                if room.is_finite() {
+                    let c = &world.clients[cid as usize];
+                    room -= c.worker_hours()
+                        * world.policy.rate_for(&world.providers[c.provider as usize], c.on_contract);
+                }
                 continue;
             }
         }
