@@ -83,6 +83,11 @@ pub struct RunArgs {
     /// No progress bar or summary.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// Shock file, or folder of shock files, applied on top of every scenario (repeatable).
+    /// Each scenario runs as is and once per shock file, as `<scenario>+<shock>`, paired by
+    /// common random numbers; a stress table is printed and written (stress.csv).
+    #[arg(long = "shock", value_name = "FILE_OR_DIR")]
+    pub shocks: Vec<PathBuf>,
 }
 
 /// Replicates of a comparison: a fixed number, or `auto` (add batches until precise enough).
@@ -350,10 +355,12 @@ pub fn run(args: &RunArgs) -> Result<Vec<ReplicateResult>> {
     if args.replicates == 0 {
         return Err(InputError("--replicates must be at least 1".into()).into());
     }
-    let loaded = load_for_run(&args.scenarios, args.weeks)?;
-    let out = args.out.clone().unwrap_or_else(|| default_out(&args.scenarios, &loaded));
+    let policies = load_for_run(&args.scenarios, args.weeks)?;
+    let out = args.out.clone().unwrap_or_else(|| default_out(&args.scenarios, &policies));
+    // Stress composition: every policy, then itself with each shock file's shocks.
+    let (loaded, matrix) = compose_shocks(&policies, &args.shocks)?;
     let (pool, threads) = thread_pool(args.threads)?;
-    let scenarios: Vec<Scenario> = loaded.iter().map(|(_, s)| s.clone()).collect();
+    let scenarios: Vec<Scenario> = loaded.iter().map(|r| r.scenario.clone()).collect();
     let total = scenarios.len() * args.replicates as usize;
     let started = Instant::now();
     let progress = Progress::new(total, args.quiet);
@@ -361,11 +368,18 @@ pub fn run(args: &RunArgs) -> Result<Vec<ReplicateResult>> {
     progress.finish();
     let wall = started.elapsed().as_secs_f64();
 
-    tables::write_tables(&out, &results, &patch_names(&loaded))?;
+    tables::write_tables(&out, &results, &patch_names(&policies))?;
+    let stress = crate::analysis::stress::stress_table(&results, &matrix);
+    if !args.shocks.is_empty() {
+        tables::write_frame(&out, "stress", &mut tables::stress_frame(&stress)?)?;
+    }
     let m = run_manifest(&loaded, args.seed, args.replicates, None, threads, wall)?;
     manifest::write_manifest(&out, &m)?;
     if !args.quiet {
         print_headlines(&scenarios, &results, args.replicates);
+        if !stress.is_empty() {
+            print_stress(&stress, args.replicates);
+        }
         println!(
             "\n{} scenario(s) × {} replicate(s) in {:.1} s on {} thread(s); tables in {}",
             scenarios.len(),
@@ -421,23 +435,89 @@ fn patch_names(loaded: &[(PathBuf, Scenario)]) -> Vec<String> {
     loaded[0].1.geography.patches.iter().map(|p| p.name.clone()).collect()
 }
 
+/// One scenario of a run: its policy file, the shock file applied to it (if any), and the
+/// resolved scenario.
+struct RunScenario {
+    file: PathBuf,
+    shock_file: Option<PathBuf>,
+    scenario: Scenario,
+}
+
+/// The scenarios of a run without shocks.
+fn plain(loaded: &[(PathBuf, Scenario)]) -> Vec<RunScenario> {
+    loaded
+        .iter()
+        .map(|(f, s)| RunScenario { file: f.clone(), shock_file: None, scenario: s.clone() })
+        .collect()
+}
+
+/// Stress composition (`--shock`): every policy as it is, then each policy with each shock
+/// file's shocks, named `<policy>+<shock>`. Returns the scenarios and the (scenario, policy,
+/// shock) matrix the stress table pairs by.
+#[allow(clippy::type_complexity)]
+fn compose_shocks(
+    policies: &[(PathBuf, Scenario)],
+    shocks: &[PathBuf],
+) -> Result<(Vec<RunScenario>, Vec<(String, String, Option<String>)>)> {
+    let shock_files = if shocks.is_empty() {
+        Vec::new()
+    } else {
+        crate::scenario::load_shock_files(shocks).map_err(|errors| {
+            InputError(errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n"))
+        })?
+    };
+    let scenarios: Vec<Scenario> = policies.iter().map(|(_, s)| s.clone()).collect();
+    let shock_list: Vec<crate::scenario::ShockFile> = shock_files.iter().map(|(_, s)| s.clone()).collect();
+    let composed = crate::scenario::compose(&scenarios, &shock_list).map_err(InputError)?;
+    let mut seen: Vec<&str> = composed.iter().map(|c| c.scenario.name.as_str()).collect();
+    seen.sort();
+    if let Some(w) = seen.windows(2).find(|w| w[0] == w[1]) {
+        return Err(InputError(format!(
+            "two scenarios share the name `{}`: names must be unique in a run (shock files too)",
+            w[0]
+        ))
+        .into());
+    }
+    let matrix =
+        composed.iter().map(|c| (c.scenario.name.clone(), c.policy.clone(), c.shock.clone())).collect();
+    let runs = composed
+        .into_iter()
+        .map(|c| RunScenario {
+            file: policies
+                .iter()
+                .find(|(_, s)| s.name == c.policy)
+                .map(|(f, _)| f.clone())
+                .unwrap_or_default(),
+            shock_file: c
+                .shock
+                .as_ref()
+                .and_then(|n| shock_files.iter().find(|(_, s)| &s.name == n))
+                .map(|(f, _)| f.clone()),
+            scenario: c.scenario,
+        })
+        .collect();
+    Ok((runs, matrix))
+}
+
 /// The manifest of a run or comparison.
 fn run_manifest(
-    loaded: &[(PathBuf, Scenario)],
+    runs: &[RunScenario],
     seed: u64,
     replicates: u32,
     comparison: Option<manifest::ComparisonInfo>,
     threads: usize,
     wall: f64,
 ) -> Result<manifest::Manifest> {
-    let entries = loaded
+    let entries = runs
         .iter()
-        .map(|(f, s)| {
+        .map(|r| {
             Ok(manifest::ScenarioEntry {
-                name: s.name.clone(),
-                file: Some(f.clone()),
-                file_sha256: Some(manifest::file_sha256(f)?),
-                parameters: s.clone(),
+                name: r.scenario.name.clone(),
+                file_sha256: Some(manifest::file_sha256(&r.file)?),
+                file: Some(r.file.clone()),
+                shock_file_sha256: r.shock_file.as_deref().map(manifest::file_sha256).transpose()?,
+                shock_file: r.shock_file.clone(),
+                parameters: r.scenario.clone(),
             })
         })
         .collect::<Result<Vec<_>>>()?;
@@ -446,8 +526,8 @@ fn run_manifest(
         git_commit: manifest::Manifest::git_commit(),
         master_seed: seed,
         replicates,
-        weeks: loaded[0].1.run.weeks,
-        burn_in_weeks: loaded[0].1.run.burn_in_weeks,
+        weeks: runs[0].scenario.run.weeks,
+        burn_in_weeks: runs[0].scenario.run.burn_in_weeks,
         scenarios: entries,
         comparison,
         execution: manifest::Execution { threads, wall_time_seconds: wall },
@@ -493,7 +573,7 @@ pub fn compare(args: &CompareArgs) -> Result<crate::report::Built> {
         replicates_mode: if auto.is_some() { "auto" } else { "fixed" }.into(),
         auto: auto.clone(),
     };
-    let m = run_manifest(&loaded, args.seed, replicates, Some(info), threads, wall)?;
+    let m = run_manifest(&plain(&loaded), args.seed, replicates, Some(info), threads, wall)?;
     manifest::write_manifest(&out, &m)?;
     let built = crate::report::build(&out, &baseline, !args.no_report)?;
     if !args.quiet {
@@ -726,6 +806,8 @@ pub fn calibrate(args: &CalibrateArgs) -> Result<crate::calibration::Calibration
             name: result.best_scenario.name.clone(),
             file: Some(args.file.clone()),
             file_sha256: Some(manifest::file_sha256(&args.file)?),
+            shock_file: None,
+            shock_file_sha256: None,
             parameters: result.best_scenario.clone(),
         }],
         comparison: None,
@@ -754,15 +836,15 @@ const HEADLINES: &[(&str, &str, f64)] = &[
 
 fn print_headlines(scenarios: &[Scenario], results: &[ReplicateResult], replicates: u32) {
     println!("\nHeadline outcomes after burn-in (mean ± 95% CI over {replicates} replicate(s)):");
-    print!("{:<24}", "scenario");
+    let width = scenarios.iter().map(|s| s.name.chars().count() + 2).max().unwrap_or(0).max(24);
+    print!("{:<width$}", "scenario");
     for (_, label, _) in HEADLINES {
         print!("{label:>17}");
     }
     println!();
     for s in scenarios {
-        let sums: Vec<Vec<f64>> =
-            results.iter().filter(|r| r.scenario == s.name).map(|r| summarise(r)).collect();
-        print!("{:<24}", s.name);
+        let sums: Vec<Vec<f64>> = results.iter().filter(|r| r.scenario == s.name).map(summarise).collect();
+        print!("{:<width$}", s.name);
         for (metric, _, scale) in HEADLINES {
             let m = moments(&column(&sums, metric));
             let hw = m.ci_half_width(0.95);
@@ -772,6 +854,50 @@ fn print_headlines(scenarios: &[Scenario], results: &[ReplicateResult], replicat
                 format!("{:.1}", m.mean * scale)
             };
             print!("{cell:>17}");
+        }
+        println!();
+    }
+}
+
+/// The stress table for people: per policy × shock, peak unmet need and waiting in the year
+/// after the shock and the weeks they took to recover (mean ± 95% CI), then the emergency
+/// premium, handbacks and exits of that year as differences from the unshocked policy.
+fn print_stress(cells: &[crate::analysis::stress::StressCell], replicates: u32) {
+    println!(
+        "\nStress outcomes in the year after each shock (mean ± 95% CI over {replicates} replicate(s); Δ = paired difference from the same policy without the shock, same weeks):"
+    );
+    let cols: &[(&str, &str, f64, usize)] = &[
+        ("peak_unmet_need_share_after_shock", "peak unmet %", 100.0, 1),
+        ("weeks_to_recover_unmet_need", "recover unmet wk", 1.0, 1),
+        ("peak_waiting_after_shock", "peak waiting", 1.0, 0),
+        ("weeks_to_recover_waiting", "recover wait wk", 1.0, 1),
+        ("emergency_premium_gbp_year_after_shock", "Δ emergency £k", 0.001, 0),
+        ("handbacks_year_after_shock", "Δ handbacks", 1.0, 1),
+        ("exits_year_after_shock", "Δ exits", 1.0, 2),
+    ];
+    print!("{:<22}{:<22}", "policy", "shock");
+    for (_, label, _, _) in cols {
+        print!("{label:>19}");
+    }
+    println!();
+    let mut keys: Vec<(&str, &str)> = cells.iter().map(|c| (c.policy.as_str(), c.shock.as_str())).collect();
+    keys.dedup();
+    for (policy, shock) in keys {
+        print!("{policy:<22}{shock:<22}");
+        for &(metric, label, scale, digits) in cols {
+            let Some(c) = cells.iter().find(|c| c.policy == policy && c.shock == shock && c.metric == metric)
+            else {
+                print!("{:>19}", "");
+                continue;
+            };
+            let (v, hw) =
+                if label.starts_with('Δ') { (c.difference, c.difference_ci95) } else { (c.mean, c.ci95) };
+            let cell = if hw.is_finite() {
+                format!("{:.*} ± {:.*}", digits, v * scale, digits, hw * scale)
+            } else {
+                format!("{:.*}", digits, v * scale)
+            };
+            print!("{cell:>19}");
         }
         println!();
     }

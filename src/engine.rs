@@ -27,6 +27,9 @@ pub struct ReplicateResult {
     pub patches: Vec<PatchRecord>,
     /// The scenario's mission-score weights (for the summary).
     pub mission: crate::scenario::MissionWeights,
+    /// The week of the scenario's first scheduled shock (None without shocks): the summary's
+    /// after-shock outcomes are measured from it.
+    pub shock_week: Option<i32>,
 }
 
 /// One provider's life in one replicate (for the providers table).
@@ -88,6 +91,9 @@ impl Simulation {
             }
             council::new_financial_year(w);
         }
+        council::budget_week(w);
+        // Scheduled shocks (after the April events, so a shock in an April week adds to them).
+        model::shocks::apply(w);
         // 2. Client exits and arrivals.
         clients::exits(w);
         clients::arrivals(w);
@@ -97,6 +103,7 @@ impl Simulation {
         if w.policy.tender_due(w.week) {
             tender::run_tender(w);
         }
+        council::reviews(w);
         council::broker(w);
         // 4. Provider decisions.
         provider::decisions(w);
@@ -160,6 +167,7 @@ impl Simulation {
             providers,
             patches: self.patch_records,
             mission: w.scenario.mission,
+            shock_week: w.scenario.shocks.iter().map(|s| s.week() as i32).min(),
         }
     }
 }

@@ -42,10 +42,10 @@ metrics! {
     clients_waiting: "Clients assessed and waiting for a package (brokerage queue)",
     client_arrivals: "New council-funded packages requested this week",
     placements: "Packages placed with a provider this week",
-    assessed_hours: "Assessed client-hours per week of active and waiting clients",
+    assessed_hours: "Assessed client-hours per week (the need, before any budget trim) of active, waiting and in-house clients",
     delivered_hours: "Client-hours delivered this week",
     cancelled_hours: "Client-hours cancelled at short notice by clients (not unmet need)",
-    unmet_need_share: "1 - (delivered + cancelled) / assessed client-hours, active and waiting",
+    unmet_need_share: "1 - (delivered + cancelled) / assessed client-hours, active, waiting and in-house",
     mean_wait_weeks: "Mean time waited so far by clients now waiting (weeks)",
     placement_wait_weeks: "Weeks waited, summed over clients whose care started this week (divide by placements)",
     care_workers: "Care workers employed by providers in the borough (headcount)",
@@ -69,7 +69,7 @@ metrics! {
     continuity_carers_per_4_weeks: "Distinct carers per active client over the last 4 weeks",
     providers_active: "Providers trading in the borough",
     provider_entries: "Providers entering this week",
-    provider_exits: "Providers ceasing to trade this week (all by insolvency, MODEL.md 5.5)",
+    provider_exits: "Providers ceasing to trade this week (by insolvency, MODEL.md 5.5, or a failure shock)",
     handback_packages: "Packages handed back by providers this week",
     handback_contracts: "Framework contracts handed back this week",
     rebrokered_after_exit: "Clients returned to brokerage by a provider's exit this week",
@@ -86,7 +86,7 @@ metrics! {
     spot_rate_gbp_per_hour: "The council's spot rate in force (GBP/h)",
     national_living_wage_gbp: "National Living Wage in force (GBP/h)",
     london_living_wage_gbp: "London Living Wage in force (GBP/h)",
-    budget_variance_gbp: "Council spend - annual budget / 52 this week (GBP; positive = overspend)",
+    budget_variance_gbp: "Council spend (incl. the provider of last resort) - annual budget in force / 52 this week (GBP; positive = overspend)",
     budget_blocked: "1 if a binding budget stopped new placements this week",
     deaths: "Clients who died this week",
     residential_moves: "Clients moving to residential care this week",
@@ -118,6 +118,15 @@ metrics! {
     incubator_spend_gbp: "Mission Incubator grants and capability support this week (GBP)",
     incubated_providers_active: "Providers started by the Mission Incubator still trading",
     contract_holders: "Providers holding a tendered contract (framework place or zonal lot)",
+    unmet_hours: "Assessed client-hours neither delivered nor cancelled this week, active, waiting and in-house clients (needs the council has a duty to meet and does not)",
+    trimmed_hours: "Assessed client-hours a week cut from packages by budget rationing (trim rule; part of unmet need)",
+    packages_trimmed: "Packages whose hours were trimmed by budget rationing this week",
+    clients_in_house: "Clients served by the council's provider of last resort",
+    last_resort_placements: "Urgent clients taken on by the provider of last resort this week",
+    last_resort_spend_gbp: "Cost of the provider of last resort this week (GBP; counts against the budget, not in council_spend_gbp)",
+    provider_failures: "Providers stopped by a failure shock this week (also in provider_exits)",
+    annual_budget_gbp: "Annual homecare budget in force (GBP)",
+    clients_waiting_for_provider: "Clients waiting whose start-of-care week has come (waiting for a provider or the budget, not for set-up)",
 }
 
 /// Measures the world at the end of a week.
@@ -129,7 +138,8 @@ pub fn record(world: &World) -> WeekRecord {
     let mut waited = 0.0;
     for &id in &world.active_clients {
         let cl = &world.clients[id as usize];
-        r.assessed_hours += cl.assessed_hours;
+        r.assessed_hours += cl.need_hours;
+        r.trimmed_hours += cl.need_hours - cl.assessed_hours;
         r.delivered_hours += cl.delivered_hours;
         r.cancelled_hours += cl.cancelled_hours;
         let f = if cl.double_handed { 2.0 } else { 1.0 };
@@ -139,14 +149,24 @@ pub fn record(world: &World) -> WeekRecord {
     for &id in &world.queue {
         let cl = &world.clients[id as usize];
         debug_assert_eq!(cl.status, ClientStatus::Waiting);
-        r.assessed_hours += cl.assessed_hours;
+        r.assessed_hours += cl.need_hours;
+        r.trimmed_hours += cl.need_hours - cl.assessed_hours;
         // Clients handed back or re-brokered after this week's delivery were still served
         // this week (and paid for); long-waiting clients have zero here.
         r.delivered_hours += cl.delivered_hours;
         r.cancelled_hours += cl.cancelled_hours;
         r.council_worker_hours_delivered += cl.delivered_hours * if cl.double_handed { 2.0 } else { 1.0 };
         waited += (world.week - cl.waiting_since) as f64;
+        r.clients_waiting_for_provider += f64::from(u8::from(cl.ready_week <= world.week));
     }
+    for &id in &world.in_house {
+        let cl = &world.clients[id as usize];
+        r.assessed_hours += cl.need_hours;
+        r.trimmed_hours += cl.need_hours - cl.assessed_hours;
+        r.delivered_hours += cl.delivered_hours;
+    }
+    r.unmet_hours = (r.assessed_hours - r.delivered_hours - r.cancelled_hours).max(0.0);
+    r.clients_in_house = world.in_house.len() as f64;
     r.clients_active = world.active_clients.len() as f64;
     r.clients_waiting = world.queue.len() as f64;
     r.client_arrivals = c.arrivals as f64;
@@ -276,7 +296,12 @@ pub fn record(world: &World) -> WeekRecord {
     r.spot_rate_gbp_per_hour = world.policy.spot_rate;
     r.national_living_wage_gbp = nlw;
     r.london_living_wage_gbp = llw_level;
-    r.budget_variance_gbp = c.council_spend - world.scenario.council.annual_budget_gbp / 52.0;
+    r.budget_variance_gbp = c.council_spend + c.last_resort_spend_gbp - world.council.annual_budget / 52.0;
+    r.annual_budget_gbp = world.council.annual_budget;
+    r.packages_trimmed = c.packages_trimmed as f64;
+    r.last_resort_placements = c.last_resort_placements as f64;
+    r.last_resort_spend_gbp = c.last_resort_spend_gbp;
+    r.provider_failures = c.failures as f64;
     r.budget_blocked = f64::from(u8::from(c.budget_blocked));
     r.deaths = c.deaths as f64;
     r.residential_moves = c.residential_moves as f64;
@@ -336,7 +361,7 @@ pub fn record_patches(world: &World, out: &mut Vec<PatchRecord>) {
     {
         let c = &world.clients[id as usize];
         let r = &mut rows[c.patch as usize];
-        r.assessed_hours += c.assessed_hours;
+        r.assessed_hours += c.need_hours;
         r.delivered_hours += c.delivered_hours;
         cancelled[c.patch as usize] += c.cancelled_hours;
         if waiting {

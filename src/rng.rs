@@ -33,6 +33,9 @@ pub enum Process {
     Incubator = 18,
     Hospital = 19,
     Outreach = 20,
+    /// Draws that only shocks make (extra arrivals in a demand surge, which new pool entrants
+    /// a labour-supply drop keeps out), so a shock never shifts the numbers other processes see.
+    Shock = 21,
     /// Calibration designs and ABC-SMC proposals (not model dynamics).
     Calibration = 16,
 }

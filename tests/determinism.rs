@@ -16,12 +16,22 @@ fn run_to(dir: &Path, threads: usize, seed: u64) {
         threads: Some(threads),
         out: Some(dir.to_path_buf()),
         quiet: true,
+        // A shock on top of both: the stress table must be as reproducible as the rest.
+        shocks: vec![PathBuf::from("scenarios/stress/largest-provider-fails.toml")],
     };
     run(&args).expect("run succeeds");
 }
 
-const TABLES: &[&str] =
-    &["weekly.csv", "weekly.parquet", "summary.csv", "summary.parquet", "providers.csv", "providers.parquet"];
+const TABLES: &[&str] = &[
+    "weekly.csv",
+    "weekly.parquet",
+    "summary.csv",
+    "summary.parquet",
+    "providers.csv",
+    "providers.parquet",
+    "stress.csv",
+    "stress.parquet",
+];
 
 fn read(dir: &Path, f: &str) -> Vec<u8> {
     std::fs::read(dir.join(f)).unwrap_or_else(|e| panic!("{f}: {e}"))

@@ -3,6 +3,7 @@
 
 pub mod compare;
 pub mod stats;
+pub mod stress;
 
 use crate::engine::ReplicateResult;
 use crate::metrics::WeekRecord;
@@ -25,6 +26,18 @@ enum Rule {
     MeanInWeeks(&'static str, i32, i32),
     /// The composite mission score (see `mission_score`).
     Mission,
+    /// The week after-shock outcomes are measured from (see `shock_window`).
+    ShockWeek,
+    /// Mean of a weekly metric over the 13 weeks before the shock week.
+    PreShock(&'static str),
+    /// Largest weekly value in the year after the shock (weeks [s, s + 52)).
+    PeakAfterShock(&'static str),
+    /// Weeks from the shock until the metric is back near its pre-shock level (`weeks_to_recover`).
+    RecoverAfterShock(&'static str),
+    /// Sum of a weekly flow over the year after the shock.
+    SumAfterShock(&'static str),
+    /// Mean of a weekly metric over the year after the shock.
+    MeanAfterShock(&'static str),
 }
 
 /// The summary table's metrics: (column name, definition, rule). Order is table order.
@@ -262,7 +275,149 @@ const SUMMARY: &[(&str, &str, Rule)] = &[
         "Composite mission score: weighted mean of components scaled to the burn-in (status quo) year; 1 = as at the reform date, higher is better",
         Rule::Mission,
     ),
+    (
+        "unmet_hours_per_year",
+        "Assessed client-hours neither delivered nor cancelled per year (active, waiting and in-house clients)",
+        Rule::PerYear("unmet_hours"),
+    ),
+    (
+        "last_resort_spend_gbp_per_year",
+        "Cost of the council's provider of last resort per year (GBP)",
+        Rule::PerYear("last_resort_spend_gbp"),
+    ),
+    (
+        "shock_week",
+        "Week after-shock outcomes are measured from: the scenario's first shock, or 0 (the reform date) without shocks",
+        Rule::ShockWeek,
+    ),
+    (
+        "waiting_pre_shock",
+        "Mean clients waiting over the 13 weeks before the shock week",
+        Rule::PreShock("clients_waiting"),
+    ),
+    (
+        "peak_waiting_after_shock",
+        "Most clients waiting in a week of the year after the shock week",
+        Rule::PeakAfterShock("clients_waiting"),
+    ),
+    (
+        "weeks_to_recover_waiting",
+        "Weeks from the shock until the 4-week mean of clients waiting is back within the recovery band of its pre-shock mean (0 if it never left the band in the year after; weeks to the end of the run if it never came back)",
+        Rule::RecoverAfterShock("clients_waiting"),
+    ),
+    (
+        "unmet_need_share_pre_shock",
+        "Mean weekly unmet-need share over the 13 weeks before the shock week",
+        Rule::PreShock("unmet_need_share"),
+    ),
+    (
+        "peak_unmet_need_share_after_shock",
+        "Largest weekly unmet-need share in the year after the shock week",
+        Rule::PeakAfterShock("unmet_need_share"),
+    ),
+    (
+        "weeks_to_recover_unmet_need",
+        "Weeks from the shock until the 4-week mean unmet-need share is back within the recovery band (as weeks_to_recover_waiting)",
+        Rule::RecoverAfterShock("unmet_need_share"),
+    ),
+    (
+        "unmet_hours_year_after_shock",
+        "Client-hours of assessed need not met in the year after the shock week",
+        Rule::SumAfterShock("unmet_hours"),
+    ),
+    (
+        "emergency_premium_gbp_year_after_shock",
+        "Emergency re-brokerage premium paid in the year after the shock week (GBP)",
+        Rule::SumAfterShock("emergency_premium_gbp"),
+    ),
+    (
+        "handbacks_year_after_shock",
+        "Packages handed back in the year after the shock week",
+        Rule::SumAfterShock("handback_packages"),
+    ),
+    (
+        "returned_packages_year_after_shock",
+        "Packages returned to the council in the year after the shock week: handed back, or returned by a provider's exit",
+        Rule::SumAfterShock("returned_packages"),
+    ),
+    (
+        "exits_year_after_shock",
+        "Provider exits (insolvency and failure) in the year after the shock week",
+        Rule::SumAfterShock("provider_exits"),
+    ),
+    (
+        "last_resort_spend_gbp_year_after_shock",
+        "Cost of the provider of last resort in the year after the shock week (GBP)",
+        Rule::SumAfterShock("last_resort_spend_gbp"),
+    ),
+    (
+        "council_spend_gbp_year_after_shock",
+        "Council spend on homecare (providers and last resort) in the year after the shock week (GBP)",
+        Rule::SumAfterShock("council_spend_total_gbp"),
+    ),
+    (
+        "mean_margin_year_after_shock",
+        "Mean provider margin (revenue-weighted) in the year after the shock week",
+        Rule::MeanAfterShock("mean_margin"),
+    ),
+    (
+        "vacancy_rate_year_after_shock",
+        "Mean vacancy rate in the year after the shock week",
+        Rule::MeanAfterShock("vacancy_rate"),
+    ),
+    (
+        "unmet_need_share_year_after_shock",
+        "Mean weekly unmet-need share in the year after the shock week",
+        Rule::MeanAfterShock("unmet_need_share"),
+    ),
 ];
+
+/// Weeks after a shock over which its outcomes are measured.
+pub const SHOCK_WINDOW_WEEKS: i32 = 52;
+/// Weeks before a shock that give the pre-shock level.
+pub const PRE_SHOCK_WEEKS: i32 = 13;
+/// Recovery band: within this share of the pre-shock mean, or one pre-shock standard
+/// deviation if that is wider (so weekly noise alone does not count as a shock).
+pub const RECOVERY_BAND: f64 = 0.10;
+
+/// The weekly values of a metric with their weeks.
+fn series<'a>(weeks: &'a [WeekRecord], name: &'a str) -> impl Iterator<Item = (i32, f64)> + 'a {
+    weeks.iter().map(move |w| (w.week, get(w, name)))
+}
+
+/// Mean and sample sd of a metric over weeks [from, to).
+fn window_moments(weeks: &[WeekRecord], name: &str, from: i32, to: i32) -> (f64, f64) {
+    let xs: Vec<f64> = series(weeks, name).filter(|(t, _)| (from..to).contains(t)).map(|(_, v)| v).collect();
+    let m = stats::moments(&xs);
+    (if m.n > 0 { m.mean } else { 0.0 }, if m.n > 1 { m.sd } else { 0.0 })
+}
+
+/// Weeks from the shock week `s` until a metric (where more is worse) recovers: the 4-week
+/// moving mean must first rise above the band over the pre-shock mean within the year after
+/// `s` (else 0: it never left), and the answer is the first later week when it is back within
+/// the band, minus `s`; if it never comes back, the weeks from `s` to the end of the run.
+pub fn weeks_to_recover(weeks: &[WeekRecord], name: &str, s: i32) -> f64 {
+    let (pre, sd) = window_moments(weeks, name, s - PRE_SHOCK_WEEKS, s);
+    let limit = pre + (RECOVERY_BAND * pre.abs()).max(sd);
+    let values: Vec<(i32, f64)> = series(weeks, name).collect();
+    let last = values.last().map_or(s, |v| v.0);
+    let mut left_at = None;
+    for i in 0..values.len() {
+        let (t, _) = values[i];
+        if t < s {
+            continue;
+        }
+        let lo = i.saturating_sub(3);
+        let ma = values[lo..=i].iter().map(|v| v.1).sum::<f64>() / (i - lo + 1) as f64;
+        match left_at {
+            None if t >= s + SHOCK_WINDOW_WEEKS => return 0.0,
+            None if ma > limit => left_at = Some(t),
+            Some(_) if ma <= limit => return (t - s) as f64,
+            _ => {}
+        }
+    }
+    if left_at.is_some() { (last - s + 1) as f64 } else { 0.0 }
+}
 
 /// Column names of the summary table's metrics, in order.
 pub fn summary_names() -> Vec<&'static str> {
@@ -311,9 +466,14 @@ fn get(w: &WeekRecord, name: &str) -> f64 {
             w.council_spend_gbp + w.incubator_spend_gbp + w.downstream_council_gbp + w.downstream_nhs_gbp
         }
         "hours_share_coop_micro" => w.hours_share_coop_social + w.hours_share_micro,
+        "council_spend_total_gbp" => w.council_spend_gbp + w.last_resort_spend_gbp,
+        "returned_packages" => w.handback_packages + w.rebrokered_after_exit,
         _ => w.get(name).unwrap_or_else(|| panic!("summary rule names unknown metric {name}")),
     }
 }
+
+/// A mission-score component: weight, its weekly value, whether more is better.
+type Component<'a> = (f64, &'a dyn Fn(&WeekRecord) -> f64, bool);
 
 /// The composite mission score of a replicate: each component's post-reform value is scaled
 /// against its value in the burn-in year, which every scenario shares (the status quo market
@@ -326,7 +486,7 @@ pub fn mission_score(weeks: &[WeekRecord], weights: &MissionWeights) -> f64 {
         set.iter().map(|w| f(w)).sum::<f64>() / set.len().max(1) as f64
     };
     let unmet = |w: &WeekRecord| w.unmet_need_share.max(1e-3);
-    let components: [(f64, &dyn Fn(&WeekRecord) -> f64, bool); 6] = [
+    let components: [Component; 6] = [
         (weights.unmet_need, &unmet, false),
         (weights.turnover, &|w: &WeekRecord| w.turnover_annualised.max(1e-3), false),
         (weights.local_spend, &|w: &WeekRecord| w.local_spend_share, true),
@@ -349,8 +509,15 @@ pub fn mission_score(weeks: &[WeekRecord], weights: &MissionWeights) -> f64 {
     if total > 0.0 { score / total } else { 1.0 }
 }
 
-/// Summarises one replicate (its post-burn-in weeks), in `summary_names()` order.
+/// Summarises one replicate (its post-burn-in weeks), in `summary_names()` order. After-shock
+/// outcomes are measured from the scenario's first shock week, or from week 0 without shocks.
 pub fn summarise(result: &ReplicateResult) -> Vec<f64> {
+    summarise_from(result, result.shock_week.unwrap_or(0))
+}
+
+/// As `summarise`, with after-shock outcomes measured from week `shock`: a baseline run is
+/// summarised at its shocked twin's week so that the two are compared over the same weeks.
+pub fn summarise_from(result: &ReplicateResult, shock: i32) -> Vec<f64> {
     let weeks = &result.weeks;
     let post: Vec<&WeekRecord> = weeks.iter().filter(|w| !w.burn_in).collect();
     let n = post.len().max(1) as f64;
@@ -372,6 +539,18 @@ pub fn summarise(result: &ReplicateResult) -> Vec<f64> {
                     window.iter().sum::<f64>() / window.len().max(1) as f64
                 }
                 Rule::Mission => mission_score(weeks, &result.mission),
+                Rule::ShockWeek => shock as f64,
+                Rule::PreShock(m) => window_moments(weeks, m, shock - PRE_SHOCK_WEEKS, shock).0,
+                Rule::PeakAfterShock(m) => series(weeks, m)
+                    .filter(|(t, _)| (shock..shock + SHOCK_WINDOW_WEEKS).contains(t))
+                    .map(|(_, v)| v)
+                    .fold(0.0, f64::max),
+                Rule::RecoverAfterShock(m) => weeks_to_recover(weeks, m, shock),
+                Rule::SumAfterShock(m) => series(weeks, m)
+                    .filter(|(t, _)| (shock..shock + SHOCK_WINDOW_WEEKS).contains(t))
+                    .map(|(_, v)| v)
+                    .sum(),
+                Rule::MeanAfterShock(m) => window_moments(weeks, m, shock, shock + SHOCK_WINDOW_WEEKS).0,
             };
             if v.is_finite() { v } else { 0.0 }
         })

@@ -10,6 +10,8 @@ pub const NONE: u32 = u32::MAX;
 pub enum ClientStatus {
     Waiting,
     Active,
+    /// Served by the council's provider of last resort (not a market provider).
+    InHouse,
     Left,
 }
 
@@ -21,8 +23,12 @@ pub struct Client {
     pub provider: u32,
     /// Whether the package was placed under a framework contract (paid the contract rate).
     pub on_contract: bool,
-    /// Assessed contact hours per week (client-hours; a double-handed hour needs two workers).
+    /// Contact hours per week of the package as funded (client-hours; a double-handed hour
+    /// needs two workers): the assessed need, less any hours trimmed by budget rationing.
     pub assessed_hours: f64,
+    /// Contact hours per week of the assessed need (never trimmed): unmet need is measured
+    /// against it.
+    pub need_hours: f64,
     pub visits_per_week: f64,
     pub double_handed: bool,
     pub arrived_week: i32,
@@ -117,12 +123,15 @@ impl CareWorker {
 pub enum ExitCause {
     /// Cash reserve below zero for the scenario's number of weeks (MODEL.md §5.5).
     Insolvency,
+    /// Stopped trading at once in a scheduled provider-failure shock.
+    Failure,
 }
 
 impl ExitCause {
     pub fn name(self) -> &'static str {
         match self {
             Self::Insolvency => "insolvency",
+            Self::Failure => "failure",
         }
     }
 }

@@ -24,6 +24,7 @@ pub fn draw_client(rng: &mut Stream, p: &ClientParams, demand_share: &[f64], wee
         provider: NONE,
         on_contract: false,
         assessed_hours: hours,
+        need_hours: hours,
         visits_per_week: visits,
         double_handed,
         arrived_week: week,
@@ -62,16 +63,26 @@ pub fn arrivals(world: &mut World) {
     }
     let mut rng = world.streams.weekly(Process::ClientArrivals, world.week as i64);
     let n = Poisson::new(p.arrivals_per_week).expect("validated").sample(&mut rng) as u32;
+    // A demand surge adds arrivals from a stream of its own, after the usual ones, so the
+    // usual arrivals are the same people as without the surge.
+    let surge = world.shock_state.extra_demand(world.week);
+    let mut extra_rng = world.streams.weekly(Process::Shock, world.week as i64);
+    let extra = if surge > 0.0 {
+        Poisson::new(p.arrivals_per_week * surge).expect("positive").sample(&mut extra_rng) as u32
+    } else {
+        0
+    };
     let n_patches = world.geography.n;
     let lead = world.scenario.council.start_of_care_weeks;
-    for _ in 0..n {
-        let mut c = draw_client(&mut rng, p, &world.geography.demand_share[..n_patches], world.week);
+    for i in 0..n + extra {
+        let rng = if i < n { &mut rng } else { &mut extra_rng };
+        let mut c = draw_client(rng, p, &world.geography.demand_share[..n_patches], world.week);
         // Set-up time before care can start, in whole weeks with the right mean.
         c.ready_week = world.week + (lead + rng.random::<f64>()).floor() as i32;
         world.queue.push(world.clients.len() as u32);
         world.clients.push(c);
     }
-    world.counters.arrivals += n;
+    world.counters.arrivals += n + extra;
 }
 
 /// Exits of active and waiting clients. One uniform draw per client and week, keyed by client
@@ -143,4 +154,5 @@ pub fn exits(world: &mut World) {
     }
     // The queue keeps its order (first come, first served).
     world.queue.retain(|&id| !exit(id, clients));
+    world.in_house.retain(|&id| !exit(id, clients));
 }

@@ -145,7 +145,8 @@ pub fn deliver(world: &mut World) {
         let p = &world.providers[c.provider as usize];
         let planned = c.assessed_hours - c.cancelled_hours;
         c.delivered_hours = planned * p.fill;
-        let unmet = 1.0 - (c.delivered_hours + c.cancelled_hours) / c.assessed_hours;
+        // Against the assessed need: hours trimmed by budget rationing are unmet.
+        let unmet = 1.0 - (c.delivered_hours + c.cancelled_hours) / c.need_hours;
         c.recent_unmet = 0.75 * c.recent_unmet + 0.25 * unmet;
         // Continuity: a regular carer while they stay with the provider; visits on more days
         // than a carer works go to cover carers, the same one again with a chance equal to
@@ -185,5 +186,13 @@ pub fn deliver(world: &mut World) {
         c.delivered_hours = 0.0;
         c.cancelled_hours = 0.0;
         c.recent_unmet = 0.75 * c.recent_unmet + 0.25;
+    }
+    // The provider of last resort delivers the funded hours in full (contingency staff).
+    for &cid in &world.in_house {
+        let c = &mut world.clients[cid as usize];
+        c.delivered_hours = c.assessed_hours;
+        c.cancelled_hours = 0.0;
+        c.recent_unmet = 0.75 * c.recent_unmet + 0.25 * (1.0 - c.assessed_hours / c.need_hours);
+        c.recent_carers = [NONE; 8];
     }
 }

@@ -187,7 +187,17 @@ pub fn settle(world: &mut World) {
     world.counters.council_spend += council_spend;
     world.counters.emergency_premium_gbp += emergency;
     world.counters.outcome_payments_gbp += outcome_bonus;
-    world.council.spend_year_to_date += council_spend;
-    world.council.spend_total += council_spend;
-    world.council.weeks_into_year += 1;
+    // The provider of last resort: the council pays its cost for the hours it delivered.
+    let lr = &world.scenario.council.last_resort;
+    let lr_rate = lr.cost_gbp_per_hour * world.wages.wage_index;
+    let last_resort: f64 = world
+        .in_house
+        .iter()
+        .map(|&cid| {
+            let c = &world.clients[cid as usize];
+            c.delivered_hours * if c.double_handed { 2.0 } else { 1.0 } * lr_rate
+        })
+        .sum();
+    world.counters.last_resort_spend_gbp += last_resort;
+    world.council.record_spend(council_spend + last_resort);
 }

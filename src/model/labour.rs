@@ -197,12 +197,22 @@ pub fn labour_market(world: &mut World) {
     // supply elasticity (1 at parity).
     let inflow = s.pool_inflow_per_week * (market_wage(world) / outside).powf(s.inflow_wage_elasticity);
     let n = if inflow > 0.0 { Poisson::new(inflow).expect("positive").sample(&mut rng) as u32 } else { 0 };
-    for _ in 0..n {
-        let w = draw_worker(&mut rng, &world.scenario, &world.geography, outside, world.week);
-        world.pool.push(world.workers.len() as u32);
+    // A labour-supply drop keeps a share of would-be entrants out of care work. They are
+    // still drawn (and kept, as never having joined), so worker ids and draws stay paired
+    // with the same run without the shock.
+    let keep = world.shock_state.inflow_factor(world.week);
+    let mut joined = 0;
+    for k in 0..n {
+        let mut w = draw_worker(&mut rng, &world.scenario, &world.geography, outside, world.week);
+        if keep < 1.0 && world.streams.uniform(Process::Shock, week, (1 << 33) | k as u64) >= keep {
+            w.status = WorkerStatus::Left;
+        } else {
+            world.pool.push(world.workers.len() as u32);
+            joined += 1;
+        }
         world.workers.push(w);
     }
-    world.counters.pool_inflow += n;
+    world.counters.pool_inflow += joined;
     outreach(world, outside);
     for &wid in &world.pool {
         seekers.push((world.streams.uniform(Process::JobSearch, week, wid as u64), wid));

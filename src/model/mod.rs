@@ -12,6 +12,7 @@ pub mod geography;
 pub mod init;
 pub mod labour;
 pub mod provider;
+pub mod shocks;
 pub mod wages;
 
 pub use agents::*;
@@ -69,6 +70,14 @@ pub struct WeekCounters {
     pub leavers_at_least_llw: u32,
     /// Estate residents recruited into care work by providers' local outreach.
     pub outreach_recruits: u32,
+    /// Providers that stopped trading in a failure shock (also counted in `exits`).
+    pub failures: u32,
+    /// Provider of last resort: clients taken on this week, and its cost.
+    pub last_resort_placements: u32,
+    pub last_resort_spend_gbp: f64,
+    /// Budget rationing by trimming: packages whose hours were cut this week (at placement
+    /// or review).
+    pub packages_trimmed: u32,
 }
 
 /// All state of one replicate.
@@ -89,6 +98,10 @@ pub struct World {
     pub active_clients: Vec<u32>,
     /// Ids of workers in the labour pool.
     pub pool: Vec<u32>,
+    /// Ids of clients served by the council's provider of last resort.
+    pub in_house: Vec<u32>,
+    /// Scheduled shocks in force (demand and labour-supply factors).
+    pub shock_state: shocks::ShockState,
     pub wages: wages::WageFloors,
     pub council: council::Council,
     pub counters: WeekCounters,

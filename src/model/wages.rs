@@ -18,6 +18,10 @@ pub struct WageFloors {
     /// and workers' reservation wages move with it.
     pub wage_index: f64,
     start_nlw: f64,
+    /// Product of scheduled wage-floor shocks so far, on top of the April path.
+    shock_factor: f64,
+    /// The year whose April floors are in force.
+    year: i32,
 }
 
 fn value_in(series: &[YearValue], year: i32, uplift: f64) -> f64 {
@@ -43,6 +47,8 @@ impl WageFloors {
             cost_index: 1.0,
             wage_index: 1.0,
             start_nlw: 0.0,
+            shock_factor: 1.0,
+            year: 0,
         };
         w.set_year(w.floor_year(start_week));
         w.start_nlw = w.national_living_wage;
@@ -68,12 +74,20 @@ impl WageFloors {
 
     fn set_year(&mut self, year: i32) {
         let u = self.params.annual_uplift_beyond_data;
-        self.national_living_wage = value_in(&self.params.national_living_wage, year, u);
-        self.london_living_wage = value_in(&self.params.london_living_wage, year, u);
+        self.year = year;
+        self.national_living_wage = value_in(&self.params.national_living_wage, year, u) * self.shock_factor;
+        self.london_living_wage = value_in(&self.params.london_living_wage, year, u) * self.shock_factor;
         self.outside_wage = self.national_living_wage * (1.0 + self.params.outside_wage_premium_over_nlw);
         if self.start_nlw > 0.0 {
             self.wage_index = self.national_living_wage / self.start_nlw;
         }
+    }
+
+    /// A scheduled wage-floor shock: both floors (and the outside wage) jump by `size` now
+    /// and stay that much above their April path.
+    pub fn raise_floors(&mut self, size: f64) {
+        self.shock_factor *= 1.0 + size;
+        self.set_year(self.year);
     }
 
     /// Applies the April uplift if this is the uplift week; returns the relative rise of the

@@ -32,6 +32,11 @@ pub struct ScenarioEntry {
     pub file: Option<PathBuf>,
     /// SHA-256 of the scenario file's bytes.
     pub file_sha256: Option<String>,
+    /// The shock file applied on top (`careshape run --shock`), and its SHA-256.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shock_file: Option<PathBuf>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shock_file_sha256: Option<String>,
     /// Every parameter, fully resolved (defaults filled in).
     pub parameters: Scenario,
 }

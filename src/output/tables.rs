@@ -142,3 +142,20 @@ pub fn write_tables(dir: &Path, results: &[ReplicateResult], patch_names: &[Stri
     write_frame(dir, "patches", &mut patches_frame(results, patch_names)?)?;
     Ok(())
 }
+
+/// The stress table: one row per policy × shock × outcome (see `analysis::stress`).
+pub fn stress_frame(cells: &[crate::analysis::stress::StressCell]) -> PolarsResult<DataFrame> {
+    let f = |g: fn(&crate::analysis::stress::StressCell) -> f64| cells.iter().map(g).collect::<Vec<f64>>();
+    let cols = vec![
+        Column::new("policy".into(), cells.iter().map(|c| c.policy.as_str()).collect::<Vec<_>>()),
+        Column::new("shock".into(), cells.iter().map(|c| c.shock.as_str()).collect::<Vec<_>>()),
+        Column::new("metric".into(), cells.iter().map(|c| c.metric).collect::<Vec<_>>()),
+        Column::new("replicates".into(), cells.iter().map(|c| c.replicates as u32).collect::<Vec<_>>()),
+        Column::new("mean".into(), f(|c| c.mean)),
+        Column::new("ci95_half_width".into(), f(|c| c.ci95)),
+        Column::new("baseline_mean".into(), f(|c| c.baseline_mean)),
+        Column::new("difference".into(), f(|c| c.difference)),
+        Column::new("difference_ci95_half_width".into(), f(|c| c.difference_ci95)),
+    ];
+    DataFrame::new(cells.len(), cols)
+}

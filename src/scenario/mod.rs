@@ -6,10 +6,12 @@
 pub mod diff;
 mod load;
 mod schema;
+pub mod shocks;
 mod validate;
 
 pub use load::{
     Problem, ScenarioError, invalid, load_scenario, load_scenario_str, parse_toml, read_text, scenario_files,
 };
 pub use schema::*;
+pub use shocks::{Composed, ShockFile, compose, load_shock_file, load_shock_files};
 pub use validate::validate;

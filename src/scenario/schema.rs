@@ -39,6 +39,10 @@ pub struct Scenario {
     pub burn_in: BurnIn,
     /// Weights of the composite mission score (outcome reporting only; never read by agents).
     pub mission: MissionWeights,
+    /// Scheduled shocks (`[[shocks]]`): events that hit the market at a model week ≥ 0. A
+    /// shock file (`careshape run --shock`) adds its shocks to these.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub shocks: Vec<Shock>,
 }
 
 impl Default for Scenario {
@@ -61,6 +65,7 @@ impl Default for Scenario {
             commissioning: Commissioning::default(),
             burn_in: BurnIn::default(),
             mission: MissionWeights::default(),
+            shocks: Vec::new(),
         }
     }
 }
@@ -645,6 +650,150 @@ pub struct CouncilParams {
     pub max_offers_per_client: u32,
     /// Downstream costs of unmet need and failure (MODEL.md §5.8).
     pub downstream: Downstream,
+    /// How a binding budget is rationed (MODEL.md §5.6): `waits` (new packages wait while
+    /// spend runs ahead of the pro-rata budget) or `trim` (packages keep starting, but
+    /// assessed hours are trimmed at placement and at review while spend runs ahead).
+    pub rationing: Rationing,
+    /// `trim`: share of a package's hours cut at each review (or at placement) while over
+    /// budget, down to at most `trim_max_share` below the assessed need.
+    pub trim_share: f64,
+    pub trim_max_share: f64,
+    /// Weeks between reviews of a package (from the client's arrival). At a review in a week
+    /// within budget, trimmed hours are restored to the assessed need.
+    pub review_every_weeks: u32,
+    /// An optional provider of last resort (council in-house or contingency capacity).
+    pub last_resort: LastResort,
+}
+
+/// How a binding budget is rationed (MODEL.md §5.6). Either way the rationed hours stay in
+/// the assessed need, so a cut shows up as unmet need.
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Rationing {
+    /// No new package starts while spend runs ahead of the pro-rata budget.
+    #[default]
+    Waits,
+    /// Packages keep starting, but hours are trimmed at placement and at review.
+    Trim,
+}
+
+/// The council's provider of last resort: in-house or contingency capacity (e.g. an agency
+/// call-off) that takes urgent clients (returned by a handback or a failure) whom no provider
+/// takes in the week they are re-brokered, delivers their assessed hours in full at its own
+/// cost, and steps them down to the market when a provider accepts them.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct LastResort {
+    pub enabled: bool,
+    /// Worker-hours a week it can deliver.
+    pub capacity_hours_per_week: f64,
+    /// Its cost per worker-hour, in prices of the first burn-in year (moved by the wage
+    /// index: it is mostly pay).
+    pub cost_gbp_per_hour: f64,
+    /// Weeks a client stays before brokers offer the package to the market again.
+    pub step_down_after_weeks: u32,
+}
+
+impl Default for LastResort {
+    fn default() -> Self {
+        Self {
+            enabled: false,
+            capacity_hours_per_week: 400.0,
+            cost_gbp_per_hour: 38.0,
+            step_down_after_weeks: 4,
+        }
+    }
+}
+
+/// What a budget cut is a share of.
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum BudgetBasis {
+    /// The annual budget in force.
+    #[default]
+    Budget,
+    /// The council's homecare spend over the last 13 weeks, annualised (the run rate): a cut
+    /// that binds whatever the policy spends.
+    Spend,
+}
+
+/// A scheduled shock (MODEL.md §3 step 1). `week` is a model week ≥ 0 (after the reform
+/// date); a shock happens at the start of that week, after the April events. `size` is a
+/// relative change (0.10 = 10%).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Shock {
+    /// The National and London Living Wage jump by `size` on top of their April path (and
+    /// the outside wage with them); an indexed fee uplift or rate floor follows at once.
+    WageFloorRise { week: u32, size: f64 },
+    /// New council packages arrive at (1 + `size`) × the usual rate for `weeks` weeks (0: to
+    /// the end of the run).
+    DemandSurge {
+        week: u32,
+        size: f64,
+        #[serde(default)]
+        weeks: u32,
+    },
+    /// The annual budget becomes (1 − `size`) × the budget or the spend run rate (`of`), and
+    /// binds from `week`, rationed by `rationing` (default: `council.rationing`).
+    BudgetCut {
+        week: u32,
+        size: f64,
+        #[serde(default)]
+        of: BudgetBasis,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        rationing: Option<Rationing>,
+    },
+    /// New entrants to care work (pool inflow, incl. international recruitment) fall by
+    /// `size` for `weeks` weeks (0: to the end of the run).
+    LabourSupplyDrop {
+        week: u32,
+        size: f64,
+        #[serde(default)]
+        weeks: u32,
+    },
+    /// A provider stops trading at once: provider id `provider`, or (if omitted) the one
+    /// that delivered most contact hours last week. Its clients return to brokerage as
+    /// urgent; its workers go to the pool (`workers_to_pool`, default true) or leave care.
+    ProviderFailure {
+        week: u32,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        provider: Option<u32>,
+        #[serde(default = "yes")]
+        workers_to_pool: bool,
+    },
+    /// Providers' non-wage costs (overheads, admin, training, recruitment) jump by `size`.
+    CostInflation { week: u32, size: f64 },
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl Shock {
+    /// The model week the shock happens.
+    pub fn week(&self) -> u32 {
+        match *self {
+            Self::WageFloorRise { week, .. }
+            | Self::DemandSurge { week, .. }
+            | Self::BudgetCut { week, .. }
+            | Self::LabourSupplyDrop { week, .. }
+            | Self::ProviderFailure { week, .. }
+            | Self::CostInflation { week, .. } => week,
+        }
+    }
+
+    /// The kind's name as written in files.
+    pub fn kind_name(&self) -> &'static str {
+        match self {
+            Self::WageFloorRise { .. } => "wage_floor_rise",
+            Self::DemandSurge { .. } => "demand_surge",
+            Self::BudgetCut { .. } => "budget_cut",
+            Self::LabourSupplyDrop { .. } => "labour_supply_drop",
+            Self::ProviderFailure { .. } => "provider_failure",
+            Self::CostInflation { .. } => "cost_inflation",
+        }
+    }
 }
 
 /// The ledger of costs that unmet need and market failure push elsewhere (MODEL.md §5.8).
@@ -690,6 +839,11 @@ impl Default for CouncilParams {
             start_of_care_weeks: 1.7,
             max_offers_per_client: 8,
             downstream: Downstream::default(),
+            rationing: Rationing::Waits,
+            trim_share: 0.1,
+            trim_max_share: 0.3,
+            review_every_weeks: 26,
+            last_resort: LastResort::default(),
         }
     }
 }

@@ -265,6 +265,15 @@ pub fn validate(s: &Scenario) -> Vec<(String, String)> {
     c.non_negative("council.downstream.residential_excess_gbp_per_week", d.residential_excess_gbp_per_week);
     c.non_negative("council.downstream.residential_weeks_costed", d.residential_weeks_costed);
     c.non_negative("council.downstream.emergency_premium", d.emergency_premium);
+    c.share("council.trim_share", co.trim_share);
+    c.share("council.trim_max_share", co.trim_max_share);
+    if co.review_every_weeks == 0 {
+        c.fail("council.review_every_weeks", "expected at least 1 week");
+    }
+    let lr = &co.last_resort;
+    c.non_negative("council.last_resort.capacity_hours_per_week", lr.capacity_hours_per_week);
+    c.non_negative("council.last_resort.cost_gbp_per_hour", lr.cost_gbp_per_hour);
+    check_shocks(&mut c, &s.shocks, s.run.weeks);
     let m = &s.mission;
     for (k, v) in [
         ("unmet_need", m.unmet_need),
@@ -280,6 +289,47 @@ pub fn validate(s: &Scenario) -> Vec<(String, String)> {
     commissioning(&mut c, "commissioning", &s.commissioning);
     commissioning(&mut c, "burn_in.commissioning", &s.burn_in.commissioning);
     c.problems
+}
+
+/// Scheduled shocks: a week within the run, sizes in range.
+pub(crate) fn shocks_problems(shocks: &[Shock], run_weeks: u32) -> Vec<(String, String)> {
+    let mut c = Checker { problems: Vec::new() };
+    check_shocks(&mut c, shocks, run_weeks);
+    c.problems
+}
+
+fn check_shocks(c: &mut Checker, shocks: &[Shock], run_weeks: u32) {
+    for (i, s) in shocks.iter().enumerate() {
+        let k = |f: &str| format!("shocks[{i}].{f}");
+        if s.week() >= run_weeks {
+            c.fail(
+                k("week"),
+                format!(
+                    "expected a model week from 0 to {} (run.weeks − 1), found {}",
+                    run_weeks.saturating_sub(1),
+                    s.week()
+                ),
+            );
+        }
+        match *s {
+            Shock::WageFloorRise { size, .. } | Shock::CostInflation { size, .. } => {
+                if !(size > -1.0 && size <= 10.0) {
+                    c.fail(
+                        k("size"),
+                        format!("expected a relative change above −1 and at most 10, found {size}"),
+                    );
+                }
+            }
+            Shock::DemandSurge { size, .. } => c.non_negative(&k("size"), size),
+            Shock::BudgetCut { size, .. } => {
+                if !(0.0..1.0).contains(&size) {
+                    c.fail(k("size"), format!("expected a cut from 0 to below 1, found {size}"));
+                }
+            }
+            Shock::LabourSupplyDrop { size, .. } => c.share(&k("size"), size),
+            Shock::ProviderFailure { .. } => {}
+        }
+    }
 }
 
 fn commissioning(c: &mut Checker, at: &str, p: &Commissioning) {
