@@ -614,7 +614,7 @@ fn auto_replicates(
         let progress = Progress::new(scenarios.len() * n as usize, args.quiet);
         let batch = run_batch_range(scenarios, args.seed, done..done + n, &|| progress.tick());
         progress.finish();
-        summaries.extend(batch.iter().map(|r| summarise(r)));
+        summaries.extend(batch.iter().map(summarise));
         results.extend(batch);
         done += n;
         let names: Vec<String> = summary_names().iter().map(|s| s.to_string()).collect();

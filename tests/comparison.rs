@@ -94,7 +94,7 @@ fn common_random_numbers_narrow_the_ci_on_the_shipped_scenarios() {
         })
         .collect();
     let results = run_batch(&scenarios, 2024, 8, &|| {});
-    let sums: Vec<Vec<f64>> = results.iter().map(|r| summarise(r)).collect();
+    let sums: Vec<Vec<f64>> = results.iter().map(summarise).collect();
     let names: Vec<String> = summary_names().iter().map(|s| s.to_string()).collect();
     let samples = Samples::from_rows(
         names,
