@@ -336,6 +336,11 @@ const SUMMARY: &[(&str, &str, Rule)] = &[
         Rule::SumAfterShock("handback_packages"),
     ),
     (
+        "contract_handbacks_year_after_shock",
+        "Tendered contracts handed back in the year after the shock week",
+        Rule::SumAfterShock("handback_contracts"),
+    ),
+    (
         "returned_packages_year_after_shock",
         "Packages returned to the council in the year after the shock week: handed back, or returned by a provider's exit",
         Rule::SumAfterShock("returned_packages"),
