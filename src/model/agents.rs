@@ -59,6 +59,16 @@ impl Client {
     pub fn worker_visits(&self) -> f64 {
         if self.double_handed { 2.0 * self.visits_per_week } else { self.visits_per_week }
     }
+    /// Care starts with a provider (or the council's own service, `provider` = NONE): the
+    /// package's margin count and its record of carers start afresh.
+    pub fn start_care(&mut self, status: ClientStatus, provider: u32, on_contract: bool) {
+        self.status = status;
+        self.provider = provider;
+        self.on_contract = on_contract;
+        self.negative_margin_weeks = 0;
+        self.primary_carer = NONE;
+        self.recent_carers = [NONE; 8];
+    }
     pub fn distinct_recent_carers(&self) -> u32 {
         let mut n = 0;
         for (i, &c) in self.recent_carers.iter().enumerate() {

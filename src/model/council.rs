@@ -199,12 +199,7 @@ fn offer(world: &mut World, cid: u32, ranked: &mut Vec<(f64, u32)>, new_start: b
                 c.premium_until = world.week + emergency_weeks;
                 c.urgent = false;
             }
-            c.status = ClientStatus::Active;
-            c.provider = pid;
-            c.on_contract = on_contract;
-            c.negative_margin_weeks = 0;
-            c.primary_carer = super::NONE;
-            c.recent_carers = [super::NONE; 8];
+            c.start_care(ClientStatus::Active, pid, on_contract);
             world.active_clients.push(cid);
             if new_start {
                 world.counters.placements += 1;
@@ -230,13 +225,8 @@ fn take_in_house(world: &mut World, cid: u32) -> bool {
     world.counters.placement_wait_weeks += (world.week - c.waiting_since) as f64;
     world.counters.last_resort_placements += 1;
     let c = &mut world.clients[cid as usize];
-    c.status = ClientStatus::InHouse;
-    c.provider = super::NONE;
-    c.on_contract = false;
+    c.start_care(ClientStatus::InHouse, super::NONE, false);
     c.urgent = false;
-    c.negative_margin_weeks = 0;
-    c.primary_carer = super::NONE;
-    c.recent_carers = [super::NONE; 8];
     // Entry to the in-house service, for the step-down.
     c.waiting_since = world.week;
     world.in_house.push(cid);
