@@ -82,7 +82,8 @@ pub fn settle(world: &mut World) {
         let base_rate = world.policy.rate_for(p, c.on_contract);
         // An urgent placement after a handback or an exit costs a premium for a few weeks.
         let rate = if week < c.premium_until { base_rate * (1.0 + premium) } else { base_rate };
-        let continuity_met = c.distinct_recent_carers() <= max_carers;
+        // Only outcome payment looks at continuity (a scan of the carer ring per package).
+        let continuity_met = outcome_payment && c.distinct_recent_carers() <= max_carers;
         let pay = world.policy.payment(
             rate,
             c.delivered_hours * factor,
@@ -94,10 +95,7 @@ pub fn settle(world: &mut World) {
         if week < c.premium_until {
             emergency += pay.gbp - pay.gbp / (1.0 + premium);
         }
-        if outcome_payment && continuity_met {
-            outcome_bonus +=
-                world.policy.rules.outcomes.continuity_bonus_gbp_per_hour * c.delivered_hours * factor;
-        }
+        outcome_bonus += pay.bonus;
         let vph = c.visits_per_week / c.assessed_hours;
         let cost = c.delivered_hours
             * factor

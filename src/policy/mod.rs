@@ -37,6 +37,8 @@ pub struct Policy {
 pub struct Payment {
     pub gbp: f64,
     pub secure: bool,
+    /// The part of `gbp` that is an outcome bonus (continuity), not paid at the rate.
+    pub bonus: f64,
 }
 
 impl Policy {
@@ -137,17 +139,19 @@ impl Policy {
     ) -> Payment {
         match self.rules.payment {
             PaymentBasis::ActualMinutes => {
-                Payment { gbp: rate * delivered * actual_to_planned, secure: false }
+                Payment { gbp: rate * delivered * actual_to_planned, secure: false, bonus: 0.0 }
             }
-            PaymentBasis::PlannedHours => Payment { gbp: rate * (delivered + cancelled), secure: true },
+            PaymentBasis::PlannedHours => {
+                Payment { gbp: rate * (delivered + cancelled), secure: true, bonus: 0.0 }
+            }
             PaymentBasis::Block => {
                 let guaranteed = self.rules.block_share * planned;
-                Payment { gbp: rate * delivered.max(guaranteed), secure: true }
+                Payment { gbp: rate * delivered.max(guaranteed), secure: true, bonus: 0.0 }
             }
             PaymentBasis::Outcomes => {
                 let o = &self.rules.outcomes;
                 let bonus = if continuity_met { o.continuity_bonus_gbp_per_hour * delivered } else { 0.0 };
-                Payment { gbp: o.base_share * rate * (delivered + cancelled) + bonus, secure: true }
+                Payment { gbp: o.base_share * rate * (delivered + cancelled) + bonus, secure: true, bonus }
             }
         }
     }
