@@ -298,6 +298,14 @@ impl Provider {
     pub fn headcount(&self) -> u32 {
         self.workers.len() as u32
     }
+    /// Share of the provider's staff for whom `pred` holds (0 with no staff).
+    pub fn staff_share(&self, workers: &[CareWorker], pred: impl Fn(&CareWorker) -> bool) -> f64 {
+        if self.workers.is_empty() {
+            return 0.0;
+        }
+        let n = self.workers.iter().filter(|&&w| pred(&workers[w as usize])).count();
+        n as f64 / self.workers.len() as f64
+    }
     pub fn vacancies(&self) -> u32 {
         self.hiring_target.saturating_sub(self.headcount())
     }

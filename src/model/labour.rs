@@ -87,8 +87,7 @@ pub fn offers_guaranteed(p: &Provider, workers: &[CareWorker]) -> bool {
     if p.workers.is_empty() {
         return p.guaranteed_target >= 0.5;
     }
-    let g = p.workers.iter().filter(|&&w| workers[w as usize].guaranteed).count() as f64;
-    g / (p.workers.len() as f64) < p.guaranteed_target
+    p.staff_share(workers, |w| w.guaranteed) < p.guaranteed_target
 }
 
 /// Headcount-weighted mean of providers' wages net of unpaid travel (what a job pays per
@@ -323,10 +322,8 @@ fn outreach(world: &mut World, outside: f64) {
         if !p.active || !p.terms.local_hiring || p.vacancies() == 0 {
             continue;
         }
-        let n_staff = p.workers.len().max(1) as f64;
-        let estate = p.workers.iter().filter(|&&w| world.workers[w as usize].estate_resident).count() as f64;
         let target = if p.incubated { target.max(0.5) } else { target };
-        if estate / n_staff >= target {
+        if p.staff_share(&world.workers, |w| w.estate_resident) >= target {
             continue;
         }
         let mut rng = world.streams.entity(Process::Outreach, world.week as i64, pid as u64);

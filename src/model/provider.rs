@@ -578,15 +578,7 @@ pub fn quality(world: &mut World) {
     let competence = world.scenario.workforce.weeks_to_competence;
     let week = world.week;
     for p in world.providers.iter_mut().filter(|p| p.active) {
-        let experienced = if p.workers.is_empty() {
-            0.0
-        } else {
-            p.workers
-                .iter()
-                .filter(|&&w| (week - world.workers[w as usize].hired_week) as f64 >= competence)
-                .count() as f64
-                / p.workers.len() as f64
-        };
+        let experienced = p.staff_share(&world.workers, |w| (week - w.hired_week) as f64 >= competence);
         let norm = s.training_gbp_per_worker_week * world.wages.cost_index;
         let training = if norm > 0.0 { (p.training_per_worker / norm).min(1.0) } else { 1.0 };
         let target = s.quality_floor

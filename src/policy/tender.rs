@@ -35,13 +35,10 @@ fn pledges_for(
     price: Option<f64>,
 ) -> Pledges {
     let scored = |m: SocialValueMode| m == SocialValueMode::Scored;
-    let n = p.workers.len().max(1) as f64;
-    let guaranteed = p.workers.iter().filter(|&&w| world.workers[w as usize].guaranteed).count() as f64 / n;
-    let estate = p.workers.iter().filter(|&&w| world.workers[w as usize].estate_resident).count() as f64 / n;
+    let guaranteed = p.staff_share(&world.workers, |w| w.guaranteed);
+    let estate = p.staff_share(&world.workers, |w| w.estate_resident);
     let modes = &world.scenario.geography.travel_modes;
-    let clean =
-        p.workers.iter().filter(|&&w| modes[world.workers[w as usize].mode as usize].co2_kg_per_km == 0.0);
-    let clean = clean.count() as f64 / n;
+    let clean = p.staff_share(&world.workers, |w| modes[w.mode as usize].co2_kg_per_km == 0.0);
     let min_margin = world.scenario.providers.min_margin_after_raise;
     let affordable = |extra: f64| match price {
         None => true,
