@@ -60,14 +60,10 @@ pub enum Command {
     },
 }
 
+/// Options shared by `run` and `compare`: the seed, run length, threads, output folder and
+/// quiet flag.
 #[derive(Args, Debug, Clone)]
-pub struct RunArgs {
-    /// Scenario files, or folders whose *.toml files are all run.
-    #[arg(required = true)]
-    pub scenarios: Vec<PathBuf>,
-    /// Replicates per scenario (paired across scenarios by common random numbers).
-    #[arg(long, short = 'r', default_value_t = 8)]
-    pub replicates: u32,
+pub struct RunOptions {
     /// Master seed: the same seed gives identical tables.
     #[arg(long, short = 's', default_value_t = 1)]
     pub seed: u64,
@@ -83,6 +79,18 @@ pub struct RunArgs {
     /// No progress bar or summary.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct RunArgs {
+    /// Scenario files, or folders whose *.toml files are all run.
+    #[arg(required = true)]
+    pub scenarios: Vec<PathBuf>,
+    /// Replicates per scenario (paired across scenarios by common random numbers).
+    #[arg(long, short = 'r', default_value_t = 8)]
+    pub replicates: u32,
+    #[command(flatten)]
+    pub run: RunOptions,
     /// Shock file, or folder of shock files, applied on top of every scenario (repeatable).
     /// Each scenario runs as is and once per shock file, as `<scenario>+<shock>`, paired by
     /// common random numbers; a stress table is printed and written (stress.csv).
@@ -146,24 +154,11 @@ pub struct CompareArgs {
     /// METRIC=PCT% (relative to the baseline mean). Repeatable.
     #[arg(long = "tolerance", value_name = "METRIC=TOL", value_parser = parse_tolerance)]
     pub tolerances: Vec<(String, Tolerance)>,
-    /// Master seed: the same seed gives identical tables.
-    #[arg(long, short = 's', default_value_t = 1)]
-    pub seed: u64,
-    /// Weeks after burn-in (overrides the scenario files' run.weeks).
-    #[arg(long, short = 'w')]
-    pub weeks: Option<u32>,
-    /// Worker threads (default: all cores). Results do not depend on it.
-    #[arg(long, short = 't')]
-    pub threads: Option<usize>,
-    /// Output folder (default: output/<scenario or folder name>).
-    #[arg(long, short = 'o')]
-    pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub run: RunOptions,
     /// Write the tables only (no charts, no report.html).
     #[arg(long)]
     pub no_report: bool,
-    /// No progress bar or summary.
-    #[arg(long, short = 'q')]
-    pub quiet: bool,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -355,16 +350,16 @@ pub fn run(args: &RunArgs) -> Result<Vec<ReplicateResult>> {
     if args.replicates == 0 {
         return Err(InputError("--replicates must be at least 1".into()).into());
     }
-    let policies = load_for_run(&args.scenarios, args.weeks)?;
-    let out = args.out.clone().unwrap_or_else(|| default_out(&args.scenarios, &policies));
+    let policies = load_for_run(&args.scenarios, args.run.weeks)?;
+    let out = args.run.out.clone().unwrap_or_else(|| default_out(&args.scenarios, &policies));
     // Stress composition: every policy, then itself with each shock file's shocks.
     let (loaded, matrix) = compose_shocks(&policies, &args.shocks)?;
-    let (pool, threads) = thread_pool(args.threads)?;
+    let (pool, threads) = thread_pool(args.run.threads)?;
     let scenarios: Vec<Scenario> = loaded.iter().map(|r| r.scenario.clone()).collect();
     let total = scenarios.len() * args.replicates as usize;
     let started = Instant::now();
-    let progress = Progress::new(total, args.quiet);
-    let results = pool.install(|| run_batch(&scenarios, args.seed, args.replicates, &|| progress.tick()));
+    let progress = Progress::new(total, args.run.quiet);
+    let results = pool.install(|| run_batch(&scenarios, args.run.seed, args.replicates, &|| progress.tick()));
     progress.finish();
     let wall = started.elapsed().as_secs_f64();
 
@@ -373,9 +368,9 @@ pub fn run(args: &RunArgs) -> Result<Vec<ReplicateResult>> {
     if !args.shocks.is_empty() {
         tables::write_frame(&out, "stress", &mut tables::stress_frame(&stress)?)?;
     }
-    let m = run_manifest(&loaded, args.seed, args.replicates, None, threads, wall)?;
+    let m = run_manifest(&loaded, args.run.seed, args.replicates, None, threads, wall)?;
     manifest::write_manifest(&out, &m)?;
-    if !args.quiet {
+    if !args.run.quiet {
         print_headlines(&scenarios, &results, args.replicates);
         if !stress.is_empty() {
             print_stress(&stress, args.replicates);
@@ -537,7 +532,7 @@ fn run_manifest(
 /// `careshape compare`: run every scenario on the same replicate seeds, write the run's tables,
 /// then the comparison tables, charts and report.html; print the headline comparison.
 pub fn compare(args: &CompareArgs) -> Result<crate::report::Built> {
-    let loaded = load_for_run(&args.scenarios, args.weeks)?;
+    let loaded = load_for_run(&args.scenarios, args.run.weeks)?;
     let names: Vec<&str> = loaded.iter().map(|(_, s)| s.name.as_str()).collect();
     let b = compare::choose_baseline(&names, args.baseline.as_deref()).map_err(InputError)?;
     let baseline = names[b].to_string();
@@ -549,14 +544,14 @@ pub fn compare(args: &CompareArgs) -> Result<crate::report::Built> {
             return Err(InputError("--max-replicates must be at least --batch".into()).into());
         }
     }
-    let out = args.out.clone().unwrap_or_else(|| default_out(&args.scenarios, &loaded));
-    let (pool, threads) = thread_pool(args.threads)?;
+    let out = args.run.out.clone().unwrap_or_else(|| default_out(&args.scenarios, &loaded));
+    let (pool, threads) = thread_pool(args.run.threads)?;
     let scenarios: Vec<Scenario> = loaded.iter().map(|(_, s)| s.clone()).collect();
     let started = Instant::now();
     let (results, auto) = match args.replicates {
         Replicates::Fixed(n) => {
-            let progress = Progress::new(scenarios.len() * n as usize, args.quiet);
-            let r = pool.install(|| run_batch(&scenarios, args.seed, n, &|| progress.tick()));
+            let progress = Progress::new(scenarios.len() * n as usize, args.run.quiet);
+            let r = pool.install(|| run_batch(&scenarios, args.run.seed, n, &|| progress.tick()));
             progress.finish();
             (r, None)
         }
@@ -573,10 +568,10 @@ pub fn compare(args: &CompareArgs) -> Result<crate::report::Built> {
         replicates_mode: if auto.is_some() { "auto" } else { "fixed" }.into(),
         auto: auto.clone(),
     };
-    let m = run_manifest(&plain(&loaded), args.seed, replicates, Some(info), threads, wall)?;
+    let m = run_manifest(&plain(&loaded), args.run.seed, replicates, Some(info), threads, wall)?;
     manifest::write_manifest(&out, &m)?;
     let built = crate::report::build(&out, &baseline, !args.no_report)?;
-    if !args.quiet {
+    if !args.run.quiet {
         print_comparison(&built.rows, &baseline, replicates);
         if let Some(a) = &auto {
             print_precision(a, replicates);
@@ -611,8 +606,8 @@ fn auto_replicates(
     let mut done = 0u32;
     loop {
         let n = args.batch.min(args.max_replicates - done);
-        let progress = Progress::new(scenarios.len() * n as usize, args.quiet);
-        let batch = run_batch_range(scenarios, args.seed, done..done + n, &|| progress.tick());
+        let progress = Progress::new(scenarios.len() * n as usize, args.run.quiet);
+        let batch = run_batch_range(scenarios, args.run.seed, done..done + n, &|| progress.tick());
         progress.finish();
         summaries.extend(batch.iter().map(summarise));
         results.extend(batch);
@@ -625,7 +620,7 @@ fn auto_replicates(
         .expect("every scenario ran the same replicates");
         let precision = compare::precision(&samples, baseline, &args.tolerances);
         let reached = precision.iter().all(|p| p.reached);
-        if !args.quiet {
+        if !args.run.quiet {
             let missing: Vec<String> = precision
                 .iter()
                 .filter(|p| !p.reached)

@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use careshape::cli::{RunArgs, run};
+use careshape::cli::{RunArgs, RunOptions, run};
 
 fn run_to(dir: &Path, threads: usize, seed: u64) {
     let args = RunArgs {
@@ -11,11 +11,13 @@ fn run_to(dir: &Path, threads: usize, seed: u64) {
             PathBuf::from("tests/data/framework-planned.toml"),
         ],
         replicates: 3,
-        seed,
-        weeks: Some(60),
-        threads: Some(threads),
-        out: Some(dir.to_path_buf()),
-        quiet: true,
+        run: RunOptions {
+            seed,
+            weeks: Some(60),
+            threads: Some(threads),
+            out: Some(dir.to_path_buf()),
+            quiet: true,
+        },
         // A shock on top of both: the stress table must be as reproducible as the rest.
         shocks: vec![PathBuf::from("scenarios/stress/largest-provider-fails.toml")],
     };

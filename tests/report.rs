@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use careshape::cli::{CompareArgs, Replicates, ReportArgs, compare, report};
+use careshape::cli::{CompareArgs, Replicates, ReportArgs, RunOptions, compare, report};
 
 fn args(out: &Path, replicates: Replicates) -> CompareArgs {
     CompareArgs {
@@ -20,12 +20,14 @@ fn args(out: &Path, replicates: Replicates) -> CompareArgs {
         batch: 2,
         max_replicates: 4,
         tolerances: Vec::new(),
-        seed: 5,
-        weeks: Some(40),
-        threads: Some(2),
-        out: Some(out.to_path_buf()),
+        run: RunOptions {
+            seed: 5,
+            weeks: Some(40),
+            threads: Some(2),
+            out: Some(out.to_path_buf()),
+            quiet: true,
+        },
         no_report: false,
-        quiet: true,
     }
 }
 
