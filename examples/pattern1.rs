@@ -13,6 +13,9 @@ fn main() {
     if let Ok(v) = std::env::var("STEP") {
         base.providers.wage_step = v.parse().unwrap();
     }
+    if let Ok(v) = std::env::var("TT") {
+        base.providers.turnover_trigger = v.parse().unwrap();
+    }
     if let Ok(v) = std::env::var("MM") {
         base.providers.min_margin_after_raise = v.parse().unwrap();
     }

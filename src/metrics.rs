@@ -125,6 +125,7 @@ metrics! {
     last_resort_placements: "Urgent clients taken on by the provider of last resort this week",
     last_resort_spend_gbp: "Cost of the provider of last resort this week (GBP; counts against the budget, not in council_spend_gbp)",
     provider_failures: "Providers stopped by a failure shock this week (also in provider_exits)",
+    provider_exits_incumbent: "Exits this week of providers already trading at the reform date (week 0; also in provider_exits)",
     annual_budget_gbp: "Annual homecare budget in force (GBP)",
     clients_waiting_for_provider: "Clients waiting whose start-of-care week has come (waiting for a provider or the budget, not for set-up)",
 }
@@ -302,6 +303,7 @@ pub fn record(world: &World) -> WeekRecord {
     r.last_resort_placements = c.last_resort_placements as f64;
     r.last_resort_spend_gbp = c.last_resort_spend_gbp;
     r.provider_failures = c.failures as f64;
+    r.provider_exits_incumbent = c.incumbent_exits as f64;
     r.budget_blocked = f64::from(u8::from(c.budget_blocked));
     r.deaths = c.deaths as f64;
     r.residential_moves = c.residential_moves as f64;

@@ -31,10 +31,6 @@ fn with_rate(mut s: Scenario, extra: f64) -> Scenario {
 /// lower turnover and lower unmet need; with wage review frozen, most of the effect on
 /// turnover disappears (the mechanism runs through providers' wage decisions).
 #[test]
-#[ignore = "pattern 1 holds only in part in this version: +£3/h raises effective wages (+£0.1/h, ~4 SE) \
-            and lowers unmet need (-0.4 points, ~3 SE) and vacancies, and with wage review frozen the \
-            turnover effect goes (mediation holds), but turnover falls by only ~0.5-0.8 points (~1-1.5 SE): \
-            quits respond little to pay in the calibrated model; see docs/CALIBRATION.md §4"]
 fn pattern_1_higher_rate_raises_wages_and_lowers_turnover_and_unmet_need() {
     let base = status_quo();
     let high = with_rate(base.clone(), 3.0);

@@ -101,6 +101,12 @@ const SUMMARY: &[(&str, &str, Rule)] = &[
     ("entries_per_year", "Provider entries per year", Rule::PerYear("provider_entries")),
     ("exits_per_year", "Provider exits per year", Rule::PerYear("provider_exits")),
     (
+        "incumbent_exits_per_year",
+        "Exits per year of providers already trading at the reform date: the same cohort in every \
+         scenario of a paired comparison, so differences in entry do not dilute it",
+        Rule::PerYear("provider_exits_incumbent"),
+    ),
+    (
         "closure_rate_annual",
         "Provider exits per year / mean active providers",
         Rule::AnnualRate("provider_exits", "providers_active"),

@@ -236,6 +236,9 @@ pub struct Provider {
     /// Vacancy rate accumulated since the last wage review, and weeks accumulated.
     pub vacancy_accumulated: f64,
     pub review_weeks: u32,
+    /// Leavers since the last wage review, and weekly headcounts summed over the same weeks.
+    pub leavers_since_review: u32,
+    pub heads_accumulated: f64,
     // This week's derived quantities (recomputed each week).
     pub council_worker_hours: [f64; MAX_PATCHES],
     pub council_worker_visits: [f64; MAX_PATCHES],

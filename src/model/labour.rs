@@ -153,6 +153,7 @@ pub fn labour_market(world: &mut World) {
                 count_leaver(world, wid, pid);
                 world.providers[pid].workers.swap_remove(i);
                 world.providers[pid].leavers_week += 1;
+                world.providers[pid].leavers_since_review += 1;
                 world.counters.quits += 1;
                 let w = &mut world.workers[wid as usize];
                 w.employer = NONE;
@@ -265,6 +266,7 @@ pub fn labour_market(world: &mut World) {
                 old.workers.swap_remove(pos);
             }
             old.leavers_week += 1;
+            old.leavers_since_review += 1;
             world.counters.moves_between_providers += 1;
         } else {
             hired_from_pool = true;

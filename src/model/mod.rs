@@ -42,6 +42,8 @@ pub struct WeekCounters {
     pub pool_inflow: u32,
     pub entries: u32,
     pub exits: u32,
+    /// Exits of providers that were already trading at the reform date (week 0).
+    pub incumbent_exits: u32,
     pub handback_packages: u32,
     pub handback_contracts: u32,
     pub rebrokered_after_failure: u32,

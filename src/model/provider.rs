@@ -133,14 +133,24 @@ pub fn decisions(world: &mut World) {
         let vacancy_rate =
             if p.hiring_target > 0 { p.vacancies() as f64 / p.hiring_target as f64 } else { 0.0 };
         p.vacancy_accumulated += vacancy_rate;
+        p.heads_accumulated += p.workers.len() as f64;
         p.review_weeks += 1;
-        // Wage review: when posts have stayed empty, raise pay in proportion to the vacancy
-        // rate (a full step at `vacancy_trigger` or above), as far as the margin allows;
-        // wages are rigid downwards (no provider cuts nominal pay).
+        // Wage review: when posts have stayed empty or staff keep leaving, raise pay in
+        // proportion to the pressure (a full step at `vacancy_trigger` or `turnover_trigger`
+        // or above), as far as the margin allows; wages are rigid downwards (no provider cuts
+        // nominal pay).
         if (week + id as i32).rem_euclid(s.wage_review_every_weeks as i32) == 0 {
             let recent_vacancy = p.vacancy_accumulated / p.review_weeks.max(1) as f64;
-            if s.wage_review_enabled && recent_vacancy > 0.0 && p.revenue_week > 0.0 {
-                let pressure = (recent_vacancy / s.vacancy_trigger).min(1.0);
+            // Leavers per head per year over the review period.
+            let recent_turnover = if p.heads_accumulated > 0.0 {
+                p.leavers_since_review as f64 * 52.0 / p.heads_accumulated
+            } else {
+                0.0
+            };
+            let pressure = (recent_vacancy / s.vacancy_trigger)
+                .max(if s.turnover_trigger > 0.0 { recent_turnover / s.turnover_trigger } else { 0.0 })
+                .min(1.0);
+            if s.wage_review_enabled && pressure > 0.0 && p.revenue_week > 0.0 {
                 let pay_share = p.wage_bill_week * (1.0 + s.on_cost_rate) / p.revenue_week;
                 // The largest rise that keeps the projected margin at the provider's floor.
                 let affordable =
@@ -153,6 +163,8 @@ pub fn decisions(world: &mut World) {
                 }
             }
             p.vacancy_accumulated = 0.0;
+            p.heads_accumulated = 0.0;
+            p.leavers_since_review = 0;
             p.review_weeks = 0;
         }
         // The legal floor binds on paid hours whatever the review says, and a London Living
@@ -408,6 +420,9 @@ pub fn close(world: &mut World, pid: usize, cause: ExitCause, workers_to_pool: b
     p.exit_cause = Some(cause);
     p.contract = None;
     world.counters.exits += 1;
+    if p.entry_week < 0 && world.week >= 0 {
+        world.counters.incumbent_exits += 1;
+    }
     // Staff lost in a closure are redundancies, not leavers: turnover follows Skills for
     // Care, whose figures come from providers still trading (a closed service reports
     // no leavers).
@@ -534,6 +549,8 @@ pub fn new_provider(
         margin: 0.0,
         vacancy_accumulated: 0.0,
         review_weeks: 0,
+        leavers_since_review: 0,
+        heads_accumulated: 0.0,
         council_worker_hours: [0.0; MAX_PATCHES],
         council_worker_visits: [0.0; MAX_PATCHES],
         council_clients: [0; MAX_PATCHES],

@@ -373,7 +373,7 @@ impl Default for WorkforceParams {
     fn default() -> Self {
         Self {
             pool_initial: 60,
-            pool_inflow_per_week: 13.052025,
+            pool_inflow_per_week: 8.431680,
             inflow_wage_elasticity: 2.0,
             estate_outreach_per_vacancy_week: 0.05,
             pool_outflow_per_week: 0.04,
@@ -383,8 +383,8 @@ impl Default for WorkforceParams {
             desired_hours_sd: 8.0,
             guaranteed_share_of_desired: 0.8,
             absence_per_week: 0.04,
-            quit_base_per_week: 0.000691,
-            quit_wage_gap: 0.038778,
+            quit_base_per_week: 0.000372,
+            quit_wage_gap: 0.038548,
             quit_insecurity: 0.0015,
             quit_underemployment: 0.004,
             quit_travel_burden: 0.004,
@@ -476,6 +476,10 @@ pub struct ProviderParams {
     /// Vacancy rate over the review period at which the provider takes a full wage step; below
     /// it the rise is proportional to the vacancy rate.
     pub vacancy_trigger: f64,
+    /// Annual staff turnover over the review period at which the provider takes a full wage
+    /// step for retention; below it the rise is proportional (the larger of the vacancy and
+    /// the turnover pressure counts). 0 switches the retention motive off.
+    pub turnover_trigger: f64,
     /// Operating margin the provider must keep after a wage rise.
     pub min_margin_after_raise: f64,
     /// If false, wage review is frozen: wages only follow the legal floor (for mediation tests).
@@ -570,18 +574,19 @@ impl Default for ProviderParams {
             initial_cash_log_sd: 0.6,
             wage_review_every_weeks: 13,
             wage_step: 0.1,
-            wage_headroom_share: 0.641896,
+            wage_headroom_share: 0.358391,
             named_cover_gbp_per_client_week: 4.0,
-            vacancy_trigger: 0.115326,
-            min_margin_after_raise: 0.098668,
+            vacancy_trigger: 0.094733,
+            turnover_trigger: 0.3,
+            min_margin_after_raise: 0.077243,
             wage_review_enabled: true,
-            guaranteed_share_base: 0.564931,
+            guaranteed_share_base: 0.555549,
             guaranteed_share_per_security: 0.4,
             guaranteed_share_per_vacancy: 0.5,
             travel_pay_security_threshold: 0.6,
             travel_pay_min_margin: 0.04,
-            hiring_buffer: 1.214836,
-            overbooking: 0.126189,
+            hiring_buffer: 1.234402,
+            overbooking: 0.201984,
             training_gbp_per_worker_week: 8.0,
             quality_adjustment_per_week: 0.03,
             quality_floor: 0.2,
@@ -591,7 +596,7 @@ impl Default for ProviderParams {
             min_team: 2,
             handback_after_negative_weeks: 8,
             contract_notice_weeks: 13,
-            understaffing_handback_fill: 0.839993,
+            understaffing_handback_fill: 0.747837,
             exit_after_negative_cash_weeks: 8,
             entry_base_per_week: 0.04,
             entry_per_expected_margin: 1.0,

@@ -199,6 +199,7 @@ pub fn validate(s: &Scenario) -> Vec<(String, String)> {
     c.non_negative("providers.wage_step", p.wage_step);
     c.share("providers.wage_headroom_share", p.wage_headroom_share);
     c.share("providers.vacancy_trigger", p.vacancy_trigger);
+    c.non_negative("providers.turnover_trigger", p.turnover_trigger);
     for (k, v) in [
         ("providers.guaranteed_share_base", p.guaranteed_share_base),
         ("providers.travel_pay_security_threshold", p.travel_pay_security_threshold),
