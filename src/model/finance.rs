@@ -93,7 +93,9 @@ pub fn settle(world: &mut World) {
             continuity_met,
         );
         if week < c.premium_until {
-            emergency += pay.gbp - pay.gbp / (1.0 + premium);
+            // The premium is on the rate; an outcome bonus is paid on top, not at the premium.
+            let at_rate = pay.gbp - pay.bonus;
+            emergency += at_rate - at_rate / (1.0 + premium);
         }
         outcome_bonus += pay.bonus;
         let vph = c.visits_per_week / c.assessed_hours;
