@@ -471,7 +471,8 @@ pub struct ProviderParams {
     /// Largest wage rise per review.
     pub wage_step: f64,
     /// Share of the margin headroom (margin above `min_margin_after_raise`, as a wage rise)
-    /// a provider spends on pay per review when vacancies are at `vacancy_trigger` or above.
+    /// a provider spends on pay per review under full pressure (vacancies at `vacancy_trigger`
+    /// or turnover at `turnover_trigger` or above).
     pub wage_headroom_share: f64,
     /// Vacancy rate over the review period at which the provider takes a full wage step; below
     /// it the rise is proportional to the vacancy rate.
