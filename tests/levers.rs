@@ -76,15 +76,7 @@ fn a_living_wage_rate_floor_lowers_turnover_unmet_need_and_downstream_costs_at_a
     assert_passes(&test(&floor, &base, "downstream_cost_gbp_per_year", false), "downstream costs");
 }
 
-/// Measured at this seed after the retention motive of the wage review (docs/ODD.md §7.10): in
-/// year 1 estate residents employed rise by +2.3 (se 0.6) and the co-op/micro share by +0.75
-/// points (se 0.13); in years 3-5 the share still rises (+3.2 points, se 0.6) but estate
-/// employment only by +6.3 (se 2.5; +3.5, se 1.7, over 40 replicates). Incubated providers stay
-/// at their guaranteed volume (zonal leads, now better staffed, leave little overflow), lose
-/// money at that scale and mostly close within a year of the guarantee ending; and mission-led
-/// leads already recruit on the estates, so the gain net of poaching is small.
 #[test]
-#[ignore = "years 3-5: the incubator's market-wide estate employment gain is +6.3 (se 2.5), short of 3 se; see the comment"]
 fn the_incubator_raises_estate_employment_and_the_coop_and_micro_share_of_hours() {
     let (led, incubator) = (summaries(&shipped("mission-led")), summaries(&shipped("mission-incubator")));
     for window in ["year_1", "years_3_5"] {
