@@ -252,30 +252,34 @@ fn a_wage_floor_jump_under_fixed_price_terms_cuts_margins_and_raises_handbacks_l
     let mut indexed = fixed.clone();
     indexed.name = "lowest-price-tender-indexed".into();
     indexed.commissioning.fee_uplift = FeeUplift::IndexedToWageFloor;
-    let (fb, fs) = (runs(&fixed), runs(&shocked(&fixed, &sf)));
-    let (ib, is) = (runs(&indexed), runs(&shocked(&indexed, &sf)));
+    // 60 replicates, set by power: in a 20-replicate pilot package handbacks rose by 23.8
+    // (se 9.9, 2.4 se), so about 56 replicates are needed to expect 4 se.
+    let n = 3 * REPLICATES;
+    let (fb, fs) = (runs_n(&fixed, n), runs_n(&shocked(&fixed, &sf), n));
+    let (ib, is) = (runs_n(&indexed, n), runs_n(&shocked(&indexed, &sf), n));
     let s = week_of(&fs);
     let (fb, fs, ib, is) = (summaries(&fb, s), summaries(&fs, s), summaries(&ib, s), summaries(&is, s));
-    // "Handbacks" are the packages returned to the council: handed back, or returned when
-    // their provider exits. Package handbacks alone rise too (+7.6 a year, measured) but not
-    // significantly: squeezed providers mostly go insolvent and return all their packages at
-    // once rather than handing back single packages (exits rise 7.7 se).
-    let (margin, handbacks) = ("mean_margin_year_after_shock", "returned_packages_year_after_shock");
-    report(
-        "wage jump, no uplift: package handbacks alone, rise",
-        &effect_of(&fs, &fb, "handbacks_year_after_shock"),
-    );
-    report("wage jump, no uplift: exits, rise", &effect_of(&fs, &fb, "exits_year_after_shock"));
+    // Handbacks are packages their provider hands back (§7.16): at a loss for K weeks, or
+    // because it cannot staff them. Whole contracts count separately.
+    let (margin, handbacks) = ("mean_margin_year_after_shock", "handbacks_year_after_shock");
     checks.check(
         &paired_test(&column(&fs, margin), &column(&fb, margin), false),
         "wage jump, no uplift: margins",
     );
     checks.check(
         &paired_test(&column(&fs, handbacks), &column(&fb, handbacks), true),
-        "wage jump, no uplift: handbacks",
+        "wage jump, no uplift: package handbacks",
     );
-    // Handbacks in the strict sense (whole contracts handed back at a loss, after notice) rise
-    // too, but not clearly within the year (+0.25 a replicate, 1.8 se, measured): reported only.
+    // Squeezed providers more often go insolvent, returning all their packages at once:
+    // reported (packages returned either way, and exits).
+    report(
+        "wage jump, no uplift: packages returned (handed back or by an exit), rise",
+        &effect_of(&fs, &fb, "returned_packages_year_after_shock"),
+    );
+    report("wage jump, no uplift: exits, rise", &effect_of(&fs, &fb, "exits_year_after_shock"));
+    // Whole contracts are handed back only after K weeks at a loss plus the notice period, and
+    // most lowest-price framework places have gone before the shock (winner's curse, year 1):
+    // reported, not asserted.
     report(
         "wage jump, no uplift: contract handbacks, rise",
         &effect_of(&fs, &fb, "contract_handbacks_year_after_shock"),
@@ -286,10 +290,22 @@ fn a_wage_floor_jump_under_fixed_price_terms_cuts_margins_and_raises_handbacks_l
         &paired_test(&dm_indexed, &dm_fixed, true),
         "wage jump: margin fall smaller with indexed fees",
     );
-    let (dh_fixed, dh_indexed) = (effect_of(&fs, &fb, handbacks), effect_of(&is, &ib, handbacks));
+    // Packages returned (handed back, or by an exit) rise less with indexed fees. Handbacks
+    // alone rise less too, but not clearly (-19.6, 2.0 se, measured): they still rise by about
+    // 17 with indexed fees. The outside wage moves with the floor in both arms, and handbacks
+    // include packages a provider cannot staff (the two causes are not counted apart).
+    // Reported, not asserted.
+    let returned = "returned_packages_year_after_shock";
+    let (dr_fixed, dr_indexed) = (effect_of(&fs, &fb, returned), effect_of(&is, &ib, returned));
     checks.check(
-        &paired_test(&dh_indexed, &dh_fixed, false),
-        "wage jump: handback rise smaller with indexed fees",
+        &paired_test(&dr_indexed, &dr_fixed, false),
+        "wage jump: rise in packages returned smaller with indexed fees",
+    );
+    let (dh_fixed, dh_indexed) = (effect_of(&fs, &fb, handbacks), effect_of(&is, &ib, handbacks));
+    let smaller = paired_test(&dh_indexed, &dh_fixed, false);
+    println!(
+        "wage jump: handback rise smaller with indexed fees (reported): {:+.1} (se {:.1}, {:.1} se)",
+        smaller.mean_difference, smaller.standard_error, smaller.effect_in_se
     );
     checks.done();
 }
