@@ -71,6 +71,7 @@ metrics! {
     provider_entries: "Providers entering this week",
     provider_exits: "Providers ceasing to trade this week (by insolvency, MODEL.md 5.5, or a failure shock)",
     handback_packages: "Packages handed back by providers this week",
+    handback_packages_at_a_loss: "Of the packages handed back this week, those that had lost money for K weeks (the rest could not be staffed)",
     handback_contracts: "Framework contracts handed back this week",
     rebrokered_after_exit: "Clients returned to brokerage by a provider's exit this week",
     hhi: "Herfindahl-Hirschman index of providers' contact hours (0-10000)",
@@ -271,6 +272,7 @@ pub fn record(world: &World) -> WeekRecord {
     r.provider_entries = c.entries as f64;
     r.provider_exits = c.exits as f64;
     r.handback_packages = c.handback_packages as f64;
+    r.handback_packages_at_a_loss = c.handback_packages_at_a_loss as f64;
     r.handback_contracts = c.handback_contracts as f64;
     r.rebrokered_after_exit = c.rebrokered_after_failure as f64;
     let total_hours: f64 = kind_hours.iter().sum();

@@ -113,6 +113,11 @@ const SUMMARY: &[(&str, &str, Rule)] = &[
     ),
     ("handback_packages_per_year", "Packages handed back per year", Rule::PerYear("handback_packages")),
     (
+        "loss_handbacks_per_year",
+        "Packages handed back per year because they lost money for K weeks (the rest of handback_packages_per_year could not be staffed)",
+        Rule::PerYear("handback_packages_at_a_loss"),
+    ),
+    (
         "handback_contracts_per_year",
         "Framework contracts handed back per year",
         Rule::PerYear("handback_contracts"),
@@ -340,6 +345,11 @@ const SUMMARY: &[(&str, &str, Rule)] = &[
         "handbacks_year_after_shock",
         "Packages handed back in the year after the shock week",
         Rule::SumAfterShock("handback_packages"),
+    ),
+    (
+        "loss_handbacks_year_after_shock",
+        "Packages handed back in the year after the shock week because they lost money for K weeks",
+        Rule::SumAfterShock("handback_packages_at_a_loss"),
     ),
     (
         "contract_handbacks_year_after_shock",

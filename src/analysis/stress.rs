@@ -15,6 +15,7 @@ pub const STRESS_METRICS: &[&str] = &[
     "unmet_hours_year_after_shock",
     "emergency_premium_gbp_year_after_shock",
     "handbacks_year_after_shock",
+    "loss_handbacks_year_after_shock",
     "exits_year_after_shock",
     "last_resort_spend_gbp_year_after_shock",
     "council_spend_gbp_year_after_shock",

@@ -45,6 +45,8 @@ pub struct WeekCounters {
     /// Exits of providers that were already trading at the reform date (week 0).
     pub incumbent_exits: u32,
     pub handback_packages: u32,
+    /// Of which handed back because they lost money for K weeks (the rest: understaffing).
+    pub handback_packages_at_a_loss: u32,
     pub handback_contracts: u32,
     pub rebrokered_after_failure: u32,
     pub council_spend: f64,

@@ -363,6 +363,7 @@ pub fn handbacks(world: &mut World) {
     }
     let n = return_clients(world, |c| c.negative_margin_weeks >= k);
     world.counters.handback_packages += n;
+    world.counters.handback_packages_at_a_loss += n;
     // Packages the provider cannot staff, taken from the end of the active list (a fixed,
     // seeded-free order) until committed time fits capacity.
     let threshold = world.scenario.providers.understaffing_handback_fill;
