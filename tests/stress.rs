@@ -328,6 +328,36 @@ fn a_wage_floor_jump_under_fixed_price_terms_cuts_margins_and_raises_handbacks_l
     checks.done();
 }
 
+/// Cost inflation is a shock kind with no shipped file: a jump in providers' non-wage costs
+/// (overheads and the admin cost per hour) cuts their margins at a fixed rate; a rate floor
+/// indexed through the cost model (its overhead term follows the cost index) softens the cut.
+#[test]
+fn a_cost_inflation_jump_cuts_margins_less_so_under_an_indexed_rate_floor() {
+    let mut checks = Checks::default();
+    let sf = ShockFile {
+        name: "cost-jump".into(),
+        description: "Non-wage costs jump 25% at week 52 (assumed size)".into(),
+        shocks: vec![Shock::CostInflation { week: 52, size: 0.25 }],
+    };
+    let (sq, floor) = (policy("status-quo"), policy("fair-rate-floor"));
+    let (sb, ss) = (runs(&sq), runs(&shocked(&sq, &sf)));
+    let (fb, fs) = (runs(&floor), runs(&shocked(&floor, &sf)));
+    assert_identical_before_shock(&sb, &ss);
+    let s = week_of(&ss);
+    let (sb, ss, fb, fs) = (summaries(&sb, s), summaries(&ss, s), summaries(&fb, s), summaries(&fs, s));
+    let margin = "mean_margin_year_after_shock";
+    checks.check(
+        &paired_test(&column(&ss, margin), &column(&sb, margin), false),
+        "cost jump, status quo: margins",
+    );
+    checks.check(
+        &paired_test(&effect_of(&fs, &fb, margin), &effect_of(&ss, &sb, margin), true),
+        "cost jump: margin fall smaller under the indexed rate floor",
+    );
+    report("cost jump, status quo: exits, rise", &effect_of(&ss, &sb, "exits_year_after_shock"));
+    checks.done();
+}
+
 #[test]
 fn a_labour_supply_drop_raises_vacancies_and_unmet_need() {
     let mut checks = Checks::default();
