@@ -1,0 +1,297 @@
+//! A study: the scenarios of one run, loaded and checked to line up (unique names, the same
+//! run length and burn-in), optionally composed with shock files, run over paired replicates,
+//! and the manifest that records it. `careshape run` and `careshape compare` are thin faces
+//! over it; so is a library user's own driver.
+
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use crate::analysis::compare::{self, Precision, Samples, Tolerance};
+use crate::analysis::{Summary, summarise};
+use crate::engine::{ReplicateResult, run_batch_range};
+use crate::error::{Error, Result};
+use crate::output::manifest::{self, AutoReplicates, ComparisonInfo, Manifest};
+use crate::scenario::{Scenario, ShockFile, load_scenario, load_shock_files, scenario_files};
+
+/// One scenario of a study: the policy file it came from, the shock file applied on top (if
+/// any), and the resolved scenario.
+#[derive(Clone, Debug)]
+pub struct StudyScenario {
+    pub file: PathBuf,
+    pub shock_file: Option<PathBuf>,
+    /// The policy's name (the scenario's own name when no shock is applied).
+    pub policy: String,
+    /// The shock file's name, if one is applied.
+    pub shock: Option<String>,
+    pub scenario: Scenario,
+}
+
+/// The scenarios of one run, in run order (the status quo first when a folder is given).
+#[derive(Clone, Debug)]
+pub struct Study {
+    pub scenarios: Vec<StudyScenario>,
+}
+
+impl Study {
+    /// Loads scenario files and folders (a folder contributes its `*.toml` files), reporting
+    /// every bad file at once, applies `weeks` (overriding `run.weeks`) and checks that the
+    /// scenarios can be compared: unique names, the same run length and burn-in.
+    pub fn load(paths: &[PathBuf], weeks: Option<u32>) -> Result<Study> {
+        let mut loaded = load_all(paths)?;
+        if loaded.is_empty() {
+            return Err(Error::Input(format!(
+                "no scenario files (*.toml) in {}",
+                paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
+            )));
+        }
+        if let Some(w) = weeks {
+            if w == 0 {
+                return Err(Error::Input("--weeks must be at least 1".into()));
+            }
+            for (_, s) in loaded.iter_mut() {
+                s.run.weeks = w;
+            }
+        }
+        // Scenarios compared in one run share their run length and burn-in, or their weeks
+        // would not line up (and burn-in would not be common).
+        let (weeks, burn_in) = (loaded[0].1.run.weeks, loaded[0].1.run.burn_in_weeks);
+        if let Some((f, s)) =
+            loaded.iter().find(|(_, s)| s.run.weeks != weeks || s.run.burn_in_weeks != burn_in)
+        {
+            return Err(Error::Input(format!(
+                "{}: run.weeks = {} and run.burn_in_weeks = {} differ from {}'s {} and {}: scenarios in one run must share them (or pass --weeks)",
+                f.display(),
+                s.run.weeks,
+                s.run.burn_in_weeks,
+                loaded[0].0.display(),
+                weeks,
+                burn_in
+            )));
+        }
+        let scenarios = loaded
+            .into_iter()
+            .map(|(file, scenario)| StudyScenario {
+                file,
+                shock_file: None,
+                policy: scenario.name.clone(),
+                shock: None,
+                scenario,
+            })
+            .collect();
+        Ok(Study { scenarios })
+    }
+
+    /// Stress composition (`--shock`): every scenario as it is, then each scenario with each
+    /// shock file's shocks, named `<policy>+<shock>` (docs/ODD.md §7.23).
+    pub fn with_shocks(self, shock_paths: &[PathBuf]) -> Result<Study> {
+        if shock_paths.is_empty() {
+            return Ok(self);
+        }
+        let shock_files = load_shock_files(shock_paths).map_err(|errors| {
+            Error::Input(errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n"))
+        })?;
+        let policies: Vec<Scenario> = self.scenarios.iter().map(|s| s.scenario.clone()).collect();
+        let shock_list: Vec<ShockFile> = shock_files.iter().map(|(_, s)| s.clone()).collect();
+        let composed = crate::scenario::compose(&policies, &shock_list).map_err(Error::Input)?;
+        let names: Vec<&str> = composed.iter().map(|c| c.scenario.name.as_str()).collect();
+        if let Some(clash) = first_duplicate(&names) {
+            return Err(Error::Input(format!(
+                "two scenarios share the name `{clash}`: names must be unique in a run (shock files too)"
+            )));
+        }
+        let scenarios = composed
+            .into_iter()
+            .map(|c| StudyScenario {
+                file: self
+                    .scenarios
+                    .iter()
+                    .find(|s| s.scenario.name == c.policy)
+                    .map(|s| s.file.clone())
+                    .unwrap_or_default(),
+                shock_file: c
+                    .shock
+                    .as_ref()
+                    .and_then(|n| shock_files.iter().find(|(_, s)| &s.name == n))
+                    .map(|(f, _)| f.clone()),
+                policy: c.policy,
+                shock: c.shock,
+                scenario: c.scenario,
+            })
+            .collect();
+        Ok(Study { scenarios })
+    }
+
+    /// The resolved scenarios, in run order.
+    pub fn scenarios(&self) -> Vec<Scenario> {
+        self.scenarios.iter().map(|s| s.scenario.clone()).collect()
+    }
+
+    /// The scenarios' names, in run order.
+    pub fn names(&self) -> Vec<&str> {
+        self.scenarios.iter().map(|s| s.scenario.name.as_str()).collect()
+    }
+
+    /// True when shock files were composed in.
+    pub fn has_shocks(&self) -> bool {
+        self.scenarios.iter().any(|s| s.shock.is_some())
+    }
+
+    /// The (scenario, policy, shock) matrix the stress table pairs by.
+    pub fn stress_matrix(&self) -> Vec<(String, String, Option<String>)> {
+        self.scenarios.iter().map(|s| (s.scenario.name.clone(), s.policy.clone(), s.shock.clone())).collect()
+    }
+
+    /// The patches' names (scenarios in one run share the number of patches; names from the
+    /// first).
+    pub fn patch_names(&self) -> Vec<String> {
+        self.scenarios[0].scenario.geography.patches.iter().map(|p| p.name.clone()).collect()
+    }
+
+    /// Runs replicates `replicates` of every scenario in parallel on the current rayon pool;
+    /// results come back in (scenario, replicate) order. Replicate `r` is the same run whatever
+    /// range it is part of. `progress` is called after each finished replicate.
+    pub fn run(&self, seed: u64, replicates: Range<u32>, progress: &(dyn Fn() + Sync)) -> Vec<ReplicateResult> {
+        run_batch_range(&self.scenarios(), seed, replicates, progress)
+    }
+
+    /// The manifest of this study's run: every scenario resolved, with its files' SHA-256.
+    pub fn manifest(
+        &self,
+        seed: u64,
+        replicates: u32,
+        comparison: Option<ComparisonInfo>,
+        execution: manifest::Execution,
+    ) -> Result<Manifest> {
+        let entries = self
+            .scenarios
+            .iter()
+            .map(|r| {
+                Ok(manifest::ScenarioEntry {
+                    name: r.scenario.name.clone(),
+                    file_sha256: Some(manifest::file_sha256(&r.file)?),
+                    file: Some(r.file.clone()),
+                    shock_file_sha256: r.shock_file.as_deref().map(manifest::file_sha256).transpose()?,
+                    shock_file: r.shock_file.clone(),
+                    parameters: r.scenario.clone(),
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let first = &self.scenarios[0].scenario;
+        Ok(Manifest::new(seed, replicates, first.run.weeks, first.run.burn_in_weeks, entries, comparison, execution))
+    }
+
+    /// The default output folder: `output/<folder>` for one folder, `output/<scenario name>`
+    /// for one file, `output/run` otherwise.
+    pub fn default_out(&self, paths: &[PathBuf]) -> PathBuf {
+        let name = match (paths, self.scenarios.as_slice()) {
+            ([p], _) if p.is_dir() => p.file_name().map(|n| n.to_string_lossy().into_owned()),
+            (_, [s]) => Some(s.scenario.name.clone()),
+            _ => None,
+        };
+        Path::new("output").join(name.unwrap_or_else(|| "run".into()))
+    }
+}
+
+/// Loads every scenario named by paths (files or folders), reporting all bad files at once,
+/// and checks that names are unique.
+pub fn load_all(paths: &[PathBuf]) -> Result<Vec<(PathBuf, Scenario)>> {
+    let files = scenario_files(paths)?;
+    let mut ok = Vec::new();
+    let mut errors = Vec::new();
+    for f in files {
+        match load_scenario(&f) {
+            Ok(s) => ok.push((f, s)),
+            Err(e) => errors.push(e.to_string()),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(Error::Input(errors.join("\n")));
+    }
+    let names: Vec<&str> = ok.iter().map(|(_, s)| s.name.as_str()).collect();
+    if let Some(clash) = first_duplicate(&names) {
+        return Err(Error::Input(format!("two scenarios share the name `{clash}`: names must be unique in a run")));
+    }
+    Ok(ok)
+}
+
+/// The alphabetically first name that occurs twice.
+fn first_duplicate<'a>(names: &[&'a str]) -> Option<&'a str> {
+    let mut sorted = names.to_vec();
+    sorted.sort();
+    sorted.windows(2).find(|w| w[0] == w[1]).map(|w| w[0])
+}
+
+/// The stopping rule of `--replicates auto`: batches of `batch` replicates until every
+/// headline outcome's paired difference from the baseline is within its tolerance, or
+/// `max_replicates` (docs/COMPARISON.md).
+#[derive(Clone, Debug)]
+pub struct StoppingRule {
+    pub batch: u32,
+    pub max_replicates: u32,
+    /// Overrides of the headline outcomes' default tolerances.
+    pub tolerances: Vec<(String, Tolerance)>,
+}
+
+impl StoppingRule {
+    /// Checks the rule can work: a CI needs two replicates, and the cap must allow a batch.
+    pub fn check(&self) -> Result<()> {
+        if self.batch < 2 {
+            return Err(Error::Input("--batch must be at least 2 (a CI needs two replicates)".into()));
+        }
+        if self.max_replicates < self.batch {
+            return Err(Error::Input("--max-replicates must be at least --batch".into()));
+        }
+        Ok(())
+    }
+}
+
+/// Runs batches of replicates until the stopping rule is met. `run` runs one batch of replicate
+/// indices (the caller chooses the pool and the progress display); `report` hears the number of
+/// replicates done and the precision reached after each batch. Results come back in
+/// (scenario, replicate) order, the same as a fixed run of as many replicates.
+pub fn run_until_precise(
+    names: &[&str],
+    baseline: usize,
+    rule: &StoppingRule,
+    run: &mut dyn FnMut(Range<u32>) -> Vec<ReplicateResult>,
+    report: &mut dyn FnMut(u32, &[Precision]),
+) -> (Vec<ReplicateResult>, AutoReplicates) {
+    let mut results: Vec<ReplicateResult> = Vec::new();
+    let mut summaries: Vec<Summary> = Vec::new();
+    let mut done = 0u32;
+    loop {
+        let n = rule.batch.min(rule.max_replicates - done);
+        let batch = run(done..done + n);
+        summaries.extend(batch.iter().map(summarise));
+        results.extend(batch);
+        done += n;
+        let samples = Samples::from_summaries(results.iter().zip(&summaries).map(|(r, s)| (r.scenario.as_str(), r.replicate, s)))
+            .expect("every scenario ran the same replicates");
+        let precision = compare::precision(&samples, baseline, &rule.tolerances);
+        let reached = precision.iter().all(|p| p.reached);
+        report(done, &precision);
+        if reached || done >= rule.max_replicates {
+            let pos = |name: &str| names.iter().position(|s| *s == name).unwrap_or(usize::MAX);
+            let mut order: Vec<usize> = (0..results.len()).collect();
+            order.sort_by_key(|&i| (pos(&results[i].scenario), results[i].replicate));
+            let mut slots: Vec<Option<ReplicateResult>> = results.into_iter().map(Some).collect();
+            let sorted = order.iter().map(|&i| slots[i].take().expect("each once")).collect();
+            let info = AutoReplicates {
+                batch: rule.batch,
+                max_replicates: rule.max_replicates,
+                reached,
+                precision: precision
+                    .iter()
+                    .map(|p| manifest::PrecisionEntry {
+                        metric: p.metric.clone(),
+                        tolerance: p.tolerance.to_string(),
+                        tolerance_abs: p.tolerance_abs,
+                        widest_half_width: p.widest_half_width,
+                        reached: p.reached,
+                    })
+                    .collect(),
+            };
+            return (sorted, info);
+        }
+    }
+}

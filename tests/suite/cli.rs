@@ -1,0 +1,82 @@
+//! Bad scenario files give a clear error (file, key, what was expected, line where known)
+//! and exit code 2, never a panic.
+
+use crate::common::{careshape, scenario_file};
+
+fn assert_input_error(args: &[&str], must_contain: &[&str]) {
+    let (code, _, err) = careshape(args);
+    assert_eq!(code, 2, "exit code for {args:?}; stderr:\n{err}");
+    assert!(!err.contains("panicked"), "panic for {args:?}:\n{err}");
+    for s in must_contain {
+        assert!(err.contains(s), "stderr for {args:?} lacks {s:?}:\n{err}");
+    }
+}
+
+#[test]
+fn unknown_key_names_file_line_and_key() {
+    let (_d, f) = scenario_file("typo.toml", "name = \"x\"\n[clients]\narivals_per_week = 3.0\n");
+    let f = f.to_str().unwrap();
+    assert_input_error(&["validate", f], &["typo.toml:3:", "arivals_per_week", "expected one of"]);
+    assert_input_error(&["run", f, "--replicates", "1", "--weeks", "1"], &["typo.toml:3:"]);
+}
+
+#[test]
+fn wrong_type_names_key_and_expected_type() {
+    let (_d, f) = scenario_file("type.toml", "[council]\nbudget_binding = \"yes\"\n");
+    assert_input_error(&["validate", f.to_str().unwrap()], &["type.toml:2:", "budget_binding", "bool"]);
+}
+
+#[test]
+fn out_of_range_value_names_key_line_and_range() {
+    let (_d, f) = scenario_file(
+        "range.toml",
+        "[clients]\ndouble_handed_share = 1.4\n\n[commissioning]\nrate_gbp_per_hour = -3.0\n",
+    );
+    assert_input_error(
+        &["validate", f.to_str().unwrap()],
+        &[
+            "range.toml:2:1: key `clients.double_handed_share`: expected a share between 0 and 1, found 1.4",
+            "range.toml:5:1: key `commissioning.rate_gbp_per_hour`: expected a positive number",
+        ],
+    );
+}
+
+#[test]
+fn weights_not_summing_to_one_are_rejected() {
+    let (_d, f) = scenario_file("w.toml", "[commissioning.tender.scoring]\nprice = 0.5\nquality = 0.2\n");
+    assert_input_error(&["validate", f.to_str().unwrap()], &["commissioning.tender.scoring", "summing to 1"]);
+}
+
+#[test]
+fn missing_file_is_named() {
+    assert_input_error(&["validate", "no/such/scenario.toml"], &["no/such/scenario.toml", "cannot read"]);
+}
+
+#[test]
+fn not_toml_gives_line_and_column() {
+    let (_d, f) = scenario_file("junk.toml", "name = \"ok\"\nthis is not toml\n");
+    assert_input_error(&["validate", f.to_str().unwrap()], &["junk.toml:2:"]);
+}
+
+#[test]
+fn all_bad_files_are_reported_together() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.toml"), "bogus = 1\n").unwrap();
+    std::fs::write(dir.path().join("b.toml"), "[clients]\ndeath_per_week = 2.0\n").unwrap();
+    assert_input_error(&["validate", dir.path().to_str().unwrap()], &["a.toml", "b.toml"]);
+}
+
+#[test]
+fn bad_arguments_exit_with_2() {
+    let (code, _, _) = careshape(&["run"]);
+    assert_eq!(code, 2);
+    let (code, _, _) = careshape(&["run", "scenarios/camden/status-quo.toml", "--replicates", "0"]);
+    assert_eq!(code, 2);
+}
+
+#[test]
+fn shipped_scenarios_validate() {
+    let (code, out, err) = careshape(&["validate", "scenarios/camden"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("status-quo"));
+}

@@ -1,0 +1,128 @@
+//! The commissioning levers (docs/ODD.md §7.2, §7.9, §7.15, §7.22) as statistical tests over
+//! paired replicates: each a one-sided paired t-test at α = 0.01 with an effect of at least 3
+//! standard errors, 20 replicates, seed fixed here (docs/TESTING.md). Every comparison is between shipped scenarios (or
+//! the status quo with one lever changed), so each test exercises a lever through the agents'
+//! decisions, never by setting an outcome.
+
+use careshape::scenario::PaymentBasis;
+use careshape::{Scenario, Summary, run_replicate, summarise};
+
+use crate::common::{assert_passes, paired as test, shipped};
+
+const REPLICATES: u32 = 20;
+const SEED: u64 = 2024;
+
+/// The shared (cached) summaries of a scenario: the status quo is a baseline of several tests.
+fn summaries(s: &Scenario) -> Vec<Summary> {
+    crate::common::summaries(s, SEED, REPLICATES)
+}
+
+#[test]
+#[ignore = "statistical suite: cargo test -- --include-ignored"]
+fn zonal_contracts_cut_the_travel_share_versus_spot() {
+    let (spot, zonal) = (summaries(&shipped("status-quo")), summaries(&shipped("neighbourhood-zonal")));
+    assert_passes(&test(&zonal, &spot, "travel_share", false), "travel share, zonal vs spot");
+    assert_passes(&test(&zonal, &spot, "travel_km_per_year", false), "travel km, zonal vs spot");
+}
+
+#[test]
+#[ignore = "statistical suite: cargo test -- --include-ignored"]
+fn lowest_price_tendering_raises_handbacks_and_thins_margins_versus_a_quality_tender() {
+    let (low, quality) = (summaries(&shipped("lowest-price-tender")), summaries(&shipped("quality-tender")));
+    assert_passes(&test(&low, &quality, "handback_packages_per_year", true), "package handbacks");
+    assert_passes(&test(&low, &quality, "mean_margin", false), "margins");
+}
+
+/// The exits and turnover halves of pattern 3. Exits are counted among the providers trading at
+/// the reform date, the same cohort in both arms: a thin-margin market also deters entry, and
+/// entrants that never build a caseload are most exits, so the count of all exits mixes the
+/// race to the bottom with fewer entrants (it is printed, not asserted).
+#[test]
+#[ignore = "statistical suite: cargo test -- --include-ignored"]
+fn lowest_price_tendering_raises_provider_exits_and_turnover_versus_a_quality_tender() {
+    let (low, quality) = (summaries(&shipped("lowest-price-tender")), summaries(&shipped("quality-tender")));
+    for metric in ["exits_per_year", "entries_per_year", "closure_rate_annual"] {
+        let t = test(&low, &quality, metric, true);
+        eprintln!(
+            "lowest-price vs quality tender, {metric}: {:+.3} (se {:.3})",
+            t.mean_difference, t.standard_error
+        );
+    }
+    assert_passes(
+        &test(&low, &quality, "incumbent_exits_per_year", true),
+        "exits of providers trading at the reform",
+    );
+    assert_passes(&test(&low, &quality, "turnover_annual", true), "turnover");
+}
+
+#[test]
+#[ignore = "statistical suite: cargo test -- --include-ignored"]
+fn a_living_wage_rate_floor_lowers_turnover_unmet_need_and_downstream_costs_at_a_higher_cost() {
+    let (base, floor) = (summaries(&shipped("status-quo")), summaries(&shipped("fair-rate-floor")));
+    assert_passes(&test(&floor, &base, "turnover_annual", false), "turnover");
+    assert_passes(&test(&floor, &base, "unmet_need_share", false), "unmet need");
+    assert_passes(&test(&floor, &base, "cost_per_delivered_hour_gbp", true), "cost per hour");
+    assert_passes(&test(&floor, &base, "downstream_cost_gbp_per_year", false), "downstream costs");
+}
+
+#[test]
+#[ignore = "statistical suite: cargo test -- --include-ignored"]
+fn the_incubator_raises_estate_employment_and_the_coop_and_micro_share_of_hours() {
+    let (led, incubator) = (summaries(&shipped("mission-led")), summaries(&shipped("mission-incubator")));
+    for window in ["year_1", "years_3_5"] {
+        let estate = test(&incubator, &led, &format!("estate_residents_employed_{window}"), true);
+        let share = test(&incubator, &led, &format!("hours_share_coop_micro_{window}"), true);
+        eprintln!(
+            "incubator vs mission-led, {window}: estate residents employed {:+.1} (se {:.1}), co-op/micro share {:+.4} (se {:.4})",
+            estate.mean_difference, estate.standard_error, share.mean_difference, share.standard_error
+        );
+        if window == "years_3_5" {
+            assert_passes(&estate, "estate residents employed, years 3-5 (all providers: net of poaching)");
+            assert_passes(&share, "co-op and micro share of hours, years 3-5");
+        }
+    }
+}
+
+#[test]
+#[ignore = "statistical suite: cargo test -- --include-ignored"]
+fn planned_hours_and_block_payment_lower_the_zero_hours_share() {
+    let base = shipped("status-quo");
+    let actual = summaries(&base);
+    for basis in [PaymentBasis::PlannedHours, PaymentBasis::Block] {
+        let mut s = base.clone();
+        s.name = format!("{basis:?}");
+        s.commissioning.payment = basis;
+        let secure = summaries(&s);
+        assert_passes(&test(&secure, &actual, "zero_hours_share", false), "zero-hours share");
+    }
+}
+
+#[test]
+#[ignore = "statistical suite: cargo test -- --include-ignored"]
+fn outcome_payment_raises_continuity_and_recovery() {
+    let (base, outcomes) = (summaries(&shipped("status-quo")), summaries(&shipped("outcomes-based")));
+    // Continuity is measured as distinct carers per client per 4 weeks: fewer is better.
+    assert_passes(&test(&outcomes, &base, "continuity_carers_per_4_weeks", false), "carers per client");
+    assert_passes(&test(&outcomes, &base, "recovery_rate_annual", true), "recovery rate");
+}
+
+/// Every shipped scenario validates and runs.
+#[test]
+fn every_shipped_scenario_runs() {
+    let files: Vec<_> = std::fs::read_dir("scenarios/camden")
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    assert!(files.len() >= 8, "expected the 8 Camden scenarios, found {}", files.len());
+    for f in files {
+        let mut s = careshape::load_scenario(&f).unwrap_or_else(|e| panic!("{e}"));
+        assert!(!s.description.is_empty(), "{} has no description", f.display());
+        s.run.weeks = 60;
+        for r in 0..2 {
+            let out = run_replicate(&s, SEED, r);
+            assert_eq!(out.weeks.len(), 60 + s.run.burn_in_weeks as usize);
+            assert!(summarise(&out).values().iter().all(|v| v.is_finite()), "{}", f.display());
+        }
+    }
+}

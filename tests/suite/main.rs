@@ -1,0 +1,20 @@
+//! careshape's integration tests, as one test binary (one link of the library and polars, not
+//! one per file). Modules by topic; shared helpers in `common`. The statistical suites are
+//! `#[ignore]`d so that `cargo test` stays fast; `cargo test -- --include-ignored` runs them
+//! too, as CI does (docs/TESTING.md).
+
+mod common;
+
+mod accounting;
+mod behaviour;
+mod calibration;
+mod cli;
+mod comparison;
+mod determinism;
+mod docs;
+mod golden;
+mod levers;
+mod patterns;
+mod report;
+mod stress;
+mod travel;

@@ -1,0 +1,197 @@
+//! `careshape compare` and `careshape report`: every chart is written as PNG and SVG with the
+//! expected size and parses; the report is self-contained; `report` rebuilds byte-identical
+//! comparison tables from the saved output; `--replicates auto` stops as documented; bad input
+//! gives clear errors.
+
+use std::path::Path;
+
+use careshape::analysis::compare::HEADLINES;
+use careshape::output::comparison::read_summary;
+
+use crate::common::{arg, careshape, careshape_ok};
+
+/// `careshape compare` of the status quo and two test variants (seed 5, 40 weeks, 2 threads)
+/// into `out`, with extra arguments (`-r 3`, `--no-report`, ...).
+fn compare(out: &Path, extra: &[&str]) {
+    let mut args = vec![
+        "compare",
+        "scenarios/camden/status-quo.toml",
+        "tests/data/higher-rate.toml",
+        "tests/data/framework-planned.toml",
+        "--seed",
+        "5",
+        "--weeks",
+        "40",
+        "--threads",
+        "2",
+        "--batch",
+        "2",
+        "--max-replicates",
+        "4",
+        "--quiet",
+        "--out",
+        arg(out),
+    ];
+    args.extend_from_slice(extra);
+    careshape_ok(&args);
+}
+
+const CHARTS: &[&str] = &["timeseries", "differences", "tradeoff", "market", "workforce"];
+const TABLES: &[&str] = &["comparison.csv", "comparison.parquet", "comparison.md"];
+
+/// Width and height from a PNG's IHDR chunk.
+fn png_size(bytes: &[u8]) -> (u32, u32) {
+    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n", "not a PNG");
+    let be = |i: usize| u32::from_be_bytes(bytes[i..i + 4].try_into().unwrap());
+    (be(16), be(20))
+}
+
+/// Parses an SVG completely and returns the root element's width and height attributes.
+fn svg_size(text: &str) -> (u32, u32) {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_str(text);
+    let mut size = None;
+    let mut depth = 0i64;
+    loop {
+        match reader
+            .read_event()
+            .unwrap_or_else(|e| panic!("SVG does not parse at {}: {e}", reader.buffer_position()))
+        {
+            Event::Start(e) | Event::Empty(e) if size.is_none() => {
+                assert_eq!(e.name().as_ref(), b"svg", "root element");
+                let attr = |name: &[u8]| -> u32 {
+                    let a = e
+                        .try_get_attribute(name)
+                        .unwrap()
+                        .unwrap_or_else(|| panic!("svg lacks an attribute"));
+                    String::from_utf8_lossy(&a.value).parse().unwrap()
+                };
+                size = Some((attr(b"width"), attr(b"height")));
+                depth += 1;
+            }
+            Event::Start(_) => depth += 1,
+            Event::End(_) => depth -= 1,
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    assert_eq!(depth, 0, "unbalanced SVG");
+    size.expect("an svg element")
+}
+
+#[test]
+fn compare_writes_charts_report_and_report_rebuilds_identical_tables() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path();
+    compare(out, &["--replicates", "3"]);
+    let manifest = std::fs::read_to_string(out.join("manifest.json")).unwrap();
+    assert!(manifest.contains("\"baseline\": \"status-quo\""), "status-quo is the default baseline");
+    // The charts as `compare` drew them (drawing is deterministic: rebuilt, they are the same).
+    let built = careshape::report::build(out, "status-quo", true).expect("the report rebuilds");
+    assert_eq!(built.charts.len(), CHARTS.len());
+    for (stem, chart) in CHARTS.iter().zip(&built.charts) {
+        assert_eq!(chart.stem, *stem);
+        assert!(!chart.reading.is_empty());
+        let png = std::fs::read(out.join(format!("charts/{stem}.png"))).unwrap();
+        let svg = std::fs::read_to_string(out.join(format!("charts/{stem}.svg"))).unwrap();
+        assert!(png.len() > 10_000 && svg.len() > 5_000, "{stem}: {} / {} bytes", png.len(), svg.len());
+        assert_eq!(png_size(&png), (chart.width, chart.height), "{stem}.png size");
+        assert_eq!(svg_size(&svg), (chart.width, chart.height), "{stem}.svg size");
+        assert!(chart.width >= 1000 && chart.height >= 700, "{stem}: {}×{}", chart.width, chart.height);
+        assert!(svg.contains("<text"), "{stem}.svg has no text");
+    }
+
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert_eq!(html.matches("<img src=\"data:image/png;base64,").count(), CHARTS.len());
+    for forbidden in ["http://", "https://", "<link", "src=\"file"] {
+        assert!(!html.contains(forbidden), "report.html refers outside itself: {forbidden}");
+    }
+    for must in
+        ["Validity and limits", "held-out", "Holm", "common random numbers", "higher-rate", "@media print"]
+    {
+        assert!(html.to_lowercase().contains(&must.to_lowercase()), "report.html lacks {must}");
+    }
+    assert!(html.contains("commissioning.rate_gbp_per_hour"), "parameter differences of higher-rate");
+
+    let before: Vec<Vec<u8>> = TABLES.iter().map(|f| std::fs::read(out.join(f)).unwrap()).collect();
+    let md = String::from_utf8(before[2].clone()).unwrap();
+    assert!(md.contains("### unmet need (%)") && md.contains("higher-rate"), "{md}");
+    for f in TABLES.iter().chain(&["report.html", "charts/timeseries.png"]) {
+        std::fs::remove_file(out.join(f)).unwrap();
+    }
+    let stdout = careshape_ok(&["report", arg(out)]);
+    assert!(stdout.contains("Δ vs status-quo"), "{stdout}");
+    for (f, b) in TABLES.iter().zip(&before) {
+        assert_eq!(&std::fs::read(out.join(f)).unwrap(), b, "{f} differs after `careshape report`");
+    }
+    assert!(out.join("report.html").is_file() && out.join("charts/timeseries.png").is_file());
+}
+
+#[test]
+fn auto_replicates_stop_at_tolerance_or_cap_and_match_a_fixed_run() {
+    let loose = tempfile::tempdir().unwrap();
+    let loose_tolerances: Vec<String> = HEADLINES.iter().map(|h| format!("{}=1e9", h.metric)).collect();
+    let mut extra = vec!["--replicates", "auto", "--no-report"];
+    for t in &loose_tolerances {
+        extra.extend(["--tolerance", t.as_str()]);
+    }
+    compare(loose.path(), &extra);
+    let replicates = read_summary(loose.path()).unwrap().replicates;
+    assert_eq!(replicates, vec![0, 1], "a loose tolerance stops after the first batch");
+
+    let tight = tempfile::tempdir().unwrap();
+    compare(tight.path(), &["--replicates", "auto", "--no-report", "--tolerance", "unmet_need_share=1e-12"]);
+    let replicates = read_summary(tight.path()).unwrap().replicates;
+    assert_eq!(replicates, vec![0, 1, 2, 3], "an impossible tolerance stops at the cap");
+    let manifest = std::fs::read_to_string(tight.path().join("manifest.json")).unwrap();
+    assert!(manifest.contains("\"replicates_mode\": \"auto\"") && manifest.contains("\"reached\": false"));
+
+    // Replicates added in batches are the replicates of a fixed run.
+    let fixed = tempfile::tempdir().unwrap();
+    compare(fixed.path(), &["--replicates", "4", "--no-report"]);
+    for t in ["summary.csv", "comparison.csv"] {
+        assert_eq!(
+            std::fs::read(tight.path().join(t)).unwrap(),
+            std::fs::read(fixed.path().join(t)).unwrap(),
+            "{t}: auto (4 in batches of 2) differs from 4 fixed"
+        );
+    }
+}
+
+#[test]
+fn bad_compare_input_gives_clear_errors() {
+    let (code, _, err) = careshape(&[
+        "compare",
+        "scenarios/camden/status-quo.toml",
+        "tests/data/higher-rate.toml",
+        "--baseline",
+        "nope",
+        "-r",
+        "2",
+        "-w",
+        "1",
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("`nope`") && err.contains("status-quo, higher-rate"), "{err}");
+
+    let (code, _, err) = careshape(&["compare", "no/such/folder"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("no/such/folder"), "{err}");
+
+    let empty = tempfile::tempdir().unwrap();
+    let (code, _, err) = careshape(&["compare", empty.path().to_str().unwrap()]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("no .toml scenario files"), "{err}");
+
+    let (code, _, err) = careshape(&["compare", "scenarios/camden", "-r", "zero"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("`auto`"), "{err}");
+
+    let (code, _, err) = careshape(&["compare", "scenarios/camden", "--tolerance", "hhi=1"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("not a headline outcome") && err.contains("unmet_need_share"), "{err}");
+
+    let (code, _, err) = careshape(&["report", empty.path().to_str().unwrap()]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("summary.parquet"), "{err}");
+}
