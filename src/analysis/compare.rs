@@ -201,9 +201,7 @@ pub fn mean_ci(xs: &[f64], level: f64) -> Estimate {
 /// The paired difference `treatment − baseline` (replicate i against replicate i, which share
 /// their random numbers) with its t-based interval and two-sided p-value.
 pub fn paired_difference(treatment: &[f64], baseline: &[f64], level: f64) -> Estimate {
-    assert_eq!(treatment.len(), baseline.len(), "paired samples must have equal length");
-    let d: Vec<f64> = treatment.iter().zip(baseline).map(|(t, b)| t - b).collect();
-    mean_ci(&d, level)
+    mean_ci(&super::stats::paired_differences(treatment, baseline), level)
 }
 
 /// Welch's interval for the difference of two independent means: what the comparison would
@@ -299,6 +297,14 @@ impl Samples {
             .map(|rows| (0..metrics.len()).map(|m| rows.iter().map(|(_, v)| v[m]).collect()).collect())
             .collect();
         Ok(Self { metrics, scenarios, replicates, values })
+    }
+
+    /// Builds samples of every summary metric from (scenario, replicate, summary) rows.
+    pub fn from_summaries<'a>(
+        rows: impl IntoIterator<Item = (&'a str, u32, &'a super::Summary)>,
+    ) -> Result<Self, String> {
+        let metrics = super::summary_names().iter().map(|s| s.to_string()).collect();
+        Self::from_rows(metrics, rows.into_iter().map(|(s, r, v)| (s, r, v.values())))
     }
 
     pub fn metric_index(&self, metric: &str) -> Option<usize> {

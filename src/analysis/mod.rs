@@ -450,7 +450,7 @@ pub fn summary_names() -> Vec<&'static str> {
 pub fn metrics_markdown() -> String {
     let mut out = String::from(
         "# Metrics\n\nGenerated from the code by `careshape metrics` (a test checks this file is up to date).\n\
-         Definitions of the MODEL.md §6 outcomes, and which weeks each table covers, are in\n\
+         Definitions of the headline outcomes, and which weeks each table covers, are in\n\
          [ODD.md](ODD.md#outputs-and-metric-definitions).\n\n\
          ## Weekly table (`weekly.*`, one row per scenario × replicate × week)\n\n\
          Columns `scenario`, `replicate`, `week`, `burn_in`, then:\n\n| Column | Definition |\n|---|---|\n",
@@ -530,20 +530,47 @@ pub fn mission_score(weeks: &[WeekRecord], weights: &MissionWeights) -> f64 {
     if total > 0.0 { score / total } else { 1.0 }
 }
 
-/// Summarises one replicate (its post-burn-in weeks), in `summary_names()` order. After-shock
-/// outcomes are measured from the scenario's first shock week, or from week 0 without shocks.
-pub fn summarise(result: &ReplicateResult) -> Vec<f64> {
+/// One replicate's summary: every summary metric (docs/METRICS.md), looked up by name.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Summary(Vec<f64>);
+
+impl Summary {
+    /// The value of a summary metric, or `None` if `metric` is not one (`careshape metrics`
+    /// lists them).
+    pub fn get(&self, metric: &str) -> Option<f64> {
+        summary_index(metric).map(|i| self.0[i])
+    }
+
+    /// Every value, in `summary_names()` order (the summary table's column order).
+    pub fn values(&self) -> &[f64] {
+        &self.0
+    }
+
+    /// (metric, value) pairs in table order.
+    pub fn iter(&self) -> impl Iterator<Item = (&'static str, f64)> + '_ {
+        SUMMARY.iter().map(|s| s.0).zip(self.0.iter().copied())
+    }
+}
+
+/// The position of a summary metric among `summary_names()`.
+pub fn summary_index(metric: &str) -> Option<usize> {
+    SUMMARY.iter().position(|s| s.0 == metric)
+}
+
+/// Summarises one replicate (its post-burn-in weeks). After-shock outcomes are measured from
+/// the scenario's first shock week, or from week 0 without shocks.
+pub fn summarise(result: &ReplicateResult) -> Summary {
     summarise_from(result, result.shock_week.unwrap_or(0))
 }
 
 /// As `summarise`, with after-shock outcomes measured from week `shock`: a baseline run is
 /// summarised at its shocked twin's week so that the two are compared over the same weeks.
-pub fn summarise_from(result: &ReplicateResult, shock: i32) -> Vec<f64> {
+pub fn summarise_from(result: &ReplicateResult, shock: i32) -> Summary {
     let weeks = &result.weeks;
     let post: Vec<&WeekRecord> = weeks.iter().filter(|w| !w.burn_in).collect();
     let n = post.len().max(1) as f64;
     let sum = |name: &str| post.iter().map(|w| get(w, name)).sum::<f64>();
-    SUMMARY
+    let values = SUMMARY
         .iter()
         .map(|&(_, _, rule)| {
             let v = match rule {
@@ -575,11 +602,17 @@ pub fn summarise_from(result: &ReplicateResult, shock: i32) -> Vec<f64> {
             };
             if v.is_finite() { v } else { 0.0 }
         })
-        .collect()
+        .collect();
+    Summary(values)
 }
 
-/// The mean of a summary metric by name over several replicates' summaries.
-pub fn column(summaries: &[Vec<f64>], name: &str) -> Vec<f64> {
-    let i = SUMMARY.iter().position(|s| s.0 == name).unwrap_or_else(|| panic!("no summary metric {name}"));
-    summaries.iter().map(|s| s[i]).collect()
+/// One summary metric's values over several replicates' summaries, or an input error naming
+/// the metric if it is not a summary metric.
+pub fn column(summaries: &[Summary], metric: &str) -> crate::error::Result<Vec<f64>> {
+    let i = summary_index(metric).ok_or_else(|| {
+        crate::error::Error::Input(format!(
+            "`{metric}` is not a summary metric (`careshape metrics` lists them)"
+        ))
+    })?;
+    Ok(summaries.iter().map(|s| s.0[i]).collect())
 }

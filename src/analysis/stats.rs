@@ -1,5 +1,5 @@
-//! Small statistics over replicates: mean, sample sd, t-based confidence intervals, and the
-//! paired comparison used by pattern tests (MODEL.md §8).
+//! Small statistics over replicates: mean, sample sd, t-based confidence intervals, quantiles,
+//! paired differences, and the one-sided paired test of the test standard (docs/TESTING.md).
 
 use statrs::distribution::{ContinuousCDF, StudentsT};
 
@@ -37,6 +37,29 @@ impl Moments {
     }
 }
 
+/// The `q` quantile of a sample by linear interpolation between order statistics (Hyndman and
+/// Fan's type 7, the default of R and NumPy), ignoring NaN; NaN for an empty sample.
+pub fn quantile(xs: &[f64], q: f64) -> f64 {
+    let mut v: Vec<f64> = xs.iter().copied().filter(|x| !x.is_nan()).collect();
+    if v.is_empty() {
+        return f64::NAN;
+    }
+    v.sort_by(f64::total_cmp);
+    let pos = q.clamp(0.0, 1.0) * (v.len() - 1) as f64;
+    let (lo, hi) = (pos.floor() as usize, pos.ceil() as usize);
+    v[lo] + (v[hi] - v[lo]) * (pos - lo as f64)
+}
+
+/// The paired differences `treatment[i] − baseline[i]`: replicate i against replicate i, which
+/// share their random numbers (docs/ODD.md, Reproducibility).
+///
+/// # Panics
+/// If the samples differ in length: a pairing error in the caller.
+pub fn paired_differences(treatment: &[f64], baseline: &[f64]) -> Vec<f64> {
+    assert_eq!(treatment.len(), baseline.len(), "paired samples must have equal length");
+    treatment.iter().zip(baseline).map(|(t, b)| t - b).collect()
+}
+
 /// Result of a one-sided paired test that `treatment − baseline` has the expected sign.
 #[derive(Clone, Copy, Debug)]
 pub struct PairedTest {
@@ -49,7 +72,8 @@ pub struct PairedTest {
 }
 
 impl PairedTest {
-    /// MODEL.md §8: significant at α and at least `min_se` standard errors in size.
+    /// The test standard (docs/TESTING.md): significant at α and at least `min_se` standard
+    /// errors in size.
     pub fn passes(&self, alpha: f64, min_se: f64) -> bool {
         self.p_value < alpha && self.effect_in_se >= min_se
     }
@@ -57,9 +81,7 @@ impl PairedTest {
 
 /// One-sided paired t-test. `increase` says whether the treatment is expected to be higher.
 pub fn paired_test(treatment: &[f64], baseline: &[f64], increase: bool) -> PairedTest {
-    assert_eq!(treatment.len(), baseline.len(), "paired samples must have equal length");
-    let diffs: Vec<f64> = treatment.iter().zip(baseline).map(|(t, b)| t - b).collect();
-    let m = moments(&diffs);
+    let m = moments(&paired_differences(treatment, baseline));
     let se = m.standard_error();
     let signed = if increase { m.mean } else { -m.mean };
     let (p_value, effect) = if se > 0.0 {
@@ -86,6 +108,16 @@ mod tests {
         // t(0.975, 7) = 2.364624.
         let hw = m.ci_half_width(0.95);
         assert!((hw - 2.364624 * m.sd / 8f64.sqrt()).abs() < 1e-5, "{hw}");
+    }
+
+    #[test]
+    fn quantile_interpolates_between_order_statistics() {
+        let xs = [3.0, 1.0, f64::NAN, 2.0, 4.0];
+        assert_eq!(quantile(&xs, 0.0), 1.0);
+        assert_eq!(quantile(&xs, 0.5), 2.5);
+        assert_eq!(quantile(&xs, 1.0), 4.0);
+        assert!((quantile(&xs, 0.25) - 1.75).abs() < 1e-12);
+        assert!(quantile(&[], 0.5).is_nan());
     }
 
     #[test]

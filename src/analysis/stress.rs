@@ -2,8 +2,8 @@
 //! (mean and 95% CI over replicates) and their paired difference from the same policy without
 //! the shock, measured over the same weeks (common random numbers pair the replicates).
 
-use super::stats::moments;
-use super::{column, summarise_from};
+use super::stats::{moments, paired_differences};
+use super::{Summary, column, summarise_from};
 use crate::engine::ReplicateResult;
 
 /// The outcomes reported per policy × shock (summary columns).
@@ -50,19 +50,18 @@ pub fn stress_table(
         let Some(shock) = shock else { continue };
         let shocked: Vec<&ReplicateResult> = results.iter().filter(|r| &r.scenario == name).collect();
         let Some(week) = shocked.first().and_then(|r| r.shock_week) else { continue };
-        let sums: Vec<Vec<f64>> = shocked.iter().map(|r| summarise_from(r, week)).collect();
-        let base: Vec<Vec<f64>> = shocked
+        let sums: Vec<Summary> = shocked.iter().map(|r| summarise_from(r, week)).collect();
+        let base: Vec<Summary> = shocked
             .iter()
             .filter_map(|r| results.iter().find(|b| &b.scenario == policy && b.replicate == r.replicate))
             .map(|b| summarise_from(b, week))
             .collect();
         for &metric in STRESS_METRICS {
-            let x = column(&sums, metric);
+            let x = column(&sums, metric).expect("stress metrics are summary metrics");
             let m = moments(&x);
             let (baseline_mean, difference, difference_ci95) = if base.len() == sums.len() {
-                let b = column(&base, metric);
-                let d: Vec<f64> = x.iter().zip(&b).map(|(a, b)| a - b).collect();
-                let md = moments(&d);
+                let b = column(&base, metric).expect("stress metrics are summary metrics");
+                let md = moments(&paired_differences(&x, &b));
                 (moments(&b).mean, md.mean, md.ci_half_width(0.95))
             } else {
                 (f64::NAN, f64::NAN, f64::NAN)

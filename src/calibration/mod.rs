@@ -14,7 +14,8 @@ use rand::RngExt;
 use rand_distr::{Distribution, Normal};
 use rayon::prelude::*;
 
-use crate::analysis::{summarise, summary_names};
+use crate::analysis::stats::quantile;
+use crate::analysis::{Summary, summarise, summary_names};
 use crate::engine::run_replicate;
 use crate::rng::{Process, Streams};
 use crate::scenario::Scenario;
@@ -54,7 +55,7 @@ pub struct CalibrationResult {
     pub best: usize,
     pub best_scenario: Scenario,
     /// Summaries of the best scenario over `confirm_replicates` fresh replicates.
-    pub confirmation: Vec<Vec<f64>>,
+    pub confirmation: Vec<Summary>,
     /// The finalists (point indices) and their distances over `confirm_replicates` replicates.
     pub finalists: Vec<(usize, f64)>,
     /// The ABC tolerance of each round.
@@ -102,7 +103,7 @@ fn evaluate(
         .par_iter()
         .map(|&(i, r)| {
             let s = scenario_at(cal, &sets[i]);
-            let out = summarise(&run_replicate(&s, seed, r));
+            let out = summarise(&run_replicate(&s, seed, r)).values().to_vec();
             progress();
             out
         })
@@ -113,13 +114,6 @@ fn evaluate(
             (0..chunk[0].len()).map(|k| chunk.iter().map(|c| c[k]).sum::<f64>() / n).collect()
         })
         .collect()
-}
-
-fn quantile(xs: &[f64], q: f64) -> f64 {
-    let mut v: Vec<f64> = xs.to_vec();
-    v.sort_by(f64::total_cmp);
-    let i = ((q * v.len() as f64).ceil() as usize).clamp(1, v.len()) - 1;
-    v[i]
 }
 
 /// The number of model runs a calibration will make (for progress bars).
@@ -255,7 +249,7 @@ pub fn calibrate(cal: &Calibration, progress: &(dyn Fn() + Sync)) -> Calibration
     best_scenario.run.weeks = cal.full_weeks;
     // Confirmation on fresh replicates (seeds used neither in the fit nor in the selection).
     let confirm_seed = m.seed.wrapping_add(1_000_003);
-    let confirmation: Vec<Vec<f64>> = (0..m.confirm_replicates)
+    let confirmation: Vec<Summary> = (0..m.confirm_replicates)
         .into_par_iter()
         .map(|r| {
             let out = summarise(&run_replicate(&best_scenario, confirm_seed, r));

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use anyhow::Result;
+use crate::output::Result;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 

@@ -13,12 +13,13 @@ pub mod timeseries;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use anyhow::{Context as _, Result, anyhow};
+use crate::output::{OutputError, Result};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use polars::prelude::*;
 
 use crate::analysis::compare::{ComparisonRow, Samples};
+use crate::analysis::stats::quantile;
 use crate::output::write_atomic;
 use palette::{BURN_IN, GREY};
 
@@ -58,10 +59,11 @@ impl Weekly {
     /// Reads the columns charts use from `weekly.parquet` (missing ones are skipped).
     pub fn read(dir: &Path, scenarios: &[String]) -> Result<Self> {
         let path = dir.join("weekly.parquet");
-        let open = || std::fs::File::open(&path).with_context(|| format!("cannot open {}", path.display()));
+        let open = || std::fs::File::open(&path).map_err(OutputError::io("cannot open", &path));
+        let unreadable = |e: PolarsError| OutputError::Read { path: path.clone(), source: Box::new(e.into()) };
         let available: Vec<String> = ParquetReader::new(open()?)
             .schema()
-            .map_err(|e| anyhow!("cannot read {}: {e}", path.display()))?
+            .map_err(unreadable)?
             .iter_names()
             .map(|n| n.to_string())
             .collect();
@@ -79,7 +81,7 @@ impl Weekly {
         let df = ParquetReader::new(open()?)
             .with_columns(Some(columns))
             .finish()
-            .map_err(|e| anyhow!("cannot read {}: {e}", path.display()))?;
+            .map_err(unreadable)?;
         let scen = df.column("scenario")?.str()?.clone();
         let rep = df.column("replicate")?.u32()?.to_vec();
         let week = df.column("week")?.i32()?.to_vec();
@@ -138,17 +140,6 @@ pub type Band = Vec<(f64, f64, f64)>;
 /// A scenario's colour and its band over time.
 pub type Series = (RGBColor, Band);
 
-/// The `q` quantile of a sample (linear interpolation), ignoring NaN.
-pub fn quantile(xs: &[f64], q: f64) -> f64 {
-    let mut v: Vec<f64> = xs.iter().copied().filter(|x| !x.is_nan()).collect();
-    if v.is_empty() {
-        return f64::NAN;
-    }
-    v.sort_by(f64::total_cmp);
-    let pos = q * (v.len() - 1) as f64;
-    let (lo, hi) = (pos.floor() as usize, pos.ceil() as usize);
-    v[lo] + (v[hi] - v[lo]) * (pos - lo as f64)
-}
 
 /// Median and 5%–95% band over replicates, per week, of `[week][replicate]` values, after a
 /// trailing moving average of `smooth` weeks within each replicate (1 = none).
@@ -189,21 +180,21 @@ pub(crate) fn render<F: Figure>(figure: &F) -> Result<(Vec<u8>, String)> {
     let mut buf = vec![0u8; (w * h * 3) as usize];
     {
         let root = BitMapBackend::with_buffer(&mut buf, (w, h)).into_drawing_area();
-        figure.draw(&root).map_err(|e| anyhow!("drawing a chart: {e:?}"))?;
-        root.present().map_err(|e| anyhow!("drawing a chart: {e:?}"))?;
+        figure.draw(&root).map_err(|e| OutputError::Chart(format!("{e:?}")))?;
+        root.present().map_err(|e| OutputError::Chart(format!("{e:?}")))?;
     }
     let mut png = Vec::new();
     {
         use image::ImageEncoder;
         image::codecs::png::PngEncoder::new(&mut png)
             .write_image(&buf, w, h, image::ColorType::Rgb8)
-            .context("encoding a chart as PNG")?;
+            .map_err(|e| OutputError::Chart(format!("encoding a chart as PNG: {e}")))?;
     }
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (w, h)).into_drawing_area();
-        figure.draw(&root).map_err(|e| anyhow!("drawing a chart: {e:?}"))?;
-        root.present().map_err(|e| anyhow!("drawing a chart: {e:?}"))?;
+        figure.draw(&root).map_err(|e| OutputError::Chart(format!("{e:?}")))?;
+        root.present().map_err(|e| OutputError::Chart(format!("{e:?}")))?;
     }
     Ok((png, svg))
 }

@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use anyhow::Result;
+use crate::output::Result;
 use polars::prelude::*;
 
 use super::tables::write_frame;
@@ -54,13 +54,15 @@ fn points_frame(
     DataFrame::new(n, cols)
 }
 
-/// Writes all calibration outputs into `dir`.
+/// Writes all calibration outputs into `dir`: the points, the accepted set, the best
+/// scenario, the summary and the manifest (the best scenario's resolved parameters).
 pub fn write_calibration(
     dir: &Path,
     cal: &Calibration,
     result: &CalibrationResult,
-    wall_seconds: f64,
+    execution: super::manifest::Execution,
 ) -> Result<()> {
+    let wall_seconds = execution.wall_time_seconds;
     write_frame(dir, "calibration_points", &mut points_frame(cal, result, false)?)?;
     write_frame(dir, "calibration_accepted", &mut points_frame(cal, result, true)?)?;
     let scenario_text = toml::to_string_pretty(&result.best_scenario)?;
@@ -88,7 +90,26 @@ pub fn write_calibration(
         use std::io::Write;
         f.write_all(md.as_bytes())?;
         Ok(())
-    })
+    })?;
+    let entry = super::manifest::ScenarioEntry {
+        name: result.best_scenario.name.clone(),
+        file: Some(cal.file.clone()),
+        file_sha256: Some(super::manifest::file_sha256(&cal.file)?),
+        shock_file: None,
+        shock_file_sha256: None,
+        parameters: result.best_scenario.clone(),
+    };
+    let m = &cal.config.method;
+    let manifest = super::manifest::Manifest::new(
+        m.seed,
+        m.replicates,
+        cal.base.run.weeks,
+        cal.base.run.burn_in_weeks,
+        vec![entry],
+        None,
+        execution,
+    );
+    super::manifest::write_manifest(dir, &manifest)
 }
 
 fn fmt_range(t: &Target) -> String {
@@ -143,7 +164,7 @@ pub fn summary_markdown(cal: &Calibration, result: &CalibrationResult, wall_seco
     let _ = writeln!(s, "|---|---|---|---|---|---|");
     for (role, list) in [("fitted", &cal.config.targets), ("held out", &cal.config.checks)] {
         for t in list {
-            let mo = moments(&column(&result.confirmation, &t.metric));
+            let mo = moments(&column(&result.confirmation, &t.metric).expect("target metrics are checked at load"));
             let (lo, hi) = t.range();
             let inside = mo.mean >= lo && mo.mean <= hi;
             let _ = writeln!(

@@ -5,7 +5,7 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use anyhow::{Context as _, Result, bail};
+use crate::output::{OutputError, Result};
 use polars::prelude::*;
 
 use super::tables::write_frame;
@@ -37,13 +37,15 @@ pub fn read_summary(dir: &Path) -> Result<Samples> {
         })
         .collect();
     Samples::from_rows(metrics, rows.iter().map(|(s, r, v)| (s.as_str(), *r, v.as_slice())))
-        .map_err(|e| anyhow::anyhow!("{}: {e}", dir.join("summary.parquet").display()))
+        .map_err(|e| OutputError::Content(format!("{}: {e}", dir.join("summary.parquet").display())))
 }
 
 /// Reads a Parquet file written by careshape.
 pub fn read_parquet(path: &Path) -> Result<DataFrame> {
-    let f = std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
-    ParquetReader::new(f).finish().map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))
+    let f = std::fs::File::open(path).map_err(OutputError::io("cannot open", path))?;
+    ParquetReader::new(f)
+        .finish()
+        .map_err(|e| OutputError::Read { path: path.to_path_buf(), source: Box::new(e.into()) })
 }
 
 /// The comparison table: one row per (outcome, scenario), in the order of `rows`.
@@ -77,7 +79,7 @@ fn finite(x: f64) -> Option<f64> {
 /// Writes `comparison.parquet`, `comparison.csv` and `comparison.md`.
 pub fn write_comparison(dir: &Path, rows: &[ComparisonRow], baseline: &str) -> Result<()> {
     if rows.is_empty() {
-        bail!("nothing to compare");
+        return Err(OutputError::Content("nothing to compare".into()));
     }
     write_frame(dir, "comparison", &mut comparison_frame(rows, baseline)?)?;
     let md = comparison_markdown(rows, baseline);

@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::Result;
+use crate::output::Result;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -12,8 +12,13 @@ use crate::scenario::Scenario;
 #[derive(Serialize)]
 pub struct Manifest {
     pub careshape_version: &'static str,
-    /// Git commit of the build, if it was built from a git checkout.
+    /// Git commit of the sources the binary was compiled from, if built from a git checkout.
     pub git_commit: Option<&'static str>,
+    /// Whether those sources had uncommitted changes (`None` outside a git checkout).
+    pub git_dirty: Option<bool>,
+    /// SHA-256 over the compiled sources (`src/`, `assets/`, `build.rs`, `Cargo.toml`,
+    /// `Cargo.lock`): identifies the code exactly, committed or not.
+    pub source_sha256: &'static str,
     pub master_seed: u64,
     pub replicates: u32,
     pub weeks: u32,
@@ -78,14 +83,39 @@ pub struct Execution {
 }
 
 impl Manifest {
-    pub fn git_commit() -> Option<&'static str> {
-        Some(env!("CARESHAPE_GIT_COMMIT")).filter(|c| !c.is_empty())
+    /// A manifest stamped with this build's version, commit and source hash.
+    pub fn new(
+        master_seed: u64,
+        replicates: u32,
+        weeks: u32,
+        burn_in_weeks: u32,
+        scenarios: Vec<ScenarioEntry>,
+        comparison: Option<ComparisonInfo>,
+        execution: Execution,
+    ) -> Self {
+        Manifest {
+            careshape_version: env!("CARGO_PKG_VERSION"),
+            git_commit: Some(env!("CARESHAPE_GIT_COMMIT")).filter(|c| !c.is_empty()),
+            git_dirty: match env!("CARESHAPE_GIT_DIRTY") {
+                "true" => Some(true),
+                "false" => Some(false),
+                _ => None,
+            },
+            source_sha256: env!("CARESHAPE_SOURCE_SHA256"),
+            master_seed,
+            replicates,
+            weeks,
+            burn_in_weeks,
+            scenarios,
+            comparison,
+            execution,
+        }
     }
 }
 
 /// SHA-256 of a file, hex-encoded.
 pub fn file_sha256(path: &Path) -> Result<String> {
-    let bytes = std::fs::read(path)?;
+    let bytes = std::fs::read(path).map_err(crate::output::OutputError::io("cannot read", path))?;
     Ok(Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect())
 }
 

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use anyhow::Result;
+use crate::output::Result;
 use polars::prelude::*;
 
 use super::write_atomic;
@@ -48,8 +48,8 @@ pub fn summary_frame(results: &[ReplicateResult]) -> PolarsResult<DataFrame> {
     let names = summary_names();
     let mut values: Vec<Vec<f64>> = vec![Vec::with_capacity(results.len()); names.len()];
     for r in results {
-        for (col, v) in values.iter_mut().zip(summarise(r)) {
-            col.push(v);
+        for (col, v) in values.iter_mut().zip(summarise(r).values()) {
+            col.push(*v);
         }
     }
     let mut cols = vec![

@@ -7,7 +7,7 @@ pub mod markdown;
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
+use crate::output::{OutputError, Result};
 use serde::Deserialize;
 
 use crate::analysis::compare::{ComparisonRow, Samples, compare};
@@ -57,9 +57,10 @@ impl ScenarioInfo {
 impl RunInfo {
     pub fn read(dir: &Path) -> Result<Self> {
         let path = dir.join("manifest.json");
-        let text =
-            std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
-        serde_json::from_str(&text).with_context(|| format!("{}: not a careshape manifest", path.display()))
+        let text = std::fs::read_to_string(&path).map_err(OutputError::io("cannot read", &path))?;
+        serde_json::from_str(&text).map_err(|e| {
+            OutputError::Content(format!("{}: not a careshape manifest: {e}", path.display()))
+        })
     }
 
     pub fn scenario(&self, name: &str) -> Option<&ScenarioInfo> {
@@ -67,13 +68,37 @@ impl RunInfo {
     }
 }
 
+/// `careshape report`: checks that `dir` is an output folder of `run` or `compare`, chooses the
+/// baseline (`baseline`, else the one the comparison used, else `status-quo`, else the first)
+/// and rebuilds the comparison tables, charts and report.html.
+pub fn rebuild(dir: &Path, baseline: Option<&str>) -> crate::Result<(Built, RunInfo)> {
+    use crate::Error;
+    if !dir.is_dir() {
+        return Err(Error::Input(format!("{}: no such folder", dir.display())));
+    }
+    for f in ["summary.parquet", "weekly.parquet", "manifest.json"] {
+        if !dir.join(f).is_file() {
+            return Err(Error::Input(format!(
+                "{}: no {f}; is this a folder written by `careshape compare` or `careshape run`?",
+                dir.display()
+            )));
+        }
+    }
+    let run = RunInfo::read(dir)?;
+    let names: Vec<&str> = run.scenarios.iter().map(|s| s.name.as_str()).collect();
+    let requested = baseline.or(run.comparison.as_ref().map(|c| c.baseline.as_str()));
+    let b = crate::analysis::compare::choose_baseline(&names, requested).map_err(Error::Input)?;
+    let built = build(dir, names[b], true)?;
+    Ok((built, run))
+}
+
 /// Rebuilds the comparison of the output folder `dir` against `baseline`: always the
 /// comparison tables; with `charts_and_report`, also `charts/` and `report.html`.
 pub fn build(dir: &Path, baseline: &str, charts_and_report: bool) -> Result<Built> {
     let samples = read_summary(dir)?;
-    let b = samples
-        .scenario_index(baseline)
-        .with_context(|| format!("{}: no scenario {baseline} in summary.parquet", dir.display()))?;
+    let b = samples.scenario_index(baseline).ok_or_else(|| {
+        OutputError::Content(format!("{}: no scenario {baseline} in summary.parquet", dir.display()))
+    })?;
     let rows = compare(&samples, b);
     write_comparison(dir, &rows, baseline)?;
     let mut built = Built { baseline: baseline.to_string(), samples, rows, charts: Vec::new(), report: None };
