@@ -5,8 +5,8 @@
 use rayon::prelude::*;
 
 use crate::metrics::{self, PatchRecord, WeekRecord};
-use crate::model::{self, World, clients, council, delivery, finance, labour, provider};
-use crate::policy::{Policy, tender};
+use crate::model::{self, World, clients, council, delivery, finance, labour, provider, tender};
+use crate::policy::Policy;
 use crate::rng::Streams;
 use crate::scenario::Scenario;
 
@@ -120,7 +120,7 @@ impl Simulation {
         provider::handbacks(w);
         provider::exits(w);
         provider::entry(w);
-        w.counters.incubator_spend_gbp += crate::policy::incubator::step(w);
+        w.counters.incubator_spend_gbp += model::incubator::step(w);
         // 8. Quality and inspections.
         provider::quality(w);
         council::inspections(w);

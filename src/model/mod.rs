@@ -9,10 +9,12 @@ pub mod council;
 pub mod delivery;
 pub mod finance;
 pub mod geography;
+pub mod incubator;
 pub mod init;
 pub mod labour;
 pub mod provider;
 pub mod shocks;
+pub mod tender;
 pub mod wages;
 
 pub use agents::*;

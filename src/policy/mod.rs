@@ -2,9 +2,6 @@
 //! what order brokers ring round. The engine only calls `Policy`'s hooks, so a new lever is
 //! added here (and in the scenario schema) without touching the engine.
 
-pub mod incubator;
-pub mod tender;
-
 use crate::model::wages::WageFloors;
 use crate::model::{PatchId, Pledges, Provider, agents::Contract};
 use crate::scenario::{

@@ -4,9 +4,9 @@
 //! within a bounded budget. Incubated providers face the same handback and exit rules as
 //! everyone else.
 
-use crate::model::clients::pick_weighted;
-use crate::model::provider::new_provider;
-use crate::model::{PatchId, World};
+use super::clients::pick_weighted;
+use super::provider::new_provider;
+use super::{PatchId, World};
 use crate::rng::Process;
 use crate::scenario::ProviderKind;
 

@@ -7,9 +7,9 @@
 
 use rand_distr::{Distribution, Normal};
 
-use crate::model::agents::Contract;
-use crate::model::provider::km_per_hour_in_patch;
-use crate::model::{ClientStatus, NONE, PatchId, Pledges, Provider, World};
+use super::agents::Contract;
+use super::provider::km_per_hour_in_patch;
+use super::{ClientStatus, NONE, PatchId, Pledges, Provider, World};
 use crate::rng::Process;
 use crate::scenario::{PriceBasis, Rating, SocialValue, SocialValueMode};
 
