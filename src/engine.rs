@@ -1,4 +1,4 @@
-//! The weekly schedule (MODEL.md §3), one replicate at a time, and batches of scenarios ×
+//! The weekly schedule (docs/ODD.md §3), one replicate at a time, and batches of scenarios ×
 //! replicates over rayon. Each replicate is a pure function of (scenario, master seed,
 //! replicate), so results do not depend on the thread count.
 
@@ -63,7 +63,7 @@ impl Simulation {
         self.world.week >= self.world.scenario.run.weeks as i32
     }
 
-    /// Simulates one week in the order of MODEL.md §3 and records it.
+    /// Simulates one week in the order of docs/ODD.md §3 and records it.
     pub fn step(&mut self) {
         let w = &mut self.world;
         w.counters = Default::default();

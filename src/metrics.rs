@@ -1,5 +1,6 @@
-//! The recorder: what is measured each week (MODEL.md §6). It observes the world and never
-//! steers it. Each metric is one column of the weekly table; definitions are in docs/ODD.md.
+//! The recorder: what is measured each week. It observes the world and never steers it. Each
+//! metric is one column of the weekly table; definitions are in docs/ODD.md, "Outputs and metric
+//! definitions".
 
 use crate::model::{ClientStatus, OUTSIDE, World};
 use crate::scenario::ProviderKind;

@@ -1,5 +1,5 @@
 //! Small statistics over replicates: mean, sample sd, t-based confidence intervals, and the
-//! paired comparison used by pattern tests (MODEL.md §8).
+//! paired comparison used by pattern tests (docs/TESTING.md).
 
 use statrs::distribution::{ContinuousCDF, StudentsT};
 
@@ -49,7 +49,8 @@ pub struct PairedTest {
 }
 
 impl PairedTest {
-    /// MODEL.md §8: significant at α and at least `min_se` standard errors in size.
+    /// The pattern-test criterion (docs/TESTING.md): significant at α and at least `min_se`
+    /// standard errors in size.
     pub fn passes(&self, alpha: f64, min_se: f64) -> bool {
         self.p_value < alpha && self.effect_in_se >= min_se
     }

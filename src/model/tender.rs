@@ -1,4 +1,4 @@
-//! Tenders (MODEL.md §5.1): providers bid their estimated unit cost times a learned markup;
+//! Tenders (docs/ODD.md §7.9): providers bid their estimated unit cost times a learned markup;
 //! bids are scored on price, quality and social value; the best hold a contract for the term.
 //! Under `framework` the lots are K framework places; under `zonal` they are patches, each let
 //! to `leads_per_patch` lead providers. The estimate uses the provider's own wage and a noisy

@@ -46,7 +46,7 @@ pub fn marginal_cost_per_hour(world: &World, p: &Provider, km_per_hour: f64, vis
     p.wage * (1.0 + s.on_cost_rate) * paid + world.admin_per_hour() + p.mileage_gbp_per_km_mean * km_per_hour
 }
 
-/// §5.2: the provider accepts a package if it has (or expects to hire) the worker time and
+/// ODD §7.8: the provider accepts a package if it has (or expects to hire) the worker time and
 /// the package's marginal margin, including the travel it adds given density, is ≥ 0; when
 /// its capacity is already committed it prefers self-funded hours that pay more. Returns
 /// whether the package is placed under the provider's framework contract.

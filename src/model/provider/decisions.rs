@@ -3,7 +3,7 @@
 
 use crate::model::{Pledges, World};
 
-/// §5.3: weekly decisions on wage, contract mix, travel pay, hiring target and training.
+/// ODD §7.10: weekly decisions on wage, contract mix, travel pay, hiring target and training.
 pub fn decisions(world: &mut World) {
     let s = &world.scenario.providers;
     let nlw = world.wages.national_living_wage;

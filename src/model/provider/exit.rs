@@ -5,7 +5,7 @@ use super::handbacks::return_clients;
 use crate::model::{ExitCause, NONE, WorkerStatus, World};
 use crate::scenario::MAX_PATCHES;
 
-/// §5.5 exit: a provider whose cash has stayed below zero for K weeks stops trading. Its
+/// ODD §7.17: a provider whose cash has stayed below zero for K weeks stops trading. Its
 /// clients return to brokerage (emergency re-brokerage) and its workers to the pool.
 pub fn exits(world: &mut World) {
     let k = world.scenario.providers.exit_after_negative_cash_weeks;

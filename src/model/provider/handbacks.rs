@@ -3,7 +3,7 @@
 
 use crate::model::{Client, ClientStatus, NONE, World};
 
-/// §5.5 handbacks: a tendered contract whose council margin has stayed negative for K weeks
+/// ODD §7.16: a tendered contract whose council margin has stayed negative for K weeks
 /// is handed back whole after the contract's notice period (served at a loss while the margin
 /// stays negative); single packages whose margin has stayed negative for K weeks return to
 /// brokerage. Called after finance has updated the margins.
