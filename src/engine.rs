@@ -1,12 +1,12 @@
-//! The weekly schedule (MODEL.md §3), one replicate at a time, and batches of scenarios ×
+//! The weekly schedule (docs/ODD.md §3), one replicate at a time, and batches of scenarios ×
 //! replicates over rayon. Each replicate is a pure function of (scenario, master seed,
 //! replicate), so results do not depend on the thread count.
 
 use rayon::prelude::*;
 
 use crate::metrics::{self, PatchRecord, WeekRecord};
-use crate::model::{self, World, clients, council, delivery, finance, labour, provider};
-use crate::policy::{Policy, tender};
+use crate::model::{self, World, clients, council, delivery, finance, labour, provider, tender};
+use crate::policy::Policy;
 use crate::rng::Streams;
 use crate::scenario::Scenario;
 
@@ -63,7 +63,7 @@ impl Simulation {
         self.world.week >= self.world.scenario.run.weeks as i32
     }
 
-    /// Simulates one week in the order of MODEL.md §3 and records it.
+    /// Simulates one week in the order of docs/ODD.md §3 and records it.
     pub fn step(&mut self) {
         let w = &mut self.world;
         w.counters = Default::default();
@@ -120,7 +120,7 @@ impl Simulation {
         provider::handbacks(w);
         provider::exits(w);
         provider::entry(w);
-        w.counters.incubator_spend_gbp += crate::policy::incubator::step(w);
+        w.counters.incubator_spend_gbp += model::incubator::step(w);
         // 8. Quality and inspections.
         provider::quality(w);
         council::inspections(w);

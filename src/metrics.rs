@@ -1,5 +1,6 @@
-//! The recorder: what is measured each week (MODEL.md §6). It observes the world and never
-//! steers it. Each metric is one column of the weekly table; definitions are in docs/ODD.md.
+//! The recorder: what is measured each week. It observes the world and never steers it. Each
+//! metric is one column of the weekly table; definitions are in docs/ODD.md, "Outputs and metric
+//! definitions".
 
 use crate::model::{ClientStatus, OUTSIDE, World};
 use crate::scenario::ProviderKind;
@@ -131,12 +132,24 @@ metrics! {
     clients_waiting_for_provider: "Clients waiting whose start-of-care week has come (waiting for a provider or the budget, not for set-up)",
 }
 
-/// Measures the world at the end of a week.
+/// Measures the world at the end of a week. Each helper fills its group of columns; only
+/// cost per delivered hour needs a value from another group (the clients' worker-hours).
 pub fn record(world: &World) -> WeekRecord {
     let mut r = WeekRecord { week: world.week, burn_in: world.is_burn_in(), ..Default::default() };
-    let c = &world.counters;
+    record_clients(world, &mut r);
+    let sums = sum_providers(world, &mut r);
+    record_workforce(world, &sums, &mut r);
+    record_market(world, &sums, &mut r);
+    let council_worker_hours_delivered = r.council_worker_hours_delivered;
+    record_council(world, council_worker_hours_delivered, &mut r);
+    record_mission(world, &sums, &mut r);
+    r
+}
 
-    // Clients.
+/// Clients: hours assessed, delivered and cancelled over active, waiting and in-house clients
+/// (summed in that order), waiting, placements, continuity and the week's client outcomes.
+fn record_clients(world: &World, r: &mut WeekRecord) {
+    let c = &world.counters;
     let mut waited = 0.0;
     for &id in &world.active_clients {
         let cl = &world.clients[id as usize];
@@ -179,8 +192,44 @@ pub fn record(world: &World) -> WeekRecord {
         ratio_or(1.0 - (r.delivered_hours + r.cancelled_hours) / r.assessed_hours, 0.0).max(0.0);
     r.mean_wait_weeks = ratio_or(waited / r.clients_waiting, 0.0);
     r.continuity_carers_per_4_weeks = ratio_or(r.continuity_carers_per_4_weeks / r.clients_active, 0.0);
+    r.deaths = c.deaths as f64;
+    r.residential_moves = c.residential_moves as f64;
+    r.deterioration_moves = c.deterioration_moves as f64;
+    r.recoveries = c.recoveries as f64;
+    r.hospital_admissions = c.hospital_admissions as f64;
+}
 
-    // Workforce and providers.
+/// Sums over providers' workers and accounts, taken in one pass in provider order.
+struct ProviderSums {
+    heads: f64,
+    zero_h: f64,
+    wage_sum: f64,
+    llw: f64,
+    estate: f64,
+    earnings: f64,
+    worked: f64,
+    contact: f64,
+    travel: f64,
+    below_nlw: f64,
+    working: f64,
+    target: f64,
+    vacancies: f64,
+    leavers: f64,
+    kind_hours: [f64; 4],
+    quality_w: f64,
+    margin_w: f64,
+    revenue: f64,
+    local_spend: f64,
+    g_earn: f64,
+    g_worked: f64,
+    z_earn: f64,
+    z_worked: f64,
+}
+
+/// The one pass over providers: fills the columns that are plain sums over providers
+/// (active, incubated and contract-holding providers, costs, cash, wage bill, travel km, CO2,
+/// self-funded hours, guaranteed-hours workers) and returns the sums the other groups divide.
+fn sum_providers(world: &World, r: &mut WeekRecord) -> ProviderSums {
     let (mut heads, mut zero_h, mut wage_sum, mut llw, mut estate) = (0.0, 0.0, 0.0, 0.0, 0.0);
     let (mut earnings, mut worked, mut contact, mut travel, mut below_nlw, mut working) =
         (0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
@@ -253,28 +302,73 @@ pub fn record(world: &World) -> WeekRecord {
             0.0
         };
     }
-    r.care_workers = heads;
+    ProviderSums {
+        heads,
+        zero_h,
+        wage_sum,
+        llw,
+        estate,
+        earnings,
+        worked,
+        contact,
+        travel,
+        below_nlw,
+        working,
+        target,
+        vacancies,
+        leavers,
+        kind_hours,
+        quality_w,
+        margin_w,
+        revenue,
+        local_spend,
+        g_earn,
+        g_worked,
+        z_earn,
+        z_worked,
+    }
+}
+
+/// Workforce: headcount, pool, flows, turnover, vacancies, contracts, pay and travel share.
+fn record_workforce(world: &World, s: &ProviderSums, r: &mut WeekRecord) {
+    let c = &world.counters;
+    r.care_workers = s.heads;
     r.pool_size = world.pool.len() as f64;
     r.hires = c.hires as f64;
-    r.leavers = leavers;
+    r.leavers = s.leavers;
     r.moves_between_providers = c.moves_between_providers as f64;
     r.redundancies = c.redundancies as f64;
     r.left_sector = c.left_sector as f64;
-    r.turnover_annualised = ratio_or(52.0 * leavers / heads, 0.0);
-    r.vacancy_rate = ratio_or(vacancies / target, 0.0);
-    r.zero_hours_share = ratio_or(zero_h / heads, 0.0);
-    r.wage_gbp_per_hour = ratio_or(wage_sum / heads, 0.0);
-    r.effective_wage_gbp_per_hour = ratio_or(earnings / worked, 0.0);
-    r.share_paid_at_least_llw = ratio_or(llw / heads, 0.0);
-    r.share_effective_below_nlw = ratio_or(below_nlw / working, 0.0);
-    r.estate_residents_employed = estate;
-    r.travel_share = ratio_or(travel / (travel + contact), 0.0);
+    r.turnover_annualised = ratio_or(52.0 * s.leavers / s.heads, 0.0);
+    r.vacancy_rate = ratio_or(s.vacancies / s.target, 0.0);
+    r.zero_hours_share = ratio_or(s.zero_h / s.heads, 0.0);
+    r.wage_gbp_per_hour = ratio_or(s.wage_sum / s.heads, 0.0);
+    r.effective_wage_gbp_per_hour = ratio_or(s.earnings / s.worked, 0.0);
+    r.share_paid_at_least_llw = ratio_or(s.llw / s.heads, 0.0);
+    r.share_effective_below_nlw = ratio_or(s.below_nlw / s.working, 0.0);
+    r.estate_residents_employed = s.estate;
+    r.travel_share = ratio_or(s.travel / (s.travel + s.contact), 0.0);
+    r.care_workers_at_least_llw = s.llw;
+    r.leavers_guaranteed = c.leavers_guaranteed as f64;
+    r.leavers_zero_hours = (c.quits + c.moves_between_providers) as f64 - r.leavers_guaranteed;
+    r.leavers_at_least_llw = c.leavers_at_least_llw as f64;
+    r.leavers_below_llw = (c.quits + c.moves_between_providers) as f64 - r.leavers_at_least_llw;
+    r.effective_wage_guaranteed_gbp_per_hour = ratio_or(s.g_earn / s.g_worked, 0.0);
+    r.effective_wage_zero_hours_gbp_per_hour = ratio_or(s.z_earn / s.z_worked, 0.0);
+    r.outreach_recruits = c.outreach_recruits as f64;
+}
+
+/// Providers and market: entries, exits, handbacks, concentration, shares of hours by kind,
+/// hours-weighted quality, revenue-weighted margin, revenue, tenders' transfers.
+fn record_market(world: &World, s: &ProviderSums, r: &mut WeekRecord) {
+    let c = &world.counters;
     r.provider_entries = c.entries as f64;
     r.provider_exits = c.exits as f64;
     r.handback_packages = c.handback_packages as f64;
     r.handback_packages_at_a_loss = c.handback_packages_at_a_loss as f64;
     r.handback_contracts = c.handback_contracts as f64;
     r.rebrokered_after_exit = c.rebrokered_after_failure as f64;
+    let kind_hours = &s.kind_hours;
     let total_hours: f64 = kind_hours.iter().sum();
     r.hhi = if total_hours > 0.0 {
         world
@@ -291,45 +385,43 @@ pub fn record(world: &World) -> WeekRecord {
     r.hours_share_local_sme = share(ProviderKind::LocalSme);
     r.hours_share_coop_social = share(ProviderKind::CoopSocial);
     r.hours_share_micro = share(ProviderKind::Micro);
-    r.mean_quality = ratio_or(quality_w / total_hours, 0.0);
-    r.mean_margin = ratio_or(margin_w / revenue, 0.0);
-    r.provider_revenue_gbp = revenue;
+    r.mean_quality = ratio_or(s.quality_w / total_hours, 0.0);
+    r.mean_margin = ratio_or(s.margin_w / s.revenue, 0.0);
+    r.provider_revenue_gbp = s.revenue;
+    r.provider_failures = c.failures as f64;
+    r.provider_exits_incumbent = c.incumbent_exits as f64;
+    r.overflow_placements = c.overflow_placements as f64;
+    r.tupe_packages = c.tupe_packages as f64;
+    r.tupe_workers = c.tupe_workers as f64;
+}
+
+/// Council and money: spend, cost per delivered worker-hour (over the council worker-hours
+/// delivered, summed by `record_clients`), rates and wage floors, budget, rationing, the
+/// provider of last resort, downstream costs, premiums, outcome payments and the incubator.
+fn record_council(world: &World, council_worker_hours_delivered: f64, r: &mut WeekRecord) {
+    let c = &world.counters;
     r.council_spend_gbp = c.council_spend;
-    r.cost_per_delivered_hour_gbp = ratio_or(c.council_spend / r.council_worker_hours_delivered, 0.0);
+    r.cost_per_delivered_hour_gbp = ratio_or(c.council_spend / council_worker_hours_delivered, 0.0);
     r.spot_rate_gbp_per_hour = world.policy.spot_rate;
-    r.national_living_wage_gbp = nlw;
-    r.london_living_wage_gbp = llw_level;
+    r.national_living_wage_gbp = world.wages.national_living_wage;
+    r.london_living_wage_gbp = world.wages.london_living_wage;
     r.budget_variance_gbp = c.council_spend + c.last_resort_spend_gbp - world.council.annual_budget / 52.0;
     r.annual_budget_gbp = world.council.annual_budget;
     r.packages_trimmed = c.packages_trimmed as f64;
     r.last_resort_placements = c.last_resort_placements as f64;
     r.last_resort_spend_gbp = c.last_resort_spend_gbp;
-    r.provider_failures = c.failures as f64;
-    r.provider_exits_incumbent = c.incumbent_exits as f64;
     r.budget_blocked = f64::from(u8::from(c.budget_blocked));
-    r.deaths = c.deaths as f64;
-    r.residential_moves = c.residential_moves as f64;
-    r.deterioration_moves = c.deterioration_moves as f64;
-    r.recoveries = c.recoveries as f64;
-    r.local_spend_share = ratio_or(local_spend / c.council_spend, 0.0);
-    r.care_workers_at_least_llw = llw;
-    r.leavers_guaranteed = c.leavers_guaranteed as f64;
-    r.leavers_zero_hours = (c.quits + c.moves_between_providers) as f64 - r.leavers_guaranteed;
-    r.leavers_at_least_llw = c.leavers_at_least_llw as f64;
-    r.leavers_below_llw = (c.quits + c.moves_between_providers) as f64 - r.leavers_at_least_llw;
-    r.effective_wage_guaranteed_gbp_per_hour = ratio_or(g_earn / g_worked, 0.0);
-    r.effective_wage_zero_hours_gbp_per_hour = ratio_or(z_earn / z_worked, 0.0);
-    r.outreach_recruits = c.outreach_recruits as f64;
-    r.overflow_placements = c.overflow_placements as f64;
-    r.tupe_packages = c.tupe_packages as f64;
-    r.tupe_workers = c.tupe_workers as f64;
-    r.hospital_admissions = c.hospital_admissions as f64;
     r.downstream_council_gbp = c.downstream_council_gbp;
     r.downstream_nhs_gbp = c.downstream_nhs_gbp;
     r.emergency_premium_gbp = c.emergency_premium_gbp;
     r.outcome_payments_gbp = c.outcome_payments_gbp;
     r.incubator_spend_gbp = c.incubator_spend_gbp;
-    r
+}
+
+/// Mission: the share of council spend that stays local (travel km and CO2 are summed with the
+/// providers).
+fn record_mission(world: &World, s: &ProviderSums, r: &mut WeekRecord) {
+    r.local_spend_share = ratio_or(s.local_spend / world.counters.council_spend, 0.0);
 }
 
 /// One patch in one week: who is left waiting where.

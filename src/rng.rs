@@ -1,4 +1,4 @@
-//! Seeded random streams for common random numbers (MODEL.md §7).
+//! Seeded random streams for common random numbers (docs/ODD.md, "Reproducibility").
 //!
 //! Every draw in the model comes from a stream keyed by (master seed, replicate, process and,
 //! where needed, week and entity id). The scenario is never part of the key, so two scenarios

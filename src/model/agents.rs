@@ -131,7 +131,7 @@ impl CareWorker {
 /// Why a provider stopped trading in the borough.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ExitCause {
-    /// Cash reserve below zero for the scenario's number of weeks (MODEL.md §5.5).
+    /// Cash reserve below zero for the scenario's number of weeks (docs/ODD.md §7.17).
     Insolvency,
     /// Stopped trading at once in a scheduled provider-failure shock.
     Failure,
@@ -208,7 +208,7 @@ pub struct Provider {
     pub exit_week: Option<i32>,
     pub exit_cause: Option<ExitCause>,
     pub base_patch: PatchId,
-    // Decisions (MODEL.md §5.3).
+    // Decisions (docs/ODD.md §7.10).
     pub wage: f64,
     pub pays_travel: bool,
     pub guaranteed_target: f64,
@@ -262,7 +262,7 @@ pub struct Provider {
     pub accounts: super::finance::Accounts,
     pub hires_week: u32,
     /// Worker time (h/week) of packages offered but declined for lack of staff, as a running
-    /// average: demand the provider expects and recruits for (§5.3 "expected hours").
+    /// average: demand the provider expects and recruits for (ODD §7.10, hiring target).
     pub declined_for_capacity: f64,
     pub declined_this_week: f64,
     pub leavers_week: u32,
@@ -278,7 +278,7 @@ pub struct Provider {
     pub incubated: bool,
     pub guarantee_until: i32,
     pub support_until: i32,
-    /// Rosters a named cover carer for each client (a continuity decision, §5.3).
+    /// Rosters a named cover carer for each client (a continuity decision, ODD §7.10).
     pub named_cover: bool,
     /// Outcome payments earned this week outside the package payments (recovery bonuses).
     pub outcome_bonus_pending: f64,

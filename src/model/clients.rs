@@ -1,6 +1,6 @@
 //! People drawing on care: arrivals (exogenous Poisson), needs, and exits by death, move to
-//! residential care (whose hazard rises with unmet need and waiting: deterioration, §5.8)
-//! and recovery (§5.7).
+//! residential care (whose hazard rises with unmet need and waiting: deterioration, ODD §7.4)
+//! and recovery (ODD §7.4).
 
 use rand::RngExt;
 use rand_distr::{Distribution, LogNormal, Poisson};
@@ -114,7 +114,7 @@ pub fn exits(world: &mut World) {
             counters.downstream_nhs_gbp += d.hospital_admission_nhs_gbp;
         }
         let quality = if c.provider != NONE { providers[c.provider as usize].quality } else { 0.0 };
-        // Recovery rises with continuity and the provider's quality (§5.7).
+        // Recovery rises with continuity and the provider's quality (ODD §7.4).
         let continuity = if c.status == ClientStatus::Active {
             1.0 / c.distinct_recent_carers().max(1) as f64
         } else {

@@ -1,4 +1,4 @@
-//! The council: budget and its rationing rule (§5.6), brokerage of waiting clients to
+//! The council: budget and its rationing rule (ODD §7.7), brokerage of waiting clients to
 //! providers in the order the policy sets, and inspections that rate providers' quality.
 
 use rand_distr::{Distribution, Normal};

@@ -1,6 +1,6 @@
-//! Service delivery (MODEL.md §3 step 6): each provider turns its workers' time into contact
-//! hours net of travel. Travel per visit follows BHH density in each patch; a shortfall of
-//! worker time is shared pro rata by all the provider's packages (council and self-funded),
+//! Service delivery (docs/ODD.md §3 step 6, §7.14): each provider turns its workers' time into
+//! contact hours net of travel. Travel per visit follows BHH density in each patch; a shortfall
+//! of worker time is shared pro rata by all the provider's packages (council and self-funded),
 //! and guaranteed-hours staff are rostered before zero-hours staff.
 
 use super::provider::{km_per_hour_in_patch, mean_visit_hours};

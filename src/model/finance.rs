@@ -1,5 +1,5 @@
-//! Finance (MODEL.md §3 step 7): council payments by payment basis, self-funder fees, costs,
-//! cash, margins and income security; and each package's margin for handback decisions.
+//! Finance (docs/ODD.md §3 step 7, §7.15): council payments by payment basis, self-funder fees,
+//! costs, cash, margins and income security; and each package's margin for handback decisions.
 
 use super::World;
 use super::provider::marginal_cost_per_hour;

@@ -1,4 +1,4 @@
-//! The labour market (MODEL.md §5.4): quits, the finite pool with its inflow and outflow, and
+//! The labour market (docs/ODD.md §7.13): quits, the finite pool with its inflow and outflow, and
 //! job choice by seekers from the pool and from other providers.
 
 use rand::RngExt;
@@ -102,7 +102,8 @@ fn market_wage(world: &World) -> f64 {
     if heads > 0.0 { sum / heads } else { world.wages.outside_wage }
 }
 
-/// Quits (hazard of §5.4), on-the-job search, pool flows, then matching of seekers to vacancies.
+/// Quits (hazard of ODD §7.13), on-the-job search, pool flows, then matching of seekers to
+/// vacancies.
 pub fn labour_market(world: &mut World) {
     let week = world.week as i64;
     let s = world.scenario.workforce.clone();

@@ -1,7 +1,7 @@
 //! The world of one replicate: agents, council, wage floors and this week's counters.
 //!
-//! The model knows nothing of files or threads. Each submodel (MODEL.md §5) lives in its own
-//! module as functions over `World`; the engine calls them in the weekly order of §3.
+//! The model knows nothing of files or threads. Each submodel (docs/ODD.md §7) lives in its own
+//! module as functions over `World`; the engine calls them in the weekly order of ODD §3.
 
 pub mod agents;
 pub mod clients;
@@ -9,10 +9,12 @@ pub mod council;
 pub mod delivery;
 pub mod finance;
 pub mod geography;
+pub mod incubator;
 pub mod init;
 pub mod labour;
 pub mod provider;
 pub mod shocks;
+pub mod tender;
 pub mod wages;
 
 pub use agents::*;
@@ -57,7 +59,7 @@ pub struct WeekCounters {
     pub tupe_packages: u32,
     pub tupe_workers: u32,
     pub hospital_admissions: u32,
-    /// Downstream costs (MODEL.md §5.8): council (residential care after deterioration) and
+    /// Downstream costs (docs/ODD.md §7.4): council (residential care after deterioration) and
     /// NHS (emergency admissions).
     pub downstream_council_gbp: f64,
     pub downstream_nhs_gbp: f64,

@@ -1,4 +1,4 @@
-//! Scheduled shocks (MODEL.md §3 step 1): wage-floor jumps, demand surges, budget cuts,
+//! Scheduled shocks (docs/ODD.md §3 step 1, §7.23): wage-floor jumps, demand surges, budget cuts,
 //! labour-supply drops, provider failures and cost inflation, each at a model week ≥ 0.
 //!
 //! A shock changes the environment or the council's means; how the market responds is left to

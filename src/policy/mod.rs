@@ -1,9 +1,7 @@
-//! Commissioning levers (MODEL.md §4): how packages are awarded, priced and paid for, and in
-//! what order brokers ring round. The engine only calls `Policy`'s hooks, so a new lever is
-//! added here (and in the scenario schema) without touching the engine.
-
-pub mod incubator;
-pub mod tender;
+//! Commissioning levers as a value: how packages are awarded (docs/ODD.md §7.9), priced (§7.2)
+//! and paid for (§7.15), and in what order brokers ring round (§7.7). The engine and the
+//! submodels call `Policy`'s hooks; submodels that act on the world under a lever (tenders,
+//! the incubator) live in `model`.
 
 use crate::model::wages::WageFloors;
 use crate::model::{PatchId, Pledges, Provider, agents::Contract};

@@ -1,12 +1,12 @@
-//! The Mission Incubator (MODEL.md §4): cohorts of new local providers, co-ops and
+//! The Mission Incubator (docs/ODD.md §7.22): cohorts of new local providers, co-ops and
 //! micro-providers run by estate residents, with a start-up grant, packages offered to them
 //! first for their first weeks, and capability support that speeds their quality growth, all
 //! within a bounded budget. Incubated providers face the same handback and exit rules as
 //! everyone else.
 
-use crate::model::clients::pick_weighted;
-use crate::model::provider::new_provider;
-use crate::model::{PatchId, World};
+use super::clients::pick_weighted;
+use super::provider::new_provider;
+use super::{PatchId, World};
 use crate::rng::Process;
 use crate::scenario::ProviderKind;
 

@@ -1,4 +1,4 @@
-//! Tenders (MODEL.md §5.1): providers bid their estimated unit cost times a learned markup;
+//! Tenders (docs/ODD.md §7.9): providers bid their estimated unit cost times a learned markup;
 //! bids are scored on price, quality and social value; the best hold a contract for the term.
 //! Under `framework` the lots are K framework places; under `zonal` they are patches, each let
 //! to `leads_per_patch` lead providers. The estimate uses the provider's own wage and a noisy
@@ -7,9 +7,9 @@
 
 use rand_distr::{Distribution, Normal};
 
-use crate::model::agents::Contract;
-use crate::model::provider::km_per_hour_in_patch;
-use crate::model::{ClientStatus, NONE, PatchId, Pledges, Provider, World};
+use super::agents::Contract;
+use super::provider::km_per_hour_in_patch;
+use super::{ClientStatus, NONE, PatchId, Pledges, Provider, World};
 use crate::rng::Process;
 use crate::scenario::{PriceBasis, Rating, SocialValue, SocialValueMode};
 

@@ -1,0 +1,147 @@
+//! Provider decisions (docs/ODD.md §7.10): wage review, contract-mix target, travel pay,
+//! continuity rostering, hiring target and training; and low-emission travel terms.
+
+use crate::model::{Pledges, World};
+
+/// ODD §7.10: weekly decisions on wage, contract mix, travel pay, hiring target and training.
+pub fn decisions(world: &mut World) {
+    let s = &world.scenario.providers;
+    let nlw = world.wages.national_living_wage;
+    let training_norm = s.training_gbp_per_worker_week * world.wages.cost_index;
+    let week = world.week;
+    let mean_desired = world.scenario.workforce.desired_hours_mean;
+    let workers = &world.workers;
+    let policy = &world.policy;
+    let llw = world.wages.london_living_wage;
+    let sv = &policy.rules.social_value;
+    let outcomes = &policy.rules.outcomes;
+    let outcome_payment = policy.rules.payment == crate::scenario::PaymentBasis::Outcomes;
+    for (id, p) in world.providers.iter_mut().enumerate() {
+        if !p.active {
+            continue;
+        }
+        // Social-value terms in force: required of council providers, pledged in a tender,
+        // or taken on as an incubated provider.
+        let council_clients: u32 = p.council_clients.iter().sum();
+        let mut terms = policy.terms_for(p, council_clients > 0);
+        if p.incubated {
+            terms = terms.union(Pledges {
+                london_living_wage: true,
+                local_hiring: policy.rules.incubator.estate_hiring_first,
+                ..Pledges::default()
+            });
+        }
+        p.terms = terms;
+        let vacancy_rate =
+            if p.hiring_target > 0 { p.vacancies() as f64 / p.hiring_target as f64 } else { 0.0 };
+        p.vacancy_accumulated += vacancy_rate;
+        p.heads_accumulated += p.workers.len() as f64;
+        p.review_weeks += 1;
+        // Wage review: when posts have stayed empty or staff keep leaving, raise pay in
+        // proportion to the pressure (a full step at `vacancy_trigger` or `turnover_trigger`
+        // or above), as far as the margin allows; wages are rigid downwards (no provider cuts
+        // nominal pay).
+        if (week + id as i32).rem_euclid(s.wage_review_every_weeks as i32) == 0 {
+            let recent_vacancy = p.vacancy_accumulated / p.review_weeks.max(1) as f64;
+            // Leavers per head per year over the review period.
+            let recent_turnover = if p.heads_accumulated > 0.0 {
+                p.leavers_since_review as f64 * 52.0 / p.heads_accumulated
+            } else {
+                0.0
+            };
+            let pressure = (recent_vacancy / s.vacancy_trigger)
+                .max(if s.turnover_trigger > 0.0 { recent_turnover / s.turnover_trigger } else { 0.0 })
+                .min(1.0);
+            if s.wage_review_enabled && pressure > 0.0 && p.revenue_week > 0.0 {
+                let pay_share = p.wage_bill_week * (1.0 + s.on_cost_rate) / p.revenue_week;
+                // The largest rise that keeps the projected margin at the provider's floor.
+                let affordable =
+                    if pay_share > 0.0 { (p.margin - s.min_margin_after_raise) / pay_share } else { 0.0 };
+                // The provider spends a share of that headroom on pay, in proportion to the
+                // pressure of its vacancies, and never more than one step per review.
+                let rise = (pressure * s.wage_headroom_share * affordable).min(s.wage_step);
+                if rise > 0.0 {
+                    p.wage *= 1.0 + rise;
+                }
+            }
+            p.vacancy_accumulated = 0.0;
+            p.heads_accumulated = 0.0;
+            p.leavers_since_review = 0;
+            p.review_weeks = 0;
+        }
+        // The legal floor binds on paid hours whatever the review says, and a London Living
+        // Wage term binds the same way.
+        if p.wage < nlw {
+            p.wage = nlw;
+        }
+        if terms.london_living_wage && p.wage < llw {
+            p.wage = llw;
+        }
+        // Contract mix: guaranteed hours are offered for the share of income the provider can
+        // count on, and as a recruitment tool when posts stay empty.
+        p.guaranteed_target = (s.guaranteed_share_base
+            + s.guaranteed_share_per_security * p.income_security
+            + s.guaranteed_share_per_vacancy * vacancy_rate)
+            .clamp(0.0, 1.0);
+        if terms.guaranteed_hours {
+            p.guaranteed_target = p.guaranteed_target.max(sv.guaranteed_hours_min_share);
+        }
+        // Travel pay: offered once income is secure enough and the margin allows; withdrawn
+        // only when the margin turns negative.
+        if !p.pays_travel {
+            p.pays_travel =
+                p.income_security >= s.travel_pay_security_threshold && p.margin >= s.travel_pay_min_margin;
+        } else if p.margin < 0.0 && !terms.paid_travel {
+            p.pays_travel = false;
+        }
+        if terms.paid_travel {
+            p.pays_travel = true;
+        }
+        // Continuity rostering: under outcome payment a provider keeps a named cover carer
+        // for each client when the continuity bonus its clients' hours would earn covers the
+        // coordination cost.
+        p.named_cover = outcome_payment && council_clients > 0 && {
+            let hours: f64 = p.council_worker_hours.iter().sum();
+            outcomes.continuity_bonus_gbp_per_hour * hours / council_clients as f64
+                >= s.named_cover_gbp_per_client_week * world.wages.cost_index
+        };
+        // Hiring target: heads the committed caseload needs, with a buffer.
+        let avail = if p.workers.is_empty() {
+            mean_desired
+        } else {
+            p.workers.iter().map(|&w| workers[w as usize].desired_hours).sum::<f64>() / p.workers.len() as f64
+        };
+        // Expected hours: packages turned down for lack of staff, as a running average
+        // over about a month, so one unusual week does not trigger a hiring spree.
+        p.declined_for_capacity += 0.25 * (p.declined_this_week - p.declined_for_capacity);
+        p.declined_this_week = 0.0;
+        let expected = p.committed_time + p.declined_for_capacity;
+        let heads = (expected / avail * s.hiring_buffer).ceil() as u32;
+        p.hiring_target = heads.max(s.min_team);
+        p.training_per_worker = if p.margin > 0.0 { training_norm } else { 0.5 * training_norm };
+    }
+}
+
+/// Low-emission travel terms: a provider bound by them gives each of its workers who drives
+/// an e-bike (the fastest zero-emission mode of the scenario), and pays for it weekly.
+pub fn low_emission_travel(world: &mut World) {
+    let modes = &world.scenario.geography.travel_modes;
+    let Some(clean) = modes
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| m.co2_kg_per_km == 0.0)
+        .max_by(|a, b| a.1.speed_kmh.total_cmp(&b.1.speed_kmh))
+        .map(|(i, _)| i as u8)
+    else {
+        return;
+    };
+    for p in world.providers.iter().filter(|p| p.active && p.terms.low_emission_travel) {
+        for &wid in &p.workers {
+            let w = &mut world.workers[wid as usize];
+            if modes[w.mode as usize].co2_kg_per_km > 0.0 {
+                w.mode = clean;
+                w.e_bike = true;
+            }
+        }
+    }
+}

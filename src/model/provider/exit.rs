@@ -1,0 +1,75 @@
+//! Exit (docs/ODD.md §7.17): insolvency after K weeks of negative cash is the only exit of the
+//! model's own dynamics; a failure shock (§7.23) closes a provider the same way.
+
+use super::handbacks::return_clients;
+use crate::model::{ExitCause, NONE, WorkerStatus, World};
+use crate::scenario::MAX_PATCHES;
+
+/// ODD §7.17: a provider whose cash has stayed below zero for K weeks stops trading. Its
+/// clients return to brokerage (emergency re-brokerage) and its workers to the pool.
+pub fn exits(world: &mut World) {
+    let k = world.scenario.providers.exit_after_negative_cash_weeks;
+    for pid in 0..world.providers.len() {
+        let p = &mut world.providers[pid];
+        if !p.active {
+            continue;
+        }
+        p.negative_cash_weeks = if p.cash < 0.0 { p.negative_cash_weeks + 1 } else { 0 };
+        if p.negative_cash_weeks < k {
+            continue;
+        }
+        close(world, pid, ExitCause::Insolvency, true);
+    }
+}
+
+/// A provider stops trading now: it is marked inactive with its exit week and cause, its
+/// contract lapses, its workers lose their jobs (to the pool, or out of care work if
+/// `workers_to_pool` is false: redundancies either way, not leavers) and its clients go to
+/// the front of the brokerage queue as urgent (emergency re-brokerage).
+pub fn close(world: &mut World, pid: usize, cause: ExitCause, workers_to_pool: bool) {
+    let p = &mut world.providers[pid];
+    p.active = false;
+    p.exit_week = Some(world.week);
+    p.exit_cause = Some(cause);
+    p.contract = None;
+    world.counters.exits += 1;
+    if p.entry_week < 0 && world.week >= 0 {
+        world.counters.incumbent_exits += 1;
+    }
+    // Staff lost in a closure are redundancies, not leavers: turnover follows Skills for
+    // Care, whose figures come from providers still trading (a closed service reports
+    // no leavers).
+    let staff = std::mem::take(&mut p.workers);
+    world.counters.redundancies += staff.len() as u32;
+    for &w in &staff {
+        let worker = &mut world.workers[w as usize];
+        worker.employer = NONE;
+        worker.left_employer = pid as u32;
+        worker.left_week = world.week;
+        if workers_to_pool {
+            worker.status = WorkerStatus::Pool;
+            world.pool.push(w);
+        } else {
+            worker.status = WorkerStatus::Left;
+            world.counters.left_sector += 1;
+        }
+    }
+    let pid = pid as u32;
+    let n = return_clients(world, |c| c.provider == pid);
+    world.counters.rebrokered_after_failure += n;
+}
+
+/// A failure shock: the provider stops trading at the start of the week, before it delivers
+/// anything, so this week it has no hours, revenue, costs or self-funders.
+pub fn fail(world: &mut World, pid: usize, workers_to_pool: bool) {
+    close(world, pid, ExitCause::Failure, workers_to_pool);
+    world.counters.failures += 1;
+    let p = &mut world.providers[pid];
+    p.self_funder_hours = [0.0; MAX_PATCHES];
+    p.contact_hours_week = 0.0;
+    p.revenue_week = 0.0;
+    p.council_revenue_week = 0.0;
+    p.cost_week = 0.0;
+    p.wage_bill_week = 0.0;
+    p.accounts = Default::default();
+}
