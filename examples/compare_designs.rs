@@ -32,7 +32,7 @@ fn main() -> careshape::Result<()> {
     let summaries = |name: &str| -> Vec<Summary> {
         results.iter().filter(|r| r.scenario == name).map(careshape::summarise).collect()
     };
-    let (base, other) = (summaries("status-quo"), summaries(&study.names()[1]));
+    let (base, other) = (summaries("status-quo"), summaries(study.names()[1]));
 
     println!("{replicates} paired replicates; mean (status quo) and paired difference with 95% CI:");
     for metric in ["unmet_need_share", "turnover_annual", "cost_per_delivered_hour_gbp"] {

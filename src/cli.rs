@@ -121,7 +121,7 @@ impl std::str::FromStr for Replicates {
     }
 }
 
-fn parse_tolerance(s: &str) -> Result<(String, Tolerance), String> {
+fn parse_tolerance(s: &str) -> std::result::Result<(String, Tolerance), String> {
     let (metric, value) =
         s.split_once('=').ok_or_else(|| format!("expected METRIC=TOLERANCE (e.g. unmet_need_share=0.005 or cost_per_delivered_hour_gbp=1%), found `{s}`"))?;
     let metric = metric.trim();
@@ -131,7 +131,7 @@ fn parse_tolerance(s: &str) -> Result<(String, Tolerance), String> {
             compare::HEADLINES.iter().map(|h| h.metric).collect::<Vec<_>>().join(", ")
         ));
     }
-    Ok((metric.to_string(), Tolerance::parse(value)?))
+    Ok((metric.to_string(), Tolerance::parse(value).map_err(|e| e.to_string())?))
 }
 
 #[derive(Args, Debug, Clone)]
@@ -341,7 +341,7 @@ fn run(args: &RunArgs) -> Result<()> {
 fn compare(args: &CompareArgs) -> Result<()> {
     let study = Study::load(&args.scenarios, args.run.weeks)?;
     let names = study.names();
-    let b = compare::choose_baseline(&names, args.baseline.as_deref()).map_err(Error::Input)?;
+    let b = compare::choose_baseline(&names, args.baseline.as_deref())?;
     let baseline = names[b].to_string();
     let rule = StoppingRule {
         batch: args.batch,

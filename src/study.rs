@@ -92,7 +92,7 @@ impl Study {
         })?;
         let policies: Vec<Scenario> = self.scenarios.iter().map(|s| s.scenario.clone()).collect();
         let shock_list: Vec<ShockFile> = shock_files.iter().map(|(_, s)| s.clone()).collect();
-        let composed = crate::scenario::compose(&policies, &shock_list).map_err(Error::Input)?;
+        let composed = crate::scenario::compose(&policies, &shock_list)?;
         let names: Vec<&str> = composed.iter().map(|c| c.scenario.name.as_str()).collect();
         if let Some(clash) = first_duplicate(&names) {
             return Err(Error::Input(format!(
@@ -150,7 +150,12 @@ impl Study {
     /// Runs replicates `replicates` of every scenario in parallel on the current rayon pool;
     /// results come back in (scenario, replicate) order. Replicate `r` is the same run whatever
     /// range it is part of. `progress` is called after each finished replicate.
-    pub fn run(&self, seed: u64, replicates: Range<u32>, progress: &(dyn Fn() + Sync)) -> Vec<ReplicateResult> {
+    pub fn run(
+        &self,
+        seed: u64,
+        replicates: Range<u32>,
+        progress: &(dyn Fn() + Sync),
+    ) -> Vec<ReplicateResult> {
         run_batch_range(&self.scenarios(), seed, replicates, progress)
     }
 
@@ -177,7 +182,15 @@ impl Study {
             })
             .collect::<Result<Vec<_>>>()?;
         let first = &self.scenarios[0].scenario;
-        Ok(Manifest::new(seed, replicates, first.run.weeks, first.run.burn_in_weeks, entries, comparison, execution))
+        Ok(Manifest::new(
+            seed,
+            replicates,
+            first.run.weeks,
+            first.run.burn_in_weeks,
+            entries,
+            comparison,
+            execution,
+        ))
     }
 
     /// The default output folder: `output/<folder>` for one folder, `output/<scenario name>`
@@ -209,7 +222,9 @@ pub fn load_all(paths: &[PathBuf]) -> Result<Vec<(PathBuf, Scenario)>> {
     }
     let names: Vec<&str> = ok.iter().map(|(_, s)| s.name.as_str()).collect();
     if let Some(clash) = first_duplicate(&names) {
-        return Err(Error::Input(format!("two scenarios share the name `{clash}`: names must be unique in a run")));
+        return Err(Error::Input(format!(
+            "two scenarios share the name `{clash}`: names must be unique in a run"
+        )));
     }
     Ok(ok)
 }
@@ -265,8 +280,10 @@ pub fn run_until_precise(
         summaries.extend(batch.iter().map(summarise));
         results.extend(batch);
         done += n;
-        let samples = Samples::from_summaries(results.iter().zip(&summaries).map(|(r, s)| (r.scenario.as_str(), r.replicate, s)))
-            .expect("every scenario ran the same replicates");
+        let samples = Samples::from_summaries(
+            results.iter().zip(&summaries).map(|(r, s)| (r.scenario.as_str(), r.replicate, s)),
+        )
+        .expect("every scenario ran the same replicates");
         let precision = compare::precision(&samples, baseline, &rule.tolerances);
         let reached = precision.iter().all(|p| p.reached);
         report(done, &precision);

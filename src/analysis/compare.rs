@@ -5,6 +5,7 @@
 use statrs::distribution::{ContinuousCDF, StudentsT};
 
 use super::stats::moments;
+use crate::Error;
 
 /// The confidence level of every interval in a comparison.
 pub const LEVEL: f64 = 0.95;
@@ -31,15 +32,16 @@ impl Tolerance {
     }
 
     /// Parses `0.005` (absolute) or `2%` (relative).
-    pub fn parse(text: &str) -> Result<Self, String> {
+    pub fn parse(text: &str) -> crate::Result<Self> {
         let t = text.trim();
         let (num, rel) = match t.strip_suffix('%') {
             Some(n) => (n.trim(), true),
             None => (t, false),
         };
-        let v: f64 = num.parse().map_err(|_| format!("`{text}` is not a number or a percentage"))?;
+        let v: f64 =
+            num.parse().map_err(|_| Error::Input(format!("`{text}` is not a number or a percentage")))?;
         if !(v.is_finite() && v > 0.0) {
-            return Err(format!("`{text}`: a tolerance must be positive"));
+            return Err(Error::Input(format!("`{text}`: a tolerance must be positive")));
         }
         Ok(if rel { Tolerance::Relative(v / 100.0) } else { Tolerance::Absolute(v) })
     }
@@ -151,11 +153,14 @@ pub fn headline(metric: &str) -> Option<&'static Headline> {
 
 /// The baseline's index among `scenarios`: `requested` if given, else `status-quo` if present,
 /// else the first. An unknown name is an error that lists the scenarios.
-pub fn choose_baseline<S: AsRef<str>>(scenarios: &[S], requested: Option<&str>) -> Result<usize, String> {
+pub fn choose_baseline<S: AsRef<str>>(scenarios: &[S], requested: Option<&str>) -> crate::Result<usize> {
     let names: Vec<&str> = scenarios.iter().map(|s| s.as_ref()).collect();
     match requested {
         Some(b) => names.iter().position(|n| *n == b).ok_or_else(|| {
-            format!("--baseline `{b}` is not one of the scenarios compared: {}", names.join(", "))
+            Error::Input(format!(
+                "--baseline `{b}` is not one of the scenarios compared: {}",
+                names.join(", ")
+            ))
         }),
         None => Ok(names.iter().position(|n| *n == "status-quo").unwrap_or(0)),
     }
@@ -256,12 +261,16 @@ impl Samples {
     pub fn from_rows<'a>(
         metrics: Vec<String>,
         rows: impl IntoIterator<Item = (&'a str, u32, &'a [f64])>,
-    ) -> Result<Self, String> {
+    ) -> crate::Result<Self> {
         let mut scenarios: Vec<String> = Vec::new();
         let mut by: Vec<Vec<(u32, &[f64])>> = Vec::new();
         for (s, r, v) in rows {
             if v.len() != metrics.len() {
-                return Err(format!("row of {s} has {} values for {} metrics", v.len(), metrics.len()));
+                return Err(Error::Input(format!(
+                    "row of {s} has {} values for {} metrics",
+                    v.len(),
+                    metrics.len()
+                )));
             }
             let i = match scenarios.iter().position(|x| x == s) {
                 Some(i) => i,
@@ -274,7 +283,7 @@ impl Samples {
             by[i].push((r, v));
         }
         if scenarios.is_empty() {
-            return Err("the summary table has no rows".into());
+            return Err(Error::Input("the summary table has no rows".into()));
         }
         for rows in &mut by {
             rows.sort_by_key(|(r, _)| *r);
@@ -283,13 +292,13 @@ impl Samples {
         for (s, rows) in scenarios.iter().zip(&by) {
             let reps: Vec<u32> = rows.iter().map(|(r, _)| *r).collect();
             if reps != replicates {
-                return Err(format!(
+                return Err(Error::Input(format!(
                     "scenario {s} has replicates {reps:?} but {} has {replicates:?}: a comparison pairs replicates",
                     scenarios[0]
-                ));
+                )));
             }
             if reps.windows(2).any(|w| w[0] == w[1]) {
-                return Err(format!("scenario {s} has a replicate twice"));
+                return Err(Error::Input(format!("scenario {s} has a replicate twice")));
             }
         }
         let values = by
@@ -302,7 +311,7 @@ impl Samples {
     /// Builds samples of every summary metric from (scenario, replicate, summary) rows.
     pub fn from_summaries<'a>(
         rows: impl IntoIterator<Item = (&'a str, u32, &'a super::Summary)>,
-    ) -> Result<Self, String> {
+    ) -> crate::Result<Self> {
         let metrics = super::summary_names().iter().map(|s| s.to_string()).collect();
         Self::from_rows(metrics, rows.into_iter().map(|(s, r, v)| (s, r, v.values())))
     }
@@ -453,8 +462,8 @@ mod tests {
 
     #[test]
     fn tolerance_parses_absolute_and_percent() {
-        assert_eq!(Tolerance::parse("0.005"), Ok(Tolerance::Absolute(0.005)));
-        assert_eq!(Tolerance::parse("2%"), Ok(Tolerance::Relative(0.02)));
+        assert_eq!(Tolerance::parse("0.005").unwrap(), Tolerance::Absolute(0.005));
+        assert_eq!(Tolerance::parse("2%").unwrap(), Tolerance::Relative(0.02));
         assert!(Tolerance::parse("-1").is_err());
         assert!(Tolerance::parse("abc").is_err());
         assert_eq!(Tolerance::Relative(0.02).absolute(-50.0), 1.0);

@@ -188,7 +188,7 @@ fn check(c: &CalibrationFile, base: &Scenario) -> Vec<(String, String)> {
         }
         for v in [fp.min, fp.max] {
             match set_parameter(base, &fp.path, v) {
-                Err(e) => p.push((key.clone(), e)),
+                Err(e) => p.push((key.clone(), e.to_string())),
                 Ok(s) => {
                     if let Some((k, msg)) = validate(&s).into_iter().next() {
                         p.push((

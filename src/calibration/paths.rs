@@ -3,6 +3,7 @@
 
 use serde_json::Value;
 
+use crate::Error;
 use crate::scenario::Scenario;
 
 fn walk<'a>(mut v: &'a mut Value, path: &str) -> Result<&'a mut Value, String> {
@@ -27,22 +28,25 @@ fn walk<'a>(mut v: &'a mut Value, path: &str) -> Result<&'a mut Value, String> {
 
 /// A copy of `s` with the numeric parameter at `path` set to `value` (rounded if the
 /// parameter is a whole number).
-pub fn set_parameter(s: &Scenario, path: &str, value: f64) -> Result<Scenario, String> {
-    let mut v = serde_json::to_value(s).map_err(|e| e.to_string())?;
-    let slot = walk(&mut v, path)?;
+pub fn set_parameter(s: &Scenario, path: &str, value: f64) -> crate::Result<Scenario> {
+    let mut v = serde_json::to_value(s).map_err(|e| Error::Input(e.to_string()))?;
+    let slot = walk(&mut v, path).map_err(Error::Input)?;
     *slot = match slot {
         Value::Number(n) if n.is_u64() => Value::from(value.round().max(0.0) as u64),
         Value::Number(n) if n.is_i64() => Value::from(value.round() as i64),
         Value::Number(_) => Value::from(value),
-        other => return Err(format!("`{path}` is not a number (it is {other})")),
+        other => return Err(Error::Input(format!("`{path}` is not a number (it is {other})"))),
     };
-    serde_json::from_value(v).map_err(|e| format!("`{path}` = {value}: {e}"))
+    serde_json::from_value(v).map_err(|e| Error::Input(format!("`{path}` = {value}: {e}")))
 }
 
 /// The numeric value of the parameter at `path`.
-pub fn get_parameter(s: &Scenario, path: &str) -> Result<f64, String> {
-    let mut v = serde_json::to_value(s).map_err(|e| e.to_string())?;
-    walk(&mut v, path)?.as_f64().ok_or_else(|| format!("`{path}` is not a number"))
+pub fn get_parameter(s: &Scenario, path: &str) -> crate::Result<f64> {
+    let mut v = serde_json::to_value(s).map_err(|e| Error::Input(e.to_string()))?;
+    walk(&mut v, path)
+        .map_err(Error::Input)?
+        .as_f64()
+        .ok_or_else(|| Error::Input(format!("`{path}` is not a number")))
 }
 
 #[cfg(test)]

@@ -60,7 +60,8 @@ impl Weekly {
     pub fn read(dir: &Path, scenarios: &[String]) -> Result<Self> {
         let path = dir.join("weekly.parquet");
         let open = || std::fs::File::open(&path).map_err(OutputError::io("cannot open", &path));
-        let unreadable = |e: PolarsError| OutputError::Read { path: path.clone(), source: Box::new(e.into()) };
+        let unreadable =
+            |e: PolarsError| OutputError::Read { path: path.clone(), source: Box::new(e.into()) };
         let available: Vec<String> = ParquetReader::new(open()?)
             .schema()
             .map_err(unreadable)?
@@ -78,10 +79,7 @@ impl Weekly {
             .collect();
         let mut columns = vec!["scenario".to_string(), "replicate".to_string(), "week".to_string()];
         columns.extend(wanted.iter().cloned());
-        let df = ParquetReader::new(open()?)
-            .with_columns(Some(columns))
-            .finish()
-            .map_err(unreadable)?;
+        let df = ParquetReader::new(open()?).with_columns(Some(columns)).finish().map_err(unreadable)?;
         let scen = df.column("scenario")?.str()?.clone();
         let rep = df.column("replicate")?.u32()?.to_vec();
         let week = df.column("week")?.i32()?.to_vec();
@@ -139,7 +137,6 @@ impl Weekly {
 pub type Band = Vec<(f64, f64, f64)>;
 /// A scenario's colour and its band over time.
 pub type Series = (RGBColor, Band);
-
 
 /// Median and 5%–95% band over replicates, per week, of `[week][replicate]` values, after a
 /// trailing moving average of `smooth` weeks within each replicate (1 = none).

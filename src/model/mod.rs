@@ -2,23 +2,28 @@
 //!
 //! The model knows nothing of files or threads. Each submodel (docs/ODD.md §7) lives in its own
 //! module as functions over `World`; the engine calls them in the weekly order of ODD §3.
+//!
+//! Public are the state types, for observers (the recorder, tests, a library user's own
+//! measurements); the submodels are crate-private: only the engine steps the world.
 
-pub mod agents;
-pub mod clients;
-pub mod council;
-pub mod delivery;
-pub mod finance;
-pub mod geography;
-pub mod incubator;
-pub mod init;
-pub mod labour;
-pub mod provider;
-pub mod shocks;
-pub mod tender;
-pub mod wages;
+mod agents;
+pub(crate) mod clients;
+pub(crate) mod council;
+pub(crate) mod delivery;
+pub(crate) mod finance;
+pub(crate) mod geography;
+pub(crate) mod incubator;
+pub(crate) mod init;
+pub(crate) mod labour;
+pub(crate) mod provider;
+pub(crate) mod shocks;
+pub(crate) mod tender;
+pub(crate) mod wages;
 
 pub use agents::*;
+pub use council::Council;
 pub use geography::{Geography, OUTSIDE, PatchId};
+pub use wages::WageFloors;
 
 use crate::policy::Policy;
 use crate::rng::Streams;
@@ -89,7 +94,7 @@ pub struct WeekCounters {
 /// All state of one replicate.
 pub struct World {
     pub scenario: Scenario,
-    pub streams: Streams,
+    pub(crate) streams: Streams,
     pub geography: Geography,
     /// The commissioning policy in force (status quo during burn-in).
     pub policy: Policy,
@@ -107,12 +112,12 @@ pub struct World {
     /// Ids of clients served by the council's provider of last resort.
     pub in_house: Vec<u32>,
     /// Scheduled shocks in force (demand and labour-supply factors).
-    pub shock_state: shocks::ShockState,
+    pub(crate) shock_state: shocks::ShockState,
     pub wages: wages::WageFloors,
     pub council: council::Council,
     pub counters: WeekCounters,
     /// Reused buffers, so the weekly loop does not allocate.
-    pub scratch: Scratch,
+    pub(crate) scratch: Scratch,
 }
 
 #[derive(Default)]

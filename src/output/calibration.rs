@@ -164,7 +164,9 @@ pub fn summary_markdown(cal: &Calibration, result: &CalibrationResult, wall_seco
     let _ = writeln!(s, "|---|---|---|---|---|---|");
     for (role, list) in [("fitted", &cal.config.targets), ("held out", &cal.config.checks)] {
         for t in list {
-            let mo = moments(&column(&result.confirmation, &t.metric).expect("target metrics are checked at load"));
+            let mo = moments(
+                &column(&result.confirmation, &t.metric).expect("target metrics are checked at load"),
+            );
             let (lo, hi) = t.range();
             let inside = mo.mean >= lo && mo.mean <= hi;
             let _ = writeln!(

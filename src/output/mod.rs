@@ -31,6 +31,7 @@ pub fn write_atomic(path: &Path, write: impl FnOnce(&mut std::fs::File) -> Resul
         use std::os::unix::fs::PermissionsExt;
         tmp.as_file().set_permissions(std::fs::Permissions::from_mode(0o644))?;
     }
-    tmp.persist(path).map_err(|e| OutputError::io("cannot move the finished file into place at", path)(e.error))?;
+    tmp.persist(path)
+        .map_err(|e| OutputError::io("cannot move the finished file into place at", path)(e.error))?;
     Ok(())
 }

@@ -4,7 +4,7 @@
 //! the incubator) live in `model`.
 
 use crate::model::wages::WageFloors;
-use crate::model::{PatchId, Pledges, Provider, agents::Contract};
+use crate::model::{Contract, PatchId, Pledges, Provider};
 use crate::scenario::{
     Award, Commissioning, FeeUplift, PaymentBasis, RateFloor, Rating, SocialValueMode, WageFloorName,
 };

@@ -58,9 +58,8 @@ impl RunInfo {
     pub fn read(dir: &Path) -> Result<Self> {
         let path = dir.join("manifest.json");
         let text = std::fs::read_to_string(&path).map_err(OutputError::io("cannot read", &path))?;
-        serde_json::from_str(&text).map_err(|e| {
-            OutputError::Content(format!("{}: not a careshape manifest: {e}", path.display()))
-        })
+        serde_json::from_str(&text)
+            .map_err(|e| OutputError::Content(format!("{}: not a careshape manifest: {e}", path.display())))
     }
 
     pub fn scenario(&self, name: &str) -> Option<&ScenarioInfo> {
@@ -87,7 +86,7 @@ pub fn rebuild(dir: &Path, baseline: Option<&str>) -> crate::Result<(Built, RunI
     let run = RunInfo::read(dir)?;
     let names: Vec<&str> = run.scenarios.iter().map(|s| s.name.as_str()).collect();
     let requested = baseline.or(run.comparison.as_ref().map(|c| c.baseline.as_str()));
-    let b = crate::analysis::compare::choose_baseline(&names, requested).map_err(Error::Input)?;
+    let b = crate::analysis::compare::choose_baseline(&names, requested)?;
     let built = build(dir, names[b], true)?;
     Ok((built, run))
 }

@@ -7,14 +7,19 @@ use std::path::{Path, PathBuf};
 use super::schema::Scenario;
 use super::validate::validate;
 
-/// Why a scenario could not be loaded. Every variant names the file.
-#[derive(Debug)]
+/// Why a scenario (or a shock or calibration file) could not be loaded. Every variant names
+/// the file; parse and range errors also name the key, what was expected and, where it can be
+/// found, the line and column.
+#[derive(Debug, thiserror::Error)]
 pub enum ScenarioError {
     /// The file could not be read (missing, a folder, no permission).
+    #[error("cannot read scenario file {}: {reason}", file.display())]
     Read { file: PathBuf, reason: String },
     /// Not valid TOML, an unknown key or a value of the wrong type.
+    #[error("{}", Located { file, location: *location, key: Some(key.as_str()), message })]
     Parse { file: PathBuf, key: String, location: Option<(usize, usize)>, message: String },
-    /// Well-formed, but a value is out of its allowed range.
+    /// Well-formed, but one or more values are out of their allowed range.
+    #[error("{}", Invalid { file, problems })]
     Invalid { file: PathBuf, problems: Vec<Problem> },
 }
 
@@ -26,41 +31,45 @@ pub struct Problem {
     pub message: String,
 }
 
-impl fmt::Display for ScenarioError {
+/// `file:line:col: key `k`: message`, leaving out what is not known.
+struct Located<'a> {
+    file: &'a Path,
+    location: Option<(usize, usize)>,
+    key: Option<&'a str>,
+    message: &'a str,
+}
+
+impl fmt::Display for Located<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Read { file, reason } => {
-                write!(f, "cannot read scenario file {}: {reason}", file.display())
-            }
-            Self::Parse { file, key, location, message } => {
-                write!(f, "{}", file.display())?;
-                if let Some((line, col)) = location {
-                    write!(f, ":{line}:{col}")?;
-                }
-                write!(f, ": ")?;
-                if !key.is_empty() && key != "." {
-                    write!(f, "key `{key}`: ")?;
-                }
-                write!(f, "{message}")
-            }
-            Self::Invalid { file, problems } => {
-                let n = problems.len();
-                write!(f, "{}: {n} invalid value{}", file.display(), if n == 1 { "" } else { "s" })?;
-                for p in problems {
-                    write!(f, "\n  ")?;
-                    write!(f, "{}", file.display())?;
-                    if let Some((line, col)) = p.location {
-                        write!(f, ":{line}:{col}")?;
-                    }
-                    write!(f, ": key `{}`: {}", p.key, p.message)?;
-                }
-                Ok(())
-            }
+        write!(f, "{}", self.file.display())?;
+        if let Some((line, col)) = self.location {
+            write!(f, ":{line}:{col}")?;
         }
+        write!(f, ": ")?;
+        if let Some(key) = self.key.filter(|k| !k.is_empty() && *k != ".") {
+            write!(f, "key `{key}`: ")?;
+        }
+        write!(f, "{}", self.message)
     }
 }
 
-impl std::error::Error for ScenarioError {}
+/// Every range problem of a file, one per line under a count.
+struct Invalid<'a> {
+    file: &'a Path,
+    problems: &'a [Problem],
+}
+
+impl fmt::Display for Invalid<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let n = self.problems.len();
+        write!(f, "{}: {n} invalid value{}", self.file.display(), if n == 1 { "" } else { "s" })?;
+        for p in self.problems {
+            let at = Located { file: self.file, location: p.location, key: None, message: "" };
+            write!(f, "\n  {at}key `{}`: {}", p.key, p.message)?;
+        }
+        Ok(())
+    }
+}
 
 /// 1-based line and column of a byte offset.
 fn line_col(text: &str, offset: usize) -> (usize, usize) {

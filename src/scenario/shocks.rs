@@ -78,7 +78,7 @@ pub struct Composed {
 /// The stress matrix: for each policy, the policy itself and then the policy with each shock
 /// file's shocks added to its own. Fails (with a message naming the shock file) if a shock
 /// falls outside a policy's run.
-pub fn compose(policies: &[Scenario], shocks: &[ShockFile]) -> Result<Vec<Composed>, String> {
+pub fn compose(policies: &[Scenario], shocks: &[ShockFile]) -> crate::Result<Vec<Composed>> {
     let mut out = Vec::with_capacity(policies.len() * (shocks.len() + 1));
     let mut errors = Vec::new();
     for p in policies {
@@ -97,5 +97,5 @@ pub fn compose(policies: &[Scenario], shocks: &[ShockFile]) -> Result<Vec<Compos
             out.push(Composed { scenario: s, policy: p.name.clone(), shock: Some(sf.name.clone()) });
         }
     }
-    if errors.is_empty() { Ok(out) } else { Err(errors.join("\n")) }
+    if errors.is_empty() { Ok(out) } else { Err(crate::Error::Input(errors.join("\n"))) }
 }

@@ -48,7 +48,10 @@ fn planned_hours_payment_lowers_zero_hours_share_through_contract_mix() {
     let run = |s: &Scenario| summaries(s, 7, reps);
     let a = run(&actual);
     let p = run(&planned);
-    assert_passes(&paired(&p, &a, "zero_hours_share", false), "planned hours should lower the zero-hours share");
+    assert_passes(
+        &paired(&p, &a, "zero_hours_share", false),
+        "planned hours should lower the zero-hours share",
+    );
     // The mechanism: providers' income is secure, so they offer guaranteed hours. With the
     // contract-mix response switched off, the payment basis leaves the share unchanged.
     let mut planned_fixed_mix = planned.clone();
@@ -58,9 +61,12 @@ fn planned_hours_payment_lowers_zero_hours_share_through_contract_mix() {
     let pf = run(&planned_fixed_mix);
     let af = run(&actual_fixed_mix);
     let zero_hours = |x, y| -> f64 {
-        careshape::analysis::stats::paired_differences(&col(x, "zero_hours_share"), &col(y, "zero_hours_share"))
-            .iter()
-            .sum()
+        careshape::analysis::stats::paired_differences(
+            &col(x, "zero_hours_share"),
+            &col(y, "zero_hours_share"),
+        )
+        .iter()
+        .sum()
     };
     let (d_full, d_fixed) = (zero_hours(&a, &p), zero_hours(&af, &pf));
     assert!(

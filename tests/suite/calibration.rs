@@ -4,12 +4,12 @@
 use std::path::{Path, PathBuf};
 
 use careshape::analysis::stats::moments;
-use careshape::{Summary, summarise};
 use careshape::calibration::{
     Calibration, CalibrationFile, Design, FreeParameter, Method, Target, calibrate, load_calibration,
     set_parameter,
 };
 use careshape::run_replicate;
+use careshape::{Summary, summarise};
 
 use crate::common::col as column;
 

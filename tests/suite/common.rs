@@ -35,13 +35,15 @@ pub fn status_quo() -> Scenario {
 }
 
 type Slot = Arc<OnceLock<Arc<ReplicateResult>>>;
+/// (scenario's TOML form, seed, replicate) → its run.
+type Cache = Mutex<HashMap<(String, u64, u32), Slot>>;
 
 /// Replicate `replicate` of `scenario` at `seed`, simulated once per test binary: tests that
 /// pair against the same baseline share its runs. The cache is keyed by the scenario's every
 /// parameter (its TOML form), not its name, so a modified scenario is never mistaken for the
 /// one it came from; replicate i is the same run whichever test asks for it.
 fn cached(scenario: &Scenario, key: &str, seed: u64, replicate: u32) -> Arc<ReplicateResult> {
-    static CACHE: OnceLock<Mutex<HashMap<(String, u64, u32), Slot>>> = OnceLock::new();
+    static CACHE: OnceLock<Cache> = OnceLock::new();
     let slot = CACHE
         .get_or_init(Default::default)
         .lock()

@@ -93,9 +93,10 @@ fn common_random_numbers_narrow_the_ci_on_the_shipped_scenarios() {
         .collect();
     let results = run_batch(&scenarios, 2024, 8, &|| {});
     let sums: Vec<Summary> = results.iter().map(summarise).collect();
-    let samples =
-        Samples::from_summaries(results.iter().zip(&sums).map(|(r, s)| (r.scenario.as_str(), r.replicate, s)))
-            .unwrap();
+    let samples = Samples::from_summaries(
+        results.iter().zip(&sums).map(|(r, s)| (r.scenario.as_str(), r.replicate, s)),
+    )
+    .unwrap();
     let base = samples.scenario_index("status-quo").unwrap();
     for metric in ["unmet_need_share", "turnover_annual", "cost_per_delivered_hour_gbp"] {
         let m = samples.metric_index(metric).unwrap();

@@ -33,7 +33,8 @@ fn commands_mentioned(doc: &str) -> Vec<String> {
         if !matches!(before, Some('`') | Some(' ') | Some('\n') | Some('$')) {
             continue;
         }
-        let word: String = doc[i + "careshape ".len()..].chars().take_while(|c| c.is_ascii_lowercase()).collect();
+        let word: String =
+            doc[i + "careshape ".len()..].chars().take_while(|c| c.is_ascii_lowercase()).collect();
         if !word.is_empty() && !out.contains(&word) {
             out.push(word);
         }
@@ -59,7 +60,8 @@ fn readme_and_architecture_list_every_subcommand() {
 
 /// Text files of the repository that people read or that cite the docs.
 fn repository_text() -> Vec<std::path::PathBuf> {
-    let mut files = vec!["README.md".into(), "ARCHITECTURE.md".into(), "Cargo.toml".into(), "build.rs".into()];
+    let mut files =
+        vec!["README.md".into(), "ARCHITECTURE.md".into(), "Cargo.toml".into(), "build.rs".into()];
     let mut dirs: Vec<std::path::PathBuf> =
         ["src", "tests", "docs", "scenarios", "benches", "examples", ".ci"].iter().map(Into::into).collect();
     while let Some(d) = dirs.pop() {

@@ -67,9 +67,8 @@ fn pattern_1_with_a_binding_budget_a_higher_rate_buys_fewer_hours() {
 
 /// Pattern 5: closures arise from the exit rule of docs/ODD.md §7.17 alone: every exit is an
 /// insolvency after cash stayed below zero for the rule's number of weeks.
+/// A rule check over every exit (no statistics), so it is in the fast tier.
 #[test]
-#[ignore = "statistical suite: cargo test -- --include-ignored"]
-
 fn pattern_5_closures_arise_only_from_the_insolvency_rule() {
     let s = status_quo();
     let k = s.providers.exit_after_negative_cash_weeks;

@@ -399,7 +399,7 @@ fn shock_files_hold_only_shocks_and_compose_with_every_policy() {
     std::fs::write(&late, "[[shocks]]\nkind = \"demand_surge\"\nweek = 500\nsize = 0.2\n").unwrap();
     let sf = load_shock_file(&late).unwrap();
     assert_eq!(sf.name, "late");
-    let e = compose(&[policy("status-quo")], &[sf]).unwrap_err();
+    let e = compose(&[policy("status-quo")], &[sf]).unwrap_err().to_string();
     assert!(e.contains("shocks[0].week"), "{e}");
     std::fs::remove_dir_all(&dir).ok();
 

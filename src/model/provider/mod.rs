@@ -14,7 +14,7 @@ mod self_funders;
 pub use acceptance::{accepts_package, km_per_hour_in_patch, marginal_cost_per_hour, mean_visit_hours};
 pub use decisions::{decisions, low_emission_travel};
 pub use entry::{entry, new_provider};
-pub use exit::{close, exits, fail};
+pub use exit::{exits, fail};
 pub use handbacks::handbacks;
 pub use quality::quality;
 pub use self_funders::self_funders;
