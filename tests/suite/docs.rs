@@ -25,12 +25,12 @@ fn subcommands() -> Vec<String> {
         .collect()
 }
 
-/// Every `careshape WORD` in a document's code spans, where WORD looks like a subcommand.
+/// Every `careshape WORD` that starts a code span (a command a reader would type).
 fn commands_mentioned(doc: &str) -> Vec<String> {
     let mut out = Vec::new();
     for (i, _) in doc.match_indices("careshape ") {
         let before = doc[..i].chars().next_back();
-        if !matches!(before, Some('`') | Some(' ') | Some('\n') | Some('$')) {
+        if before != Some('`') {
             continue;
         }
         let word: String =
