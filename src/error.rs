@@ -38,6 +38,7 @@ pub enum OutputError {
     #[error(transparent)]
     Stream(#[from] std::io::Error),
     /// polars could not build, write or read a table.
+    #[cfg(feature = "output")]
     #[error(transparent)]
     Table(#[from] polars::error::PolarsError),
     /// The manifest could not be written or parsed.
@@ -85,6 +86,7 @@ impl Error {
     }
 }
 
+#[cfg(feature = "output")]
 impl From<polars::error::PolarsError> for Error {
     fn from(e: polars::error::PolarsError) -> Self {
         Error::Output(e.into())

@@ -17,6 +17,10 @@
 //!   and [`analysis::stats`] holds the paired test of docs/TESTING.md;
 //! - write: [`output::tables`], [`output::manifest`] and [`report::build`].
 //!
+//! With default features off (`careshape = { ..., default-features = false }`) the crate is the
+//! simulation core, without polars and plotters: everything above except Parquet/CSV tables,
+//! charts and the report (feature `output`); feature `cli` adds the binary.
+//!
 //! Errors are one type per layer: [`ScenarioError`] for input files, [`output::OutputError`]
 //! for output folders, and [`Error`] over both for whole jobs.
 //!
@@ -40,6 +44,7 @@
 
 pub mod analysis;
 pub mod calibration;
+#[cfg(feature = "output")]
 mod charts;
 pub mod engine;
 pub mod error;
@@ -47,6 +52,7 @@ pub mod metrics;
 pub mod model;
 pub mod output;
 pub mod policy;
+#[cfg(feature = "output")]
 pub mod report;
 mod rng;
 pub mod scenario;

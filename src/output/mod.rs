@@ -2,9 +2,12 @@
 //! Files are written atomically (a temporary file in the target folder, then a rename), so a
 //! failed or interrupted run never leaves a half-written table behind.
 
+#[cfg(feature = "output")]
 pub mod calibration;
+#[cfg(feature = "output")]
 pub mod comparison;
 pub mod manifest;
+#[cfg(feature = "output")]
 pub mod tables;
 
 use std::io::Write;
