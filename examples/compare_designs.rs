@@ -7,11 +7,23 @@
 //! ```
 
 use std::path::PathBuf;
+use std::process::ExitCode;
 
 use careshape::analysis::compare::{LEVEL, mean_ci, paired_difference};
 use careshape::{Study, Summary};
 
-fn main() -> careshape::Result<()> {
+fn main() -> ExitCode {
+    match compare_designs() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            // As the `careshape` binary: 2 for input the user can fix, 1 otherwise.
+            ExitCode::from(if e.is_input() { 2 } else { 1 })
+        }
+    }
+}
+
+fn compare_designs() -> careshape::Result<()> {
     let mut args = std::env::args().skip(1);
     let design = args.next().unwrap_or_else(|| "fair-rate-floor".into());
     let replicates: u32 = match args.next() {

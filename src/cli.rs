@@ -549,8 +549,11 @@ fn print_headlines(study: &Study, results: &[ReplicateResult], replicates: u32) 
         results.iter().map(|r| (r.scenario.as_str(), r.replicate, summarise(r))).collect();
     let Ok(samples) = Samples::from_summaries(rows.iter().map(|(s, r, v)| (*s, *r, v))) else { return };
     println!("\nHeadline outcomes after burn-in (mean (95% CI) over {replicates} replicate(s)):");
-    let width = study.names().iter().map(|n| n.chars().count()).max().unwrap_or(8).max(8) + 2;
-    for h in compare::headlines_present(&samples.metrics) {
+    let headlines = compare::headlines_present(&samples.metrics);
+    let names = study.names().iter().map(|n| n.chars().count()).max().unwrap_or(8).max(8) + 2;
+    let labels = headlines.iter().map(|h| h.label.chars().count()).max().unwrap_or(0);
+    let width = names.max(labels.saturating_sub(1));
+    for h in headlines {
         let m = samples.metric_index(h.metric).expect("present");
         println!("\n{:<w$}{:>26}", h.label, "mean (95% CI)", w = width + 2);
         for (s, name) in samples.scenarios.iter().enumerate() {
