@@ -8,6 +8,24 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 use anyhow::{Context, Result};
+
+/// `println!` that returns an error instead of panicking when stdout is closed (`| head`):
+/// `main` ends quietly on a broken pipe, as ripgrep does.
+macro_rules! outln {
+    () => {
+        std::io::Write::write_all(&mut std::io::stdout(), b"\n")?
+    };
+    ($($arg:tt)*) => {
+        std::io::Write::write_fmt(&mut std::io::stdout(), format_args!("{}\n", format_args!($($arg)*)))?
+    };
+}
+
+/// `print!` that returns an error instead of panicking when stdout is closed.
+macro_rules! out {
+    ($($arg:tt)*) => {
+        std::io::Write::write_fmt(&mut std::io::stdout(), format_args!($($arg)*))?
+    };
+}
 use clap::{Args, Parser, Subcommand};
 
 use careshape::analysis::compare::{self, ComparisonRow, Samples, Tolerance};
@@ -73,7 +91,7 @@ pub struct RunOptions {
     /// Weeks after burn-in (overrides the scenario files' run.weeks).
     #[arg(long, short = 'w')]
     pub weeks: Option<u32>,
-    /// Worker threads (default: all cores). Results do not depend on it.
+    /// Worker threads (default: all cores; at most 4 × the cores). Results do not depend on it.
     #[arg(long, short = 't')]
     pub threads: Option<usize>,
     /// Output folder (default: output/<scenario or folder name>).
@@ -183,7 +201,7 @@ pub struct CalibrateArgs {
     /// Output folder (default: output/calibration-<name>).
     #[arg(long, short = 'o')]
     pub out: Option<PathBuf>,
-    /// Worker threads (default: all cores). Results do not depend on it.
+    /// Worker threads (default: all cores; at most 4 × the cores). Results do not depend on it.
     #[arg(long, short = 't')]
     pub threads: Option<usize>,
     /// Override the design's number of points.
@@ -206,7 +224,7 @@ pub fn execute(cli: Cli) -> Result<()> {
         Command::Validate { files } => validate(&files),
         Command::Scenarios { dir } => list_scenarios(&dir),
         Command::Metrics => {
-            print!("{}", careshape::analysis::metrics_markdown());
+            out!("{}", careshape::analysis::metrics_markdown());
             Ok(())
         }
         Command::Explain { file, baseline, differences_only } => {
@@ -231,15 +249,15 @@ fn list_scenarios(dir: &Path) -> Result<()> {
         let files: Vec<&PathBuf> =
             entries.iter().filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "toml")).collect();
         if !files.is_empty() {
-            println!("{}/", folder.display());
+            outln!("{}/", folder.display());
         }
         for f in files {
             match load_scenario(f) {
                 Ok(s) => {
                     listed += 1;
-                    println!("  {:<26} {}", s.name, s.description);
+                    outln!("  {:<26} {}", s.name, s.description);
                 }
-                Err(e) => println!(
+                Err(e) => outln!(
                     "  {:<26} (does not load: {e})",
                     f.file_name().unwrap_or_default().to_string_lossy()
                 ),
@@ -271,19 +289,19 @@ fn explain(file: &Path, baseline: Option<&Path>, differences_only: bool) -> Resu
             }
         }
     };
-    println!("# {}: {}", s.name, s.description);
+    outln!("# {}: {}", s.name, s.description);
     if let Some(e) = &s.extends {
-        println!("# extends {e}");
+        outln!("# extends {e}");
     }
     if !differences_only {
-        println!("\n## Resolved parameters\n");
-        println!("{}", toml::to_string(&s).context("cannot print the scenario as TOML")?);
+        outln!("\n## Resolved parameters\n");
+        outln!("{}", toml::to_string(&s).context("cannot print the scenario as TOML")?);
     }
     let diffs = careshape::scenario::diff::differences(&base, &s);
-    println!("## Differences from {base_label} ({} parameter(s))\n", diffs.len());
+    outln!("## Differences from {base_label} ({} parameter(s))\n", diffs.len());
     let width = diffs.iter().map(|d| d.key.len()).max().unwrap_or(0);
     for d in &diffs {
-        println!("  {:<width$}  {} -> {}", d.key, d.baseline, d.scenario);
+        outln!("  {:<width$}  {} -> {}", d.key, d.baseline, d.scenario);
     }
     Ok(())
 }
@@ -291,7 +309,7 @@ fn explain(file: &Path, baseline: Option<&Path>, differences_only: bool) -> Resu
 fn validate(files: &[PathBuf]) -> Result<()> {
     let loaded = careshape::study::load_all(files)?;
     for (f, s) in &loaded {
-        println!("ok  {}  ({}: {})", f.display(), s.name, s.description);
+        outln!("ok  {}  ({}: {})", f.display(), s.name, s.description);
     }
     Ok(())
 }
@@ -320,11 +338,11 @@ fn run(args: &RunArgs) -> Result<()> {
     let execution = manifest::Execution { threads, wall_time_seconds: wall };
     manifest::write_manifest(&out, &study.manifest(args.run.seed, args.replicates, None, execution)?)?;
     if !args.run.quiet {
-        print_headlines(&study, &results, args.replicates);
+        print_headlines(&study, &results, args.replicates)?;
         if !stress.is_empty() {
-            print_stress(&stress, args.replicates);
+            print_stress(&stress, args.replicates)?;
         }
-        println!(
+        outln!(
             "\n{} scenario(s) × {} replicate(s) in {:.1} s on {} thread(s); tables in {}",
             study.scenarios.len(),
             args.replicates,
@@ -384,18 +402,18 @@ fn compare(args: &CompareArgs) -> Result<()> {
     manifest::write_manifest(&out, &study.manifest(args.run.seed, replicates, Some(info), execution)?)?;
     let built = report_page::build(&out, &baseline, !args.no_report)?;
     if !quiet {
-        print_comparison(&built.rows, &baseline, replicates);
+        print_comparison(&built.rows, &baseline, replicates)?;
         if let Some(a) = &auto {
-            print_precision(a, replicates);
+            print_precision(a, replicates)?;
         }
-        println!(
+        outln!(
             "\n{} scenario(s) × {replicates} paired replicate(s) in {:.1} s on {threads} thread(s).",
             study.scenarios.len(),
             wall,
         );
-        println!("Tables in {}", out.display());
+        outln!("Tables in {}", out.display());
         if !args.no_report {
-            println!(
+            outln!(
                 "Charts in {}; open {} in a browser (it works offline).",
                 out.join("charts").display(),
                 out.join("report.html").display()
@@ -427,16 +445,16 @@ fn sig(x: f64) -> String {
 fn report(args: &ReportArgs) -> Result<()> {
     let (built, run) = report_page::rebuild(&args.dir, args.baseline.as_deref())?;
     if !args.quiet {
-        print_comparison(&built.rows, &built.baseline, run.replicates);
-        println!("\nRebuilt comparison tables, charts and {}", args.dir.join("report.html").display());
+        print_comparison(&built.rows, &built.baseline, run.replicates)?;
+        outln!("\nRebuilt comparison tables, charts and {}", args.dir.join("report.html").display());
     }
     Ok(())
 }
 
 /// The headline comparison for the terminal: one block per headline outcome.
-fn print_comparison(rows: &[ComparisonRow], baseline: &str, replicates: u32) {
+fn print_comparison(rows: &[ComparisonRow], baseline: &str, replicates: u32) -> Result<()> {
     use careshape::output::comparison::{display, fmt_difference, fmt_estimate};
-    println!(
+    outln!(
         "\nHeadline outcomes after burn-in: mean (95% CI) over {replicates} paired replicate(s); Δ = paired \
          difference to {baseline} (95% CI); * = clear of zero after Holm's adjustment"
     );
@@ -456,7 +474,7 @@ fn print_comparison(rows: &[ComparisonRow], baseline: &str, replicates: u32) {
         }
         seen.push(&r.outcome);
         let (scale, label) = display(&r.outcome);
-        println!("\n{label:<w$}{:>26}   Δ vs {baseline}", "mean (95% CI)", w = width + 2);
+        outln!("\n{label:<w$}{:>26}   Δ vs {baseline}", "mean (95% CI)", w = width + 2);
         for x in rows.iter().filter(|x| x.outcome == r.outcome) {
             let e = &x.estimate;
             let mean = fmt_estimate(e.mean, e.low(), e.high(), scale);
@@ -468,13 +486,14 @@ fn print_comparison(rows: &[ComparisonRow], baseline: &str, replicates: u32) {
                     if x.clear_of_zero == Some(true) { " *" } else { "" }
                 ),
             };
-            println!("  {:<width$}{mean:>26}   {diff}", x.scenario);
+            outln!("  {:<width$}{mean:>26}   {diff}", x.scenario);
         }
     }
+    Ok(())
 }
 
-fn print_precision(a: &manifest::AutoReplicates, replicates: u32) {
-    println!(
+fn print_precision(a: &manifest::AutoReplicates, replicates: u32) -> Result<()> {
+    outln!(
         "\n--replicates auto stopped at {replicates} replicates ({}). Widest 95% CI half-width of the paired differences:",
         if a.reached {
             "every headline outcome within tolerance"
@@ -483,7 +502,7 @@ fn print_precision(a: &manifest::AutoReplicates, replicates: u32) {
         }
     );
     for p in &a.precision {
-        println!(
+        outln!(
             "  {:<32} ±{:<10} tolerance {} (= {}) {}",
             p.metric,
             sig(p.widest_half_width),
@@ -492,13 +511,28 @@ fn print_precision(a: &manifest::AutoReplicates, replicates: u32) {
             if p.reached { "ok" } else { "NOT reached" }
         );
     }
+    Ok(())
 }
 
-/// A rayon pool of the requested size (default: all cores).
+/// `--threads` may be at most this many times the cores: more only adds memory and switching
+/// (results do not depend on the number of threads), and a typo such as `-t 80000` would
+/// otherwise try to start that many threads.
+const MAX_THREADS_PER_CORE: usize = 4;
+
+/// A rayon pool of the requested size (default: all cores; at most `MAX_THREADS_PER_CORE` ×
+/// the cores).
 fn thread_pool(threads: Option<usize>) -> Result<(rayon::ThreadPool, usize)> {
-    let threads = threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let threads = threads.unwrap_or(cores);
     if threads == 0 {
         return Err(Error::Input("--threads must be at least 1".into()).into());
+    }
+    let cap = MAX_THREADS_PER_CORE * cores;
+    if threads > cap {
+        return Err(Error::Input(format!(
+            "--threads {threads} is too many: at most {cap} ({MAX_THREADS_PER_CORE} × the {cores} core(s) available)"
+        ))
+        .into());
     }
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
@@ -536,39 +570,42 @@ fn calibrate(args: &CalibrateArgs) -> Result<()> {
     let execution = manifest::Execution { threads, wall_time_seconds: wall };
     careshape::output::calibration::write_calibration(&out, &cal, &result, execution)?;
     if !args.quiet {
-        println!("{}", careshape::output::calibration::summary_markdown(&cal, &result, wall));
-        println!("Calibration written to {}", out.display());
+        outln!("{}", careshape::output::calibration::summary_markdown(&cal, &result, wall));
+        outln!("Calibration written to {}", out.display());
     }
     Ok(())
 }
 
 /// Headline outcomes at the end of a run: per headline outcome (the same list as a
 /// comparison's), each scenario's mean ± 95% CI.
-fn print_headlines(study: &Study, results: &[ReplicateResult], replicates: u32) {
+fn print_headlines(study: &Study, results: &[ReplicateResult], replicates: u32) -> Result<()> {
     let rows: Vec<(&str, u32, careshape::analysis::Summary)> =
         results.iter().map(|r| (r.scenario.as_str(), r.replicate, summarise(r))).collect();
-    let Ok(samples) = Samples::from_summaries(rows.iter().map(|(s, r, v)| (*s, *r, v))) else { return };
-    println!("\nHeadline outcomes after burn-in (mean (95% CI) over {replicates} replicate(s)):");
+    let Ok(samples) = Samples::from_summaries(rows.iter().map(|(s, r, v)| (*s, *r, v))) else {
+        return Ok(());
+    };
+    outln!("\nHeadline outcomes after burn-in (mean (95% CI) over {replicates} replicate(s)):");
     let headlines = compare::headlines_present(&samples.metrics);
     let names = study.names().iter().map(|n| n.chars().count()).max().unwrap_or(8).max(8) + 2;
     let labels = headlines.iter().map(|h| h.label.chars().count()).max().unwrap_or(0);
     let width = names.max(labels.saturating_sub(1));
     for h in headlines {
         let m = samples.metric_index(h.metric).expect("present");
-        println!("\n{:<w$}{:>26}", h.label, "mean (95% CI)", w = width + 2);
+        outln!("\n{:<w$}{:>26}", h.label, "mean (95% CI)", w = width + 2);
         for (s, name) in samples.scenarios.iter().enumerate() {
             let e = compare::mean_ci(samples.sample(s, m), compare::LEVEL);
             let mean = careshape::output::comparison::fmt_estimate(e.mean, e.low(), e.high(), h.scale);
-            println!("  {name:<width$}{mean:>26}");
+            outln!("  {name:<width$}{mean:>26}");
         }
     }
+    Ok(())
 }
 
 /// The stress table for people: per policy × shock, peak unmet need and waiting in the year
 /// after the shock and the weeks they took to recover (mean ± 95% CI), then the emergency
 /// premium, handbacks and exits of that year as differences from the unshocked policy.
-fn print_stress(cells: &[careshape::analysis::stress::StressCell], replicates: u32) {
-    println!(
+fn print_stress(cells: &[careshape::analysis::stress::StressCell], replicates: u32) -> Result<()> {
+    outln!(
         "\nStress outcomes in the year after each shock (mean ± 95% CI over {replicates} replicate(s); Δ = paired difference from the same policy without the shock, same weeks):"
     );
     let cols: &[(&str, &str, f64, usize)] = &[
@@ -580,19 +617,19 @@ fn print_stress(cells: &[careshape::analysis::stress::StressCell], replicates: u
         ("handbacks_year_after_shock", "Δ handbacks", 1.0, 1),
         ("exits_year_after_shock", "Δ exits", 1.0, 2),
     ];
-    print!("{:<22}{:<22}", "policy", "shock");
+    out!("{:<22}{:<22}", "policy", "shock");
     for (_, label, _, _) in cols {
-        print!("{label:>19}");
+        out!("{label:>19}");
     }
-    println!();
+    outln!();
     let mut keys: Vec<(&str, &str)> = cells.iter().map(|c| (c.policy.as_str(), c.shock.as_str())).collect();
     keys.dedup();
     for (policy, shock) in keys {
-        print!("{policy:<22}{shock:<22}");
+        out!("{policy:<22}{shock:<22}");
         for &(metric, label, scale, digits) in cols {
             let Some(c) = cells.iter().find(|c| c.policy == policy && c.shock == shock && c.metric == metric)
             else {
-                print!("{:>19}", "");
+                out!("{:>19}", "");
                 continue;
             };
             let (v, hw) =
@@ -602,10 +639,11 @@ fn print_stress(cells: &[careshape::analysis::stress::StressCell], replicates: u
             } else {
                 format!("{:.*}", digits, v * scale)
             };
-            print!("{cell:>19}");
+            out!("{cell:>19}");
         }
-        println!();
+        outln!();
     }
+    Ok(())
 }
 
 /// A progress bar on a terminal, shown once the work has taken more than a second; plain lines

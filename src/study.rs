@@ -220,11 +220,16 @@ pub fn load_all(paths: &[PathBuf]) -> Result<Vec<(PathBuf, Scenario)>> {
     if !errors.is_empty() {
         return Err(Error::Input(errors.join("\n")));
     }
-    let names: Vec<&str> = ok.iter().map(|(_, s)| s.name.as_str()).collect();
-    if let Some(clash) = first_duplicate(&names) {
-        return Err(Error::Input(format!(
-            "two scenarios share the name `{clash}`: names must be unique in a run"
-        )));
+    // The first file whose name an earlier file already has: both files are named.
+    for (i, (file, s)) in ok.iter().enumerate() {
+        if let Some((first, _)) = ok[..i].iter().find(|(_, t)| t.name == s.name) {
+            return Err(Error::Input(format!(
+                "two scenarios share the name `{}`: {} and {}: names must be unique in a run",
+                s.name,
+                first.display(),
+                file.display()
+            )));
+        }
     }
     Ok(ok)
 }

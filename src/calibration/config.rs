@@ -174,8 +174,17 @@ fn check(c: &CalibrationFile, base: &Scenario) -> Vec<(String, String)> {
     if m.smc_rounds > 0 && m.smc_points == 0 {
         p.push(("method.smc_points".into(), "expected at least 1 proposal per round".into()));
     }
-    if m.weeks == Some(0) {
-        p.push(("method.weeks".into(), "expected at least 1 week".into()));
+    // The base scenario with the method's run length: its problems are `method.weeks`'s (the
+    // base file loaded valid), and are not repeated for every free parameter below.
+    let base_problems = validate(base);
+    match m.weeks {
+        Some(0) => p.push(("method.weeks".into(), "expected at least 1 week".into())),
+        Some(w) => p.extend(base_problems.iter().map(|(k, msg)| {
+            ("method.weeks".to_string(), format!("{w} weeks makes the base scenario invalid: {k}: {msg}"))
+        })),
+        None => p.extend(
+            base_problems.iter().map(|(k, msg)| ("base_scenario".to_string(), format!("{k}: {msg}"))),
+        ),
     }
     if c.parameters.is_empty() {
         p.push(("parameters".into(), "expected at least one free parameter".into()));
@@ -186,13 +195,22 @@ fn check(c: &CalibrationFile, base: &Scenario) -> Vec<(String, String)> {
             p.push((key.clone(), format!("expected min < max, found {} and {}", fp.min, fp.max)));
             continue;
         }
-        for v in [fp.min, fp.max] {
-            match set_parameter(base, &fp.path, v) {
-                Err(e) => p.push((key.clone(), e.to_string())),
+        let set =
+            [("min", fp.min), ("max", fp.max)].map(|(bound, v)| (bound, v, set_parameter(base, &fp.path, v)));
+        // A bad path fails both bounds alike: one problem, on `path`.
+        if let [(_, _, Err(a)), (_, _, Err(b))] = &set
+            && a.to_string() == b.to_string()
+        {
+            p.push((format!("{key}.path"), a.to_string()));
+            continue;
+        }
+        for (bound, v, result) in set {
+            match result {
+                Err(e) => p.push((format!("{key}.{bound}"), e.to_string())),
                 Ok(s) => {
-                    if let Some((k, msg)) = validate(&s).into_iter().next() {
+                    if let Some((k, msg)) = validate(&s).into_iter().find(|q| !base_problems.contains(q)) {
                         p.push((
-                            key.clone(),
+                            format!("{key}.{bound}"),
                             format!("{} = {v} makes the scenario invalid: {k}: {msg}", fp.path),
                         ));
                     }
@@ -209,7 +227,7 @@ fn check(c: &CalibrationFile, base: &Scenario) -> Vec<(String, String)> {
             let key = format!("{kind}[{i}]");
             if !names.contains(&t.metric.as_str()) {
                 p.push((
-                    key.clone(),
+                    format!("{key}.metric"),
                     format!("unknown metric `{}`; expected one of: {}", t.metric, names.join(", ")),
                 ));
             }
@@ -225,5 +243,8 @@ fn check(c: &CalibrationFile, base: &Scenario) -> Vec<(String, String)> {
             }
         }
     }
+    // Each problem once, in the order found.
+    let mut seen = std::collections::HashSet::new();
+    p.retain(|q| seen.insert(q.clone()));
     p
 }

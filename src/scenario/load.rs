@@ -147,21 +147,67 @@ pub fn invalid(text: &str, file: &Path, problems: Vec<(String, String)>) -> Scen
     }
 }
 
-/// Reads a file's text, with the error naming the file.
+/// Reads a file's text, with the error naming the file. Only regular files are read: a FIFO
+/// or a device would block or never end, so it is refused before reading (symbolic links to
+/// regular files are followed).
 pub fn read_text(file: &Path) -> Result<String, ScenarioError> {
-    std::fs::read_to_string(file)
-        .map_err(|e| ScenarioError::Read { file: file.to_path_buf(), reason: e.to_string() })
+    let read = |reason: String| ScenarioError::Read { file: file.to_path_buf(), reason };
+    let meta = std::fs::metadata(file).map_err(|e| read(e.to_string()))?;
+    if let Some(kind) = not_regular(&meta) {
+        return Err(read(format!("it is not a regular file ({kind})")));
+    }
+    std::fs::read_to_string(file).map_err(|e| read(e.to_string()))
 }
+
+/// What a path is when it is not a regular file (`None` when it is one).
+fn not_regular(meta: &std::fs::Metadata) -> Option<&'static str> {
+    let t = meta.file_type();
+    if t.is_file() {
+        return None;
+    }
+    if t.is_dir() {
+        return Some("a folder");
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return Some("a FIFO");
+        }
+        if t.is_socket() {
+            return Some("a socket");
+        }
+        if t.is_char_device() {
+            return Some("a character device");
+        }
+        if t.is_block_device() {
+            return Some("a block device");
+        }
+    }
+    Some("not a file")
+}
+
+/// How many files an `extends` chain may hold (this file included).
+pub const MAX_EXTENDS_DEPTH: usize = 64;
 
 /// Parses and validates a scenario from TOML text; `file` is used in messages only, and to
 /// find the file named by an `extends` key (relative to `file`'s folder).
 pub fn load_scenario_str(text: &str, file: &Path) -> Result<Scenario, ScenarioError> {
     // The file on its own: unknown keys and wrong types are reported with its line numbers.
     let own: Scenario = parse_toml(text, file)?;
+    // An empty file (or only comments) would silently be the built-in status quo.
+    if toml::from_str::<toml::Table>(text).is_ok_and(|t| t.is_empty()) {
+        return Err(ScenarioError::Parse {
+            file: file.to_path_buf(),
+            key: String::new(),
+            location: None,
+            message: "the file is empty: a scenario needs at least a `name` (or `extends`)".into(),
+        });
+    }
     let mut scenario = match &own.extends {
         None => own.clone(),
         Some(_) => {
-            let merged = resolve_extends(text, file, 0)?;
+            let merged = resolve_extends(text, file, &mut vec![identity(file)])?;
             let merged_text = toml::to_string(&merged).map_err(|e| ScenarioError::Parse {
                 file: file.to_path_buf(),
                 key: String::new(),
@@ -175,7 +221,9 @@ pub fn load_scenario_str(text: &str, file: &Path) -> Result<Scenario, ScenarioEr
     scenario.extends = own.extends.clone();
     scenario.name = own.name.clone();
     scenario.description = own.description.clone();
-    if own.name.is_empty() || (own.extends.is_some() && !text_has_key(text, "name")) {
+    // Without a `name` (or with an empty one), a scenario is named after its file, never the
+    // built-in default's `status-quo`.
+    if own.name.is_empty() || !text_has_key(text, "name") {
         scenario.name =
             file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "scenario".into());
     }
@@ -190,27 +238,46 @@ fn text_has_key(text: &str, key: &str) -> bool {
     toml::from_str::<toml::Table>(text).is_ok_and(|t| t.contains_key(key))
 }
 
+/// A file as it is identified in an `extends` chain: its canonical path (the path as given if
+/// it cannot be resolved, e.g. a scenario parsed from text).
+fn identity(file: &Path) -> PathBuf {
+    std::fs::canonicalize(file).unwrap_or_else(|_| file.to_path_buf())
+}
+
 /// The TOML table of a file with its `extends` chain applied: the base file's tables first,
-/// this file's keys on top (tables merge key by key; arrays and values replace).
-fn resolve_extends(text: &str, file: &Path, depth: u32) -> Result<toml::Table, ScenarioError> {
+/// this file's keys on top (tables merge key by key; arrays and values replace). `chain` holds
+/// the files visited so far (canonical paths, this file last): a base already in it is a cycle.
+fn resolve_extends(text: &str, file: &Path, chain: &mut Vec<PathBuf>) -> Result<toml::Table, ScenarioError> {
     let err = |message: String| ScenarioError::Parse {
         file: file.to_path_buf(),
         key: "extends".into(),
         location: locate(text, "extends"),
         message,
     };
-    if depth > 8 {
-        return Err(err("`extends` chains more than 8 files deep (is there a cycle?)".into()));
-    }
     let mut own: toml::Table = toml::from_str(text).map_err(|e| err(e.to_string()))?;
     let Some(base) = own.remove("extends") else { return Ok(own) };
     let Some(base) = base.as_str() else { return Err(err("expected a file name (a string)".into())) };
     let base_file = file.parent().unwrap_or(Path::new(".")).join(base);
-    let base_text = std::fs::read_to_string(&base_file)
-        .map_err(|e| err(format!("cannot read the base scenario {}: {e}", base_file.display())))?;
+    let base_id = identity(&base_file);
+    if chain.contains(&base_id) {
+        let names: Vec<String> = chain.iter().chain([&base_id]).map(|p| p.display().to_string()).collect();
+        return Err(err(format!("`extends` forms a cycle: {}", names.join(" -> "))));
+    }
+    if chain.len() >= MAX_EXTENDS_DEPTH {
+        return Err(err(format!(
+            "the `extends` chain holds more than {MAX_EXTENDS_DEPTH} files; shorten it"
+        )));
+    }
+    let base_text = read_text(&base_file).map_err(|e| match e {
+        ScenarioError::Read { reason, .. } => {
+            err(format!("cannot read the base scenario {}: {reason}", base_file.display()))
+        }
+        e => e,
+    })?;
     // The base must be a valid scenario on its own.
     let _: Scenario = parse_toml(&base_text, &base_file)?;
-    let mut merged = resolve_extends(&base_text, &base_file, depth + 1)?;
+    chain.push(base_id);
+    let mut merged = resolve_extends(&base_text, &base_file, chain)?;
     merge(&mut merged, own);
     Ok(merged)
 }

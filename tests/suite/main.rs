@@ -16,5 +16,6 @@ mod golden;
 mod levers;
 mod patterns;
 mod report;
+mod robustness;
 mod stress;
 mod travel;
