@@ -50,7 +50,7 @@ impl Checker {
     }
     pub(super) fn sums_to_one(&mut self, key: &str, values: &[f64]) {
         let s: f64 = values.iter().sum();
-        if !((s - 1.0).abs() <= 1e-6) {
+        if (s - 1.0).abs() > 1e-6 || s.is_nan() {
             self.fail(key, format!("expected shares summing to 1, found a sum of {s:.6}"));
         }
     }
