@@ -11,7 +11,7 @@ use crate::analysis::{Summary, summarise};
 use crate::engine::{ReplicateResult, run_batch_range};
 use crate::error::{Error, Result};
 use crate::output::manifest::{self, AutoReplicates, ComparisonInfo, Manifest};
-use crate::scenario::{Scenario, ShockFile, load_scenario, load_shock_files, scenario_files};
+use crate::scenario::{MAX_WEEKS, Scenario, ShockFile, load_scenario, load_shock_files, scenario_files};
 
 /// One scenario of a study: the policy file it came from, the shock file applied on top (if
 /// any), and the resolved scenario.
@@ -48,8 +48,18 @@ impl Study {
             if w == 0 {
                 return Err(Error::Input("--weeks must be at least 1".into()));
             }
+            if w > MAX_WEEKS {
+                return Err(Error::Input(format!(
+                    "--weeks must be at most {MAX_WEEKS} (50 years), found {w}"
+                )));
+            }
             for (_, s) in loaded.iter_mut() {
                 s.run.weeks = w;
+            }
+            // The files' own sizes were checked with their run.weeks; --weeks may lengthen them.
+            if let Some((f, msg)) = loaded.iter().find_map(|(f, s)| s.size_problem("--weeks").map(|m| (f, m)))
+            {
+                return Err(Error::Input(format!("{}: with --weeks {w}: {msg}", f.display())));
             }
         }
         // Scenarios compared in one run share their run length and burn-in, or their weeks

@@ -8,7 +8,9 @@ use serde::{Deserialize, Serialize};
 
 use super::paths::set_parameter;
 use crate::analysis::summary_names;
-use crate::scenario::{Scenario, ScenarioError, invalid, load_scenario, parse_toml, read_text, validate};
+use crate::scenario::{
+    MAX_WEEKS, Scenario, ScenarioError, invalid, load_scenario, parse_toml, read_text, validate,
+};
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -186,6 +188,20 @@ fn check(c: &CalibrationFile, base: &Scenario) -> Vec<(String, String)> {
             base_problems.iter().map(|(k, msg)| ("base_scenario".to_string(), format!("{k}: {msg}"))),
         ),
     }
+    if let Some(w) = m.weeks
+        && w > MAX_WEEKS
+    {
+        p.push(("method.weeks".into(), format!("expected at most {MAX_WEEKS} weeks (50 years), found {w}")));
+    }
+    if let Some(w) = m.weeks
+        && w > 0
+    {
+        let mut s = base.clone();
+        s.run.weeks = w;
+        if let Some(msg) = s.size_problem("method.weeks") {
+            p.push(("method.weeks".into(), msg));
+        }
+    }
     if c.parameters.is_empty() {
         p.push(("parameters".into(), "expected at least one free parameter".into()));
     }
@@ -239,6 +255,8 @@ fn check(c: &CalibrationFile, base: &Scenario) -> Vec<(String, String)> {
                 let (lo, hi) = t.range();
                 if lo >= hi || lo.is_nan() || hi.is_nan() {
                     p.push((key, format!("expected an interval of positive width, found [{lo}, {hi}]")));
+                } else if !(lo.is_finite() && hi.is_finite()) {
+                    p.push((key, format!("expected finite bounds, found [{lo}, {hi}]")));
                 }
             }
         }

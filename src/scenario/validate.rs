@@ -29,9 +29,28 @@ impl Checker {
             self.fail(key, format!("expected a number ≥ 0, found {v}"));
         }
     }
+    /// A finite number from `lo` to `hi`; `what` says what it is ("a margin").
+    pub(super) fn between(&mut self, key: &str, v: f64, lo: f64, hi: f64, what: &str) {
+        if !(lo..=hi).contains(&v) {
+            self.fail(key, format!("expected {what} between {lo} and {hi}, found {v}"));
+        }
+    }
+    /// A count no larger than `max`; `what` names its unit ("providers").
+    pub(super) fn count_at_most(&mut self, key: &str, v: u64, max: u64, what: &str) {
+        if v > max {
+            self.fail(key, format!("expected at most {max} {what}, found {v}"));
+        }
+    }
+    /// A rate or quantity no larger than `max` (a non-finite value is reported by the
+    /// table's own check or by `non_finite`).
+    pub(super) fn at_most(&mut self, key: &str, v: f64, max: f64, what: &str) {
+        if v.is_finite() && v > max {
+            self.fail(key, format!("expected at most {max} {what}, found {v}"));
+        }
+    }
     pub(super) fn sums_to_one(&mut self, key: &str, values: &[f64]) {
         let s: f64 = values.iter().sum();
-        if (s - 1.0).abs() > 1e-6 {
+        if (s - 1.0).abs() > 1e-6 || s.is_nan() {
             self.fail(key, format!("expected shares summing to 1, found a sum of {s:.6}"));
         }
     }
@@ -53,7 +72,41 @@ pub fn validate(s: &Scenario) -> Vec<(String, String)> {
     s.mission.check(&mut c);
     s.commissioning.check(&mut c, "commissioning");
     s.burn_in.commissioning.check(&mut c, "burn_in.commissioning");
+    s.check_run_size(&mut c);
+    non_finite(&mut c, s);
     c.problems
+}
+
+/// The backstop for every number of the scenario, including any a table's `check` skips
+/// (a disabled incubator's) or compares only with another value: NaN and ±inf are never
+/// valid. Keys a table's check has already reported are not reported twice.
+fn non_finite(c: &mut Checker, s: &Scenario) {
+    fn walk(v: &toml::Value, key: String, found: &mut Vec<(String, f64)>) {
+        match v {
+            toml::Value::Float(f) if !f.is_finite() => found.push((key, *f)),
+            toml::Value::Table(t) => {
+                for (k, v) in t {
+                    walk(v, if key.is_empty() { k.clone() } else { format!("{key}.{k}") }, found);
+                }
+            }
+            toml::Value::Array(a) => {
+                for (i, v) in a.iter().enumerate() {
+                    walk(v, format!("{key}[{i}]"), found);
+                }
+            }
+            _ => {}
+        }
+    }
+    let Ok(value) = toml::Value::try_from(s) else {
+        return;
+    };
+    let mut found = Vec::new();
+    walk(&value, String::new(), &mut found);
+    for (key, f) in found {
+        if !c.problems.iter().any(|(k, _)| *k == key) {
+            c.fail(key, format!("expected a finite number, found {f}"));
+        }
+    }
 }
 
 /// Scheduled shocks: a week within the run, sizes in range.
@@ -89,5 +142,40 @@ mod tests {
         assert!(keys.contains(&"clients.double_handed_share".to_string()));
         assert!(keys.contains(&"commissioning.rate_gbp_per_hour".to_string()));
         assert!(keys.contains(&"commissioning.tender.scoring".to_string()));
+    }
+
+    #[test]
+    fn every_non_finite_number_is_reported_once() {
+        let mut s = Scenario::default();
+        s.providers.min_margin_after_raise = f64::NAN;
+        s.workforce.estate_outreach_per_vacancy_week = f64::INFINITY;
+        s.commissioning.incubator.startup_grant_gbp = f64::NAN; // disabled: only the backstop sees it
+        s.geography.patches[0].centroid_km[1] = f64::NEG_INFINITY;
+        s.clients.death_per_week = f64::NAN;
+        let problems = validate(&s);
+        for key in [
+            "providers.min_margin_after_raise",
+            "workforce.estate_outreach_per_vacancy_week",
+            "commissioning.incubator.startup_grant_gbp",
+            "geography.patches[0].centroid_km[1]",
+            "clients.death_per_week",
+        ] {
+            assert_eq!(problems.iter().filter(|p| p.0 == key).count(), 1, "{key}: {problems:?}");
+        }
+    }
+
+    #[test]
+    fn counts_and_run_length_are_limited() {
+        let mut s = Scenario::default();
+        s.run.weeks = MAX_WEEKS + 1;
+        s.providers.initial_count = 4_000_000_000;
+        s.run.burn_in_weeks = 183; // the default data start in April 2023: 182 weeks before the reform
+        let keys: Vec<String> = validate(&s).into_iter().map(|p| p.0).collect();
+        assert!(keys.contains(&"run.weeks".to_string()));
+        assert!(keys.contains(&"providers.initial_count".to_string()));
+        assert!(keys.contains(&"run.burn_in_weeks".to_string()));
+        s = Scenario::default();
+        s.run.burn_in_weeks = 182;
+        assert_eq!(validate(&s), Vec::<(String, String)>::new());
     }
 }

@@ -14,6 +14,7 @@ mod determinism;
 mod docs;
 mod golden;
 mod levers;
+mod limits;
 mod patterns;
 mod report;
 mod robustness;

@@ -3,7 +3,11 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::{MAX_ARRIVALS_PER_WEEK, MAX_INITIAL_CLIENTS};
 use crate::scenario::validate::Checker;
+
+/// Shortest visit (`clients.visit_length_hours`): 0.05 hours, 3 minutes.
+pub const MIN_VISIT_HOURS: f64 = 0.05;
 
 /// People drawing on council-funded care.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
@@ -64,8 +68,21 @@ impl Default for ClientParams {
 impl ClientParams {
     /// Range checks of `[clients]`.
     pub(in crate::scenario) fn check(&self, c: &mut Checker) {
+        c.count_at_most(
+            "clients.initial_clients",
+            self.initial_clients.into(),
+            MAX_INITIAL_CLIENTS.into(),
+            "clients",
+        );
         c.non_negative("clients.arrivals_per_week", self.arrivals_per_week);
+        c.at_most(
+            "clients.arrivals_per_week",
+            self.arrivals_per_week,
+            MAX_ARRIVALS_PER_WEEK,
+            "clients a week",
+        );
         c.positive("clients.assessed_hours_mean", self.assessed_hours_mean);
+        c.at_most("clients.assessed_hours_mean", self.assessed_hours_mean, 168.0, "hours a week");
         c.non_negative("clients.assessed_hours_cv", self.assessed_hours_cv);
         if self.visit_length_hours.is_empty()
             || self.visit_length_hours.len() != self.visit_length_probabilities.len()
@@ -77,7 +94,16 @@ impl ClientParams {
         } else {
             c.sums_to_one("clients.visit_length_probabilities", &self.visit_length_probabilities);
             for (i, v) in self.visit_length_hours.iter().enumerate() {
-                c.positive(&format!("clients.visit_length_hours[{i}]"), *v);
+                let key = format!("clients.visit_length_hours[{i}]");
+                c.positive(&key, *v);
+                if *v > 0.0 && !(MIN_VISIT_HOURS..=24.0).contains(v) {
+                    c.fail(
+                        key,
+                        format!(
+                            "expected a visit from {MIN_VISIT_HOURS} hours (3 minutes) to 24 hours, found {v}"
+                        ),
+                    );
+                }
             }
         }
         c.share("clients.double_handed_share", self.double_handed_share);

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::scenario::validate::Checker;
 
-use super::Rating;
+use super::{MAX_PROVIDERS, Rating};
 
 /// The commissioning policy: composable levers (docs/ODD.md §7.2 rates, §7.9 tenders, §7.15 payment
 /// bases, §7.22 incubator).
@@ -441,7 +441,13 @@ impl Incubator {
                 &format!("{at}.incubator.guaranteed_worker_hours_per_week"),
                 self.guaranteed_worker_hours_per_week,
             );
-            if self.quality_growth_multiplier < 1.0 {
+            c.count_at_most(
+                &format!("{at}.incubator.cohort_size"),
+                u64::from(self.cohort_size) * u64::from(self.cohorts),
+                MAX_PROVIDERS.into(),
+                "incubated providers (cohort_size × cohorts)",
+            );
+            if !(self.quality_growth_multiplier >= 1.0 && self.quality_growth_multiplier.is_finite()) {
                 c.fail(
                     format!("{at}.incubator.quality_growth_multiplier"),
                     "expected at least 1 (support never slows growth)",

@@ -68,6 +68,9 @@ impl CouncilParams {
         c.share("council.inspection_per_week", self.inspection_per_week);
         c.non_negative("council.inspection_noise_sd", self.inspection_noise_sd);
         let t = self.rating_thresholds;
+        for (i, v) in t.iter().enumerate() {
+            c.share(&format!("council.rating_thresholds[{i}]"), *v);
+        }
         if !(t[0] < t[1] && t[1] < t[2]) {
             c.fail("council.rating_thresholds", "expected three increasing quality thresholds");
         }

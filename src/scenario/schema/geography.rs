@@ -82,6 +82,9 @@ impl Geography {
         for (i, p) in self.patches.iter().enumerate() {
             let k = |f: &str| format!("geography.patches[{i}].{f}");
             c.positive(&k("area_km2"), p.area_km2);
+            for (j, x) in p.centroid_km.iter().enumerate() {
+                c.between(&k(&format!("centroid_km[{j}]")), *x, -100.0, 100.0, "a coordinate in km");
+            }
             c.share(&k("demand_share"), p.demand_share);
             c.share(&k("estate_share"), p.estate_share);
             c.share(&k("labour_share"), p.labour_share);

@@ -25,7 +25,7 @@ mod wage_floor;
 mod workforce;
 
 pub use calendar::Calendar;
-pub use clients::ClientParams;
+pub use clients::{ClientParams, MIN_VISIT_HOURS};
 pub use commissioning::{
     Award, Brokerage, Commissioning, FeeUplift, Incubator, OutcomeTerms, PaymentBasis, PriceBasis, RateFloor,
     ScoringWeights, SocialValue, SocialValueMode, TenderParams, WageFloorName,
@@ -116,17 +116,117 @@ impl Default for RunSettings {
     }
 }
 
+/// Longest policy period (`run.weeks`, or `--weeks`): 2,600 weeks, 50 years.
+pub const MAX_WEEKS: u32 = 2_600;
+/// Longest burn-in (`run.burn_in_weeks`): 520 weeks, 10 years; the burn-in must also start
+/// within the wage-floor data (see `max_burn_in_weeks`).
+pub const MAX_BURN_IN_WEEKS: u32 = 520;
+/// Most clients at the start (`clients.initial_clients`): 100,000 (Camden has about 2,000).
+pub const MAX_INITIAL_CLIENTS: u32 = 100_000;
+/// Most new clients a week on average (`clients.arrivals_per_week`): 10,000.
+pub const MAX_ARRIVALS_PER_WEEK: f64 = 10_000.0;
+/// Most workers in the initial labour pool (`workforce.pool_initial`): 100,000.
+pub const MAX_POOL_WORKERS: u32 = 100_000;
+/// Most workers joining the pool a week on average (`workforce.pool_inflow_per_week`): 10,000.
+pub const MAX_POOL_INFLOW_PER_WEEK: f64 = 10_000.0;
+/// Most initial providers (`providers.initial_count`), and most incubated providers
+/// (`cohort_size` × `cohorts`): 10,000 (England has about 10,000 homecare providers).
+pub const MAX_PROVIDERS: u32 = 10_000;
+/// Largest estimated size of one replicate, in agent-weeks: (initial clients + expected
+/// arrivals over the run + initial pool workers + initial providers) × (weeks + burn-in
+/// weeks). 500 million is about 240 times the Camden status quo (2.1 million).
+pub const MAX_AGENT_WEEKS: u64 = 500_000_000;
+
 impl RunSettings {
     /// Range checks of `[run]`.
     pub(in crate::scenario) fn check(&self, c: &mut Checker) {
         if self.weeks == 0 {
             c.fail("run.weeks", "expected at least 1 week");
         }
-        if self.weeks > 5200 {
-            c.fail("run.weeks", "expected at most 5200 weeks (100 years)");
+        if self.weeks > MAX_WEEKS {
+            c.fail(
+                "run.weeks",
+                format!("expected at most {MAX_WEEKS} weeks (50 years), found {}", self.weeks),
+            );
         }
-        if self.burn_in_weeks > 5200 {
-            c.fail("run.burn_in_weeks", "expected at most 5200 weeks (100 years)");
+        if self.burn_in_weeks > MAX_BURN_IN_WEEKS {
+            c.fail(
+                "run.burn_in_weeks",
+                format!(
+                    "expected at most {MAX_BURN_IN_WEEKS} weeks (10 years), found {}",
+                    self.burn_in_weeks
+                ),
+            );
+        }
+    }
+}
+
+impl Scenario {
+    /// The estimated size of one replicate in agent-weeks (see `MAX_AGENT_WEEKS`), in `u64`
+    /// so that no value of the counts overflows.
+    pub fn agent_weeks(&self) -> u64 {
+        let weeks = u64::from(self.run.weeks) + u64::from(self.run.burn_in_weeks);
+        // `as` saturates (and maps NaN to 0): a non-finite rate is reported by its own check.
+        let arrivals = (self.clients.arrivals_per_week.max(0.0) * weeks as f64).ceil() as u64;
+        let agents = u64::from(self.clients.initial_clients)
+            .saturating_add(arrivals)
+            .saturating_add(u64::from(self.workforce.pool_initial))
+            .saturating_add(u64::from(self.providers.initial_count));
+        agents.saturating_mul(weeks)
+    }
+
+    /// The problem with the estimated size of a run, if it is over `MAX_AGENT_WEEKS`;
+    /// `weeks_key` names where the run length came from (`run.weeks` or `--weeks`).
+    pub fn size_problem(&self, weeks_key: &str) -> Option<String> {
+        let n = self.agent_weeks();
+        (n > MAX_AGENT_WEEKS).then(|| {
+            format!(
+                "expected a run of at most {MAX_AGENT_WEEKS} agent-weeks ((initial clients + expected \
+                 arrivals + initial pool workers + initial providers) × (weeks + burn-in weeks)), \
+                 found {n}: shorten {weeks_key} or run.burn_in_weeks, or lower clients.initial_clients, \
+                 clients.arrivals_per_week, workforce.pool_initial or providers.initial_count"
+            )
+        })
+    }
+
+    /// The longest burn-in that starts within the wage-floor data: the burn-in's first week
+    /// must fall in or after the April uplift week of the later of the first years of the
+    /// National and London Living Wage series (earlier years would be extrapolated backwards).
+    /// `None` if the calendar or the series are invalid (reported by their own checks).
+    pub fn max_burn_in_weeks(&self) -> Option<(i64, i32)> {
+        let cal = &self.calendar;
+        if !(1..=52).contains(&cal.reform_week_of_year) || !(1..=52).contains(&cal.uplift_week_of_year) {
+            return None;
+        }
+        let first = |s: &[YearValue]| s.first().map(|v| v.year);
+        let first_year =
+            first(&self.wage_floor.national_living_wage)?.max(first(&self.wage_floor.london_living_wage)?);
+        let max = (i64::from(cal.reform_year) - i64::from(first_year)) * 52
+            + i64::from(cal.reform_week_of_year)
+            - i64::from(cal.uplift_week_of_year);
+        Some((max, first_year))
+    }
+
+    /// Limits of the whole run: the burn-in within the wage-floor data, and its size.
+    pub(in crate::scenario) fn check_run_size(&self, c: &mut Checker) {
+        if let Some((max, first_year)) = self.max_burn_in_weeks()
+            && i64::from(self.run.burn_in_weeks) > max
+        {
+            c.fail(
+                "run.burn_in_weeks",
+                format!(
+                    "expected at most {} weeks, so that the burn-in starts within the wage-floor data \
+                     (wage_floor.national_living_wage and london_living_wage cover April {first_year} \
+                     onwards; the reform is week {} of {}), found {}",
+                    max.max(0),
+                    self.calendar.reform_week_of_year,
+                    self.calendar.reform_year,
+                    self.run.burn_in_weeks
+                ),
+            );
+        }
+        if let Some(msg) = self.size_problem("run.weeks") {
+            c.fail("run.weeks", msg);
         }
     }
 }

@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::MAX_PROVIDERS;
 use crate::scenario::validate::Checker;
 
 /// Supplier agents: their decision rules' parameters (never their outcomes).
@@ -193,6 +194,22 @@ impl ProviderParams {
         if self.initial_count == 0 {
             c.fail("providers.initial_count", "expected at least one provider");
         }
+        c.count_at_most(
+            "providers.initial_count",
+            self.initial_count.into(),
+            MAX_PROVIDERS.into(),
+            "providers",
+        );
+        for (k, v) in [
+            ("providers.initial_wage_premium_mean", self.initial_wage_premium_mean),
+            ("providers.min_margin_after_raise", self.min_margin_after_raise),
+            ("providers.travel_pay_min_margin", self.travel_pay_min_margin),
+            ("providers.markup_initial", self.markup_initial),
+            ("providers.markup_min", self.markup_min),
+            ("providers.markup_max", self.markup_max),
+        ] {
+            c.between(k, v, -1.0, 1.0, "a share of pay, cost or price");
+        }
         if self.initial_patches_max == 0 {
             c.fail("providers.initial_patches_max", "expected at least 1");
         }
@@ -228,7 +245,7 @@ impl ProviderParams {
         }
         c.non_negative("providers.guaranteed_share_per_security", self.guaranteed_share_per_security);
         c.non_negative("providers.guaranteed_share_per_vacancy", self.guaranteed_share_per_vacancy);
-        if self.hiring_buffer < 1.0 {
+        if !(self.hiring_buffer >= 1.0 && self.hiring_buffer.is_finite()) {
             c.fail(
                 "providers.hiring_buffer",
                 format!("expected a multiple ≥ 1, found {}", self.hiring_buffer),
@@ -253,10 +270,14 @@ impl ProviderParams {
         }
         c.non_negative("providers.entry_per_expected_margin", self.entry_per_expected_margin);
         c.positive("providers.entrant_cash_gbp", self.entrant_cash_gbp);
-        if self.markup_min > self.markup_max {
+        // The markups' order, once each is finite (a non-finite one is reported above).
+        let markups_finite =
+            [self.markup_initial, self.markup_min, self.markup_max].iter().all(|v| v.is_finite());
+        if markups_finite && self.markup_min > self.markup_max {
             c.fail("providers.markup_min", "expected markup_min ≤ markup_max");
         }
-        if self.markup_initial < self.markup_min || self.markup_initial > self.markup_max {
+        if markups_finite && (self.markup_initial < self.markup_min || self.markup_initial > self.markup_max)
+        {
             c.fail("providers.markup_initial", "expected a value between markup_min and markup_max");
         }
         c.non_negative("providers.markup_step", self.markup_step);

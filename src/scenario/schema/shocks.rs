@@ -108,7 +108,10 @@ impl Shock {
                     );
                 }
             }
-            Shock::DemandSurge { size, .. } => c.non_negative(&k("size"), size),
+            Shock::DemandSurge { size, .. } => {
+                c.non_negative(&k("size"), size);
+                c.at_most(&k("size"), size, 10.0, "(a relative rise in arrivals)");
+            }
             Shock::BudgetCut { size, .. } => {
                 if !(0.0..1.0).contains(&size) {
                     c.fail(k("size"), format!("expected a cut from 0 to below 1, found {size}"));

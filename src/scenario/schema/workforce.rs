@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::{MAX_POOL_INFLOW_PER_WEEK, MAX_POOL_WORKERS};
 use crate::scenario::validate::Checker;
 
 /// Care workers and the finite labour pool.
@@ -94,11 +95,38 @@ impl Default for WorkforceParams {
 impl WorkforceParams {
     /// Range checks of `[workforce]`.
     pub(in crate::scenario) fn check(&self, c: &mut Checker) {
+        c.count_at_most(
+            "workforce.pool_initial",
+            self.pool_initial.into(),
+            MAX_POOL_WORKERS.into(),
+            "workers",
+        );
         c.non_negative("workforce.pool_inflow_per_week", self.pool_inflow_per_week);
+        c.at_most(
+            "workforce.pool_inflow_per_week",
+            self.pool_inflow_per_week,
+            MAX_POOL_INFLOW_PER_WEEK,
+            "workers a week",
+        );
+        c.between(
+            "workforce.estate_outreach_per_vacancy_week",
+            self.estate_outreach_per_vacancy_week,
+            0.0,
+            1.0,
+            "a recruitment rate per vacancy-week",
+        );
+        c.between(
+            "workforce.intrinsic_motivation_log",
+            self.intrinsic_motivation_log,
+            -2.0,
+            2.0,
+            "a log wage premium",
+        );
         c.share("workforce.pool_outflow_per_week", self.pool_outflow_per_week);
         c.non_negative("workforce.inflow_wage_elasticity", self.inflow_wage_elasticity);
         c.non_negative("workforce.reservation_wage_log_sd", self.reservation_wage_log_sd);
         c.positive("workforce.desired_hours_mean", self.desired_hours_mean);
+        c.at_most("workforce.desired_hours_mean", self.desired_hours_mean, 168.0, "hours a week");
         c.non_negative("workforce.desired_hours_sd", self.desired_hours_sd);
         c.share("workforce.guaranteed_share_of_desired", self.guaranteed_share_of_desired);
         for (k, v) in [

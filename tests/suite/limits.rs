@@ -1,0 +1,158 @@
+//! Limits of the input (issue 14, "Hardening"): every number of a scenario is finite and in
+//! its documented range, and counts and run lengths are limited before anything is
+//! allocated (docs/ODD.md §2.1, Limits). Each bad input exits with code 2, never a panic, and
+//! the error names the file, the key and what was expected. Fast tier: nothing is simulated.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use crate::common::{arg, careshape, careshape_ok, scenario_file};
+
+/// Runs the binary and asserts an input error (exit 2, no panic) whose stderr has every part.
+fn assert_rejected(args: &[&str], must_contain: &[&str]) -> String {
+    let (code, _, err) = careshape(args);
+    assert_eq!(code, 2, "careshape {}: expected exit code 2, stderr:\n{err}", args.join(" "));
+    assert!(!err.contains("panicked"), "careshape {} panicked:\n{err}", args.join(" "));
+    for part in must_contain {
+        assert!(err.contains(part), "careshape {}: stderr lacks {part:?}:\n{err}", args.join(" "));
+    }
+    err
+}
+
+/// `validate` on a one-file scenario with `text`, asserting the file, the key and each part.
+fn assert_invalid(text: &str, key: &str, must_contain: &[&str]) -> String {
+    let (_dir, f) = scenario_file("limits.toml", text);
+    let key_part = format!("key `{key}`: expected");
+    let mut parts = vec!["limits.toml:", key_part.as_str()];
+    parts.extend_from_slice(must_contain);
+    assert_rejected(&["validate", arg(&f)], &parts)
+}
+
+#[test]
+fn nan_and_inf_are_rejected_in_every_table() {
+    // (table, key, TOML value, the value as the message prints it)
+    let cases = [
+        ("providers", "min_margin_after_raise", "nan", "found NaN"),
+        ("providers", "hiring_buffer", "inf", "found inf"),
+        ("providers", "markup_initial", "inf", "found inf"),
+        ("providers", "markup_max", "nan", "found NaN"),
+        ("workforce", "estate_outreach_per_vacancy_week", "inf", "found inf"),
+        ("workforce", "intrinsic_motivation_log", "nan", "found NaN"),
+        ("clients", "death_per_week", "nan", "share between 0 and 1, found NaN"),
+        ("council", "annual_budget_gbp", "inf", "positive number, found inf"),
+        ("geography", "min_round_hours", "-inf", "found -inf"),
+        ("commissioning", "rate_gbp_per_hour", "nan", "found NaN"),
+        ("commissioning.incubator", "startup_grant_gbp", "nan", "finite number, found NaN"),
+        ("self_funders", "uptake_of_spare_capacity", "nan", "found NaN"),
+        ("wage_floor", "cost_inflation", "inf", "found inf"),
+        ("mission", "co2", "inf", "found inf"),
+    ];
+    for (table, key, value, expected) in cases {
+        let err =
+            assert_invalid(&format!("[{table}]\n{key} = {value}\n"), &format!("{table}.{key}"), &[expected]);
+        assert!(err.contains("1 invalid value"), "{table}.{key}: reported more than once:\n{err}");
+    }
+}
+
+#[test]
+fn non_finite_in_arrays_and_markups_is_rejected() {
+    assert_invalid(
+        "[council]\nrating_thresholds = [0.4, 0.6, inf]\n",
+        "council.rating_thresholds[2]",
+        &["share between 0 and 1, found inf"],
+    );
+    assert_invalid(
+        "[providers]\nmarkup_min = -inf\n",
+        "providers.markup_min",
+        &["between -1 and 1, found -inf"],
+    );
+}
+
+#[test]
+fn tiny_visit_length_is_rejected() {
+    assert_invalid(
+        "[clients]\nvisit_length_hours = [1e-300]\nvisit_length_probabilities = [1.0]\n",
+        "clients.visit_length_hours[0]",
+        &["from 0.05 hours (3 minutes) to 24 hours, found 0.000000"],
+    );
+}
+
+#[test]
+fn too_many_providers_are_rejected() {
+    assert_invalid(
+        "[providers]\ninitial_count = 4000000000\n",
+        "providers.initial_count",
+        &["at most 10000 providers, found 4000000000"],
+    );
+}
+
+#[test]
+fn burn_in_beyond_the_wage_floor_data_is_rejected() {
+    assert_invalid("[run]\nburn_in_weeks = 5200\n", "run.burn_in_weeks", &["at most 520 weeks (10 years)"]);
+    // Within 520 weeks but before the default data (April 2023 on, reform in October 2026).
+    assert_invalid(
+        "[run]\nburn_in_weeks = 200\n",
+        "run.burn_in_weeks",
+        &["at most 182 weeks", "April 2023", "found 200"],
+    );
+}
+
+#[test]
+fn run_length_over_the_maximum_is_rejected() {
+    assert_invalid("[run]\nweeks = 1000000000\n", "run.weeks", &["at most 2600 weeks (50 years)"]);
+}
+
+#[test]
+fn run_too_large_names_the_keys_to_change() {
+    assert_invalid(
+        "[run]\nweeks = 2600\n[clients]\ninitial_clients = 100000\n[workforce]\npool_initial = 100000\n",
+        "run.weeks",
+        &["agent-weeks", "clients.initial_clients", "providers.initial_count"],
+    );
+}
+
+/// `careshape run` with `--weeks`, expecting a quick input error that names `--weeks`.
+fn assert_weeks_rejected(file: &Path, weeks: &str, must_contain: &[&str]) {
+    let out = tempfile::tempdir().unwrap();
+    let start = Instant::now();
+    let args = ["run", arg(file), "--weeks", weeks, "--replicates", "1", "--quiet", "--out", arg(out.path())];
+    let mut parts = vec!["--weeks"];
+    parts.extend_from_slice(must_contain);
+    assert_rejected(&args, &parts);
+    assert!(start.elapsed() < Duration::from_secs(20), "--weeks {weeks} took {:?}", start.elapsed());
+}
+
+#[test]
+fn weeks_flag_over_the_maximum_is_rejected_before_running() {
+    let f = Path::new("scenarios/camden/status-quo.toml");
+    assert_weeks_rejected(f, "4294967295", &["at most 2600", "found 4294967295"]);
+    assert_weeks_rejected(f, "1000000000", &["at most 2600"]);
+}
+
+#[test]
+fn weeks_flag_that_makes_a_run_too_large_is_rejected() {
+    // Valid at its own 260 weeks, too large at 2,600.
+    let (_dir, f) = scenario_file(
+        "big.toml",
+        "name = \"big\"\n[clients]\ninitial_clients = 100000\n[workforce]\npool_initial = 100000\n",
+    );
+    careshape_ok(&["validate", arg(&f)]);
+    assert_weeks_rejected(&f, "2600", &["big.toml", "agent-weeks", "found"]);
+}
+
+#[test]
+fn shipped_and_test_scenarios_shock_and_calibration_files_are_within_limits() {
+    // scenarios/camden alone is checked in cli.rs; here with the test scenarios.
+    careshape_ok(&["validate", "scenarios/camden", "tests/data"]);
+    let base = crate::common::status_quo();
+    let shocks = careshape::scenario::load_shock_files(&["scenarios/stress".into()])
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert!(!shocks.is_empty());
+    for (file, shock) in shocks {
+        let mut s = base.clone();
+        s.shocks.extend(shock.shocks);
+        assert_eq!(careshape::scenario::validate(&s), Vec::<(String, String)>::new(), "{}", file.display());
+    }
+    careshape::calibration::load_calibration(Path::new("scenarios/calibration/camden.toml"))
+        .unwrap_or_else(|e| panic!("{e}"));
+}
