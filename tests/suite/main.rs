@@ -14,6 +14,7 @@ mod determinism;
 mod docs;
 mod golden;
 mod levers;
+mod output_safety;
 mod patterns;
 mod report;
 mod stress;
