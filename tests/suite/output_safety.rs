@@ -179,3 +179,64 @@ fn safe_components_keep_names_inside_one_folder() {
         assert_eq!(safe_component(bad), None, "{bad:?}");
     }
 }
+
+/// Counts are Int64 in the weekly Parquet, other metrics Float64; the wage floors are named
+/// with their unit (£ an hour); strings are the compatible `large_string` in the Parquet schema.
+#[test]
+fn the_weekly_table_has_integer_counts_and_unit_names() {
+    use careshape::output::comparison::read_parquet;
+    use careshape::output::tables::COUNT_COLUMNS;
+    use polars::prelude::DataType;
+    let (tree, _) = run_named("types");
+    let dir = tree.work().join("output/types");
+    let weekly = read_parquet(&dir.join("weekly.parquet")).unwrap();
+    for c in COUNT_COLUMNS {
+        assert_eq!(weekly.column(c).unwrap().dtype(), &DataType::Int64, "{c}");
+    }
+    for c in ["delivered_hours", "travel_share", "council_spend_gbp", "national_living_wage_gbp_per_hour"] {
+        assert_eq!(weekly.column(c).unwrap().dtype(), &DataType::Float64, "{c}");
+    }
+    assert!(weekly.column("national_living_wage_gbp").is_err(), "the old name is gone");
+    let nlw = weekly.column("national_living_wage_gbp_per_hour").unwrap().f64().unwrap().get(0).unwrap();
+    assert!((10.0..30.0).contains(&nlw), "£{nlw} an hour");
+    let summary = read_parquet(&dir.join("summary.parquet")).unwrap();
+    for c in summary.columns().iter().skip(2) {
+        assert_eq!(c.dtype(), &DataType::Float64, "summary column {}", c.name());
+    }
+    let patches = read_parquet(&dir.join("patches.parquet")).unwrap();
+    assert_eq!(patches.column("clients_waiting").unwrap().dtype(), &DataType::Int64);
+    let csv = std::fs::read_to_string(dir.join("weekly.csv")).unwrap();
+    let header: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
+    let row: Vec<&str> = csv.lines().nth(1).unwrap().split(',').collect();
+    let at = header.iter().position(|h| *h == "clients_active").unwrap();
+    assert!(row[at].parse::<i64>().is_ok(), "clients_active in the CSV: {}", row[at]);
+}
+
+/// The Arrow schema stored in each Parquet file says `large_string` (LargeUtf8), not
+/// `string_view`, for string columns: pyarrow can filter and sort them (.ci/interop.py checks
+/// the readers themselves).
+#[test]
+fn parquet_strings_are_large_utf8() {
+    use polars::prelude::{CompatLevel, SchemaExt, SerReader};
+    let (tree, _) = run_named("strings");
+    for table in ["weekly", "summary", "providers", "patches"] {
+        let path = tree.work().join(format!("output/strings/{table}.parquet"));
+        let file = std::fs::File::open(&path).unwrap();
+        let meta = polars::prelude::ParquetReader::new(file).get_metadata().unwrap().clone();
+        let kv = meta.key_value_metadata().as_ref().expect("key-value metadata");
+        let schema = kv
+            .iter()
+            .find(|k| k.key == "ARROW:schema")
+            .and_then(|k| k.value.clone())
+            .expect("an Arrow schema");
+        // The columns' Arrow schema at polars' oldest compatibility level (LargeUtf8 strings),
+        // not the newest (Utf8View), which is what ParquetWriter writes by default.
+        let df = careshape::output::comparison::read_parquet(&path).unwrap();
+        let at = |level| {
+            polars_parquet::write::schema_to_metadata_key(&df.schema().to_arrow(level)).value.unwrap()
+        };
+        assert_eq!(schema, at(CompatLevel::oldest()), "{table}");
+        assert_ne!(schema, at(CompatLevel::newest()), "{table}");
+        assert_eq!(df.column("scenario").unwrap().dtype(), &polars::prelude::DataType::String, "{table}");
+    }
+}
