@@ -321,6 +321,7 @@ fn run(args: &RunArgs) -> Result<()> {
     }
     let study = Study::load(&args.scenarios, args.run.weeks)?;
     let out = args.run.out.clone().unwrap_or_else(|| study.default_out(&args.scenarios));
+    careshape::output::prepare_out(&out)?;
     // Stress composition: every policy, then itself with each shock file's shocks.
     let study = study.with_shocks(&args.shocks)?;
     let (pool, threads) = thread_pool(args.run.threads)?;
@@ -370,6 +371,7 @@ fn compare(args: &CompareArgs) -> Result<()> {
         rule.check()?;
     }
     let out = args.run.out.clone().unwrap_or_else(|| study.default_out(&args.scenarios));
+    careshape::output::prepare_out(&out)?;
     let (pool, threads) = thread_pool(args.run.threads)?;
     let started = Instant::now();
     let quiet = args.run.quiet;
@@ -557,10 +559,9 @@ fn calibrate(args: &CalibrateArgs) -> Result<()> {
         }
         cal.config.method.replicates = r;
     }
-    let out = args
-        .out
-        .clone()
-        .unwrap_or_else(|| Path::new("output").join(format!("calibration-{}", cal.config.name)));
+    let out =
+        args.out.clone().unwrap_or_else(|| Path::new("output").join(calibration_folder(&cal.config.name)));
+    careshape::output::prepare_out(&out)?;
     let (pool, threads) = thread_pool(args.threads)?;
     let started = Instant::now();
     let progress = Progress::new(careshape::calibration::total_runs(&cal), args.quiet);
@@ -574,6 +575,12 @@ fn calibrate(args: &CalibrateArgs) -> Result<()> {
         outln!("Calibration written to {}", out.display());
     }
     Ok(())
+}
+
+/// The default folder name of a calibration: `calibration-<name>`, the name made one safe path
+/// component so that it stays inside `output/`.
+fn calibration_folder(name: &str) -> String {
+    format!("calibration-{}", careshape::output::safe_component(name).unwrap_or_else(|| "run".into()))
 }
 
 /// Headline outcomes at the end of a run: per headline outcome (the same list as a

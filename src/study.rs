@@ -204,14 +204,18 @@ impl Study {
     }
 
     /// The default output folder: `output/<folder>` for one folder, `output/<scenario name>`
-    /// for one file, `output/run` otherwise.
+    /// for one file, `output/run` otherwise. The name is made one safe path component
+    /// (`output::safe_component`; `output/run` when nothing usable is left), so a name such as
+    /// `../../x` or `/tmp/x` never places the run outside `output/`.
     pub fn default_out(&self, paths: &[PathBuf]) -> PathBuf {
         let name = match (paths, self.scenarios.as_slice()) {
             ([p], _) if p.is_dir() => p.file_name().map(|n| n.to_string_lossy().into_owned()),
             (_, [s]) => Some(s.scenario.name.clone()),
             _ => None,
         };
-        Path::new("output").join(name.unwrap_or_else(|| "run".into()))
+        // A name is a label, not a path: made one safe component, it cannot leave `output/`.
+        Path::new("output")
+            .join(name.as_deref().and_then(crate::output::safe_component).unwrap_or_else(|| "run".into()))
     }
 }
 

@@ -100,7 +100,9 @@ impl Weekly {
             })
             .collect();
         for m in &wanted {
-            let col = df.column(m)?.f64()?;
+            // Counts are Int64 in the table (output::tables::COUNT_COLUMNS); charts plot f64.
+            let col = df.column(m)?.cast(&DataType::Float64)?;
+            let col = col.f64()?;
             let mut v = vec![vec![vec![f64::NAN; nr]; nw]; ns];
             for (i, x) in col.to_vec().into_iter().enumerate() {
                 if let Some((s, w, r)) = idx[i] {

@@ -18,6 +18,50 @@ pub use crate::error::OutputError;
 /// `Result` of the output layer.
 pub type Result<T, E = OutputError> = std::result::Result<T, E>;
 
+/// A name (a scenario's, a calibration's, a folder's) made safe to use as one path component
+/// of a default output folder: ASCII letters, digits, `.`, `_` and `-` are kept, anything else
+/// (a `/`, a `\\`, a space, a drive colon) becomes `-`, and leading dots and dashes are dropped (`../../x` becomes `x`), so the
+/// result never names a parent folder, the folder itself or a hidden file and never leaves
+/// `output/`. `None` when nothing usable is left (an empty name, `.`, `..`): the caller falls
+/// back to a fixed name.
+pub fn safe_component(name: &str) -> Option<String> {
+    let kept: String = name
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') { c } else { '-' })
+        .collect();
+    let kept = kept.trim_start_matches(['.', '-']);
+    (!kept.is_empty()).then(|| kept.to_string())
+}
+
+/// Makes sure the output folder `dir` can take a run's files before the run starts: creates it
+/// (and its parents) and writes and removes a probe file in it. A path that is an existing
+/// file, lies under a file, or cannot be written fails here, not after the simulation.
+pub fn prepare_dir(dir: &Path) -> Result<()> {
+    if dir.exists() && !dir.is_dir() {
+        return Err(OutputError::Io {
+            what: "the output folder is an existing file:",
+            path: dir.to_path_buf(),
+            source: std::io::Error::new(std::io::ErrorKind::AlreadyExists, "not a folder"),
+        });
+    }
+    std::fs::create_dir_all(dir).map_err(OutputError::io("cannot create output folder", dir))?;
+    let probe = tempfile::Builder::new()
+        .prefix(".careshape-probe")
+        .tempfile_in(dir)
+        .map_err(OutputError::io("cannot write in output folder", dir))?;
+    probe.close().map_err(OutputError::io("cannot remove a probe file from output folder", dir))?;
+    Ok(())
+}
+
+/// [`prepare_dir`] for a job: a failure is the user's to fix (an input error, exit code 2),
+/// and its message names the folder and the cause.
+pub fn prepare_out(dir: &Path) -> crate::Result<()> {
+    prepare_dir(dir).map_err(|e| {
+        let cause = std::error::Error::source(&e).map(|s| format!(" ({s})")).unwrap_or_default();
+        crate::Error::Input(format!("{e}{cause}"))
+    })
+}
+
 /// Writes a file at `path` atomically: `write` fills a temporary file in the same folder,
 /// which is then renamed into place, so a failure never leaves a half-written file.
 pub fn write_atomic(path: &Path, write: impl FnOnce(&mut std::fs::File) -> Result<()>) -> Result<()> {

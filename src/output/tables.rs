@@ -1,5 +1,12 @@
 //! The outcome tables: weekly (scenario × replicate × week), summary (scenario × replicate,
-//! post-burn-in) and providers (provider × replicate), each as Parquet and CSV.
+//! post-burn-in), providers (provider × replicate) and patches (patch × replicate × week), each
+//! as Parquet and CSV.
+//!
+//! Types: a count of things (clients, workers, providers, packages, events) is Int64; every
+//! other metric (hours, money, shares, rates, means) is Float64; summary columns are means or
+//! rates over weeks and stay Float64. Strings are written to Parquet with the Arrow type
+//! `large_string` (polars' oldest compatibility level), which every common reader can filter
+//! and sort, rather than `string_view`.
 
 use std::path::Path;
 
@@ -10,6 +17,76 @@ use super::write_atomic;
 use crate::analysis::{summarise, summary_names};
 use crate::engine::ReplicateResult;
 use crate::metrics::WeekRecord;
+
+/// The weekly metrics that count whole things (clients, workers, providers, packages, events,
+/// and the 0/1 flag `budget_blocked`), by their definitions in docs/METRICS.md: written as
+/// Int64. Every other weekly metric is Float64.
+pub const COUNT_COLUMNS: &[&str] = &[
+    "clients_active",
+    "clients_waiting",
+    "client_arrivals",
+    "placements",
+    "care_workers",
+    "pool_size",
+    "hires",
+    "leavers",
+    "redundancies",
+    "moves_between_providers",
+    "left_sector",
+    "estate_residents_employed",
+    "providers_active",
+    "provider_entries",
+    "provider_exits",
+    "handback_packages",
+    "handback_packages_at_a_loss",
+    "handback_contracts",
+    "rebrokered_after_exit",
+    "budget_blocked",
+    "deaths",
+    "residential_moves",
+    "deterioration_moves",
+    "recoveries",
+    "care_workers_guaranteed",
+    "care_workers_at_least_llw",
+    "leavers_guaranteed",
+    "leavers_zero_hours",
+    "leavers_at_least_llw",
+    "leavers_below_llw",
+    "outreach_recruits",
+    "overflow_placements",
+    "tupe_packages",
+    "tupe_workers",
+    "hospital_admissions",
+    "incubated_providers_active",
+    "contract_holders",
+    "packages_trimmed",
+    "clients_in_house",
+    "last_resort_placements",
+    "provider_failures",
+    "provider_exits_incumbent",
+    "clients_waiting_for_provider",
+];
+
+/// A metric column: Int64 when `name` is a count (its values must be whole numbers: anything
+/// else is a recorder bug, reported rather than truncated), Float64 otherwise.
+fn metric_column(name: &str, v: Vec<f64>, counts: &[&str]) -> PolarsResult<Column> {
+    if !counts.contains(&name) {
+        return Ok(Column::new(name.into(), v));
+    }
+    let ints = v
+        .iter()
+        .map(|&x| {
+            if x.fract() == 0.0 && x.abs() <= 9_007_199_254_740_992.0 {
+                Ok(x as i64)
+            } else {
+                Err(PolarsError::ComputeError(
+                    format!("count column {name} holds {x}, not a whole number").into(),
+                ))
+            }
+        })
+        .collect::<PolarsResult<Vec<i64>>>()?;
+    Ok(Column::new(name.into(), ints))
+}
 
 /// The weekly table: one row per (scenario, replicate, week), one column per metric.
 pub fn weekly_frame(results: &[ReplicateResult]) -> PolarsResult<DataFrame> {
@@ -37,7 +114,7 @@ pub fn weekly_frame(results: &[ReplicateResult]) -> PolarsResult<DataFrame> {
         Column::new("burn_in".into(), burn_in),
     ];
     for (name, v) in WeekRecord::NAMES.iter().zip(values) {
-        cols.push(Column::new((*name).into(), v));
+        cols.push(metric_column(name, v, COUNT_COLUMNS)?);
     }
     DataFrame::new(rows, cols)
 }
@@ -114,17 +191,27 @@ pub fn patches_frame(results: &[ReplicateResult], patch_names: &[String]) -> Pol
         Column::new("assessed_hours".into(), f(|p| p.assessed_hours)),
         Column::new("delivered_hours".into(), f(|p| p.delivered_hours)),
         Column::new("unmet_hours".into(), f(|p| p.unmet_hours)),
-        Column::new("clients_active".into(), f(|p| p.clients_active)),
-        Column::new("clients_waiting".into(), f(|p| p.clients_waiting)),
+        metric_column("clients_active", f(|p| p.clients_active), COUNT_COLUMNS)?,
+        metric_column("clients_waiting", f(|p| p.clients_waiting), COUNT_COLUMNS)?,
         Column::new("travel_share".into(), f(|p| p.travel_share)),
     ];
     DataFrame::new(n, cols)
 }
 
-/// Writes a frame as `<stem>.parquet` and `<stem>.csv` in `dir`.
+/// Writes a frame as `<stem>.parquet` and `<stem>.csv` in `dir`. Strings are `large_string` in
+/// the Parquet file's Arrow schema (see the module's documentation).
 pub fn write_frame(dir: &Path, stem: &str, df: &mut DataFrame) -> Result<()> {
     write_atomic(&dir.join(format!("{stem}.parquet")), |f| {
-        ParquetWriter::new(f).with_compression(ParquetCompression::Zstd(None)).finish(df)?;
+        // polars 0.55's ParquetWriter converts strings to `string_view` and records that in
+        // the file's Arrow schema, which pyarrow cannot filter or sort. The pages of a string
+        // column are the same for both types (UTF-8 byte arrays); the Arrow schema written here
+        // is the one of polars' oldest compatibility level, so readers see `large_string`.
+        let schema =
+            polars_parquet::write::schema_to_metadata_key(&df.schema().to_arrow(CompatLevel::oldest()));
+        ParquetWriter::new(f)
+            .with_compression(ParquetCompression::Zstd(None))
+            .with_key_value_metadata(Some(polars::io::parquet::write::KeyValueMetadata::Static(vec![schema])))
+            .finish(df)?;
         Ok(())
     })?;
     write_atomic(&dir.join(format!("{stem}.csv")), |f| {
@@ -158,4 +245,23 @@ pub fn stress_frame(cells: &[crate::analysis::stress::StressCell]) -> PolarsResu
         Column::new("difference_ci95_half_width".into(), f(|c| c.difference_ci95)),
     ];
     DataFrame::new(cells.len(), cols)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_count_column_is_a_weekly_metric() {
+        for c in COUNT_COLUMNS {
+            assert!(WeekRecord::NAMES.contains(c), "{c} is not a weekly metric");
+        }
+    }
+
+    #[test]
+    fn a_count_that_is_not_whole_is_an_error_not_a_truncation() {
+        assert!(metric_column("deaths", vec![1.0, 2.5], COUNT_COLUMNS).is_err());
+        assert_eq!(metric_column("deaths", vec![1.0, 2.0], COUNT_COLUMNS).unwrap().dtype(), &DataType::Int64);
+        assert_eq!(metric_column("travel_km", vec![1.5], COUNT_COLUMNS).unwrap().dtype(), &DataType::Float64);
+    }
 }

@@ -14,7 +14,7 @@ fn wage_premiums(s: &Scenario, replicates: u32) -> Vec<f64> {
 
 fn wage_premium(r: &careshape::ReplicateResult) -> f64 {
     let tail = &r.weeks[r.weeks.len() - 26..];
-    tail.iter().map(|w| w.wage_gbp_per_hour / w.national_living_wage_gbp - 1.0).sum::<f64>() / 26.0
+    tail.iter().map(|w| w.wage_gbp_per_hour / w.national_living_wage_gbp_per_hour - 1.0).sum::<f64>() / 26.0
 }
 
 #[test]

@@ -29,16 +29,16 @@ fn run_short(out: &Path) {
 }
 
 const GOLDEN: &[(&str, &str)] = &[
-    ("weekly.csv", "6266c5528962c20f57f76db51bf9e3a76f3585e3e6318e6e28870ee9a870ae68"),
-    ("weekly.parquet", "d34883a605f688c1fd8a1e4034a1e42ad76ac3f02eac536645361f5e704a7623"),
+    ("weekly.csv", "0a86189de87cd842490650d5169264ec9085062feb7ba7240b352270c38de30a"),
+    ("weekly.parquet", "eac302fbff0591511d4e2efafd8aeb95406c5ae3f72de5f0564a50fc8e904ddb"),
     ("summary.csv", "dc3ceaccf0451832f9185f438dff7e1dcf46fa1b02de0acb7f7d260ef6969053"),
-    ("summary.parquet", "9199aeb9ad0a6d7924505d2b1e07a1d3f77bba95c4f6ab2e2eb0c51e05a40941"),
+    ("summary.parquet", "8df5ce1f75877262bf4a29900e90baa77e5bcffc4a54195fdaa9c34f149fec71"),
     ("providers.csv", "d44a044ff85978b971dd8aec30824e78e45c9ac4a2946dd4e8a9f64a2e08e03f"),
-    ("providers.parquet", "b52c1c0fc822fb0a4600438017fa3a6e67e85a944fc812795955c51ab4a4e1e3"),
-    ("patches.csv", "f62bc65f6c234b95d6899ef617aaca793d75f295e3eb43378c53a63aaf0ef911"),
-    ("patches.parquet", "4083b3bbcf1a4a1818dbaf9d2560829fa802468521390164ee46f7aeb0d4d274"),
+    ("providers.parquet", "9ba18717a0a16d5329f26d04ab3420a8fac61e49b2729be13677f6e96e61b1ec"),
+    ("patches.csv", "3626e4d35365a86f46f9a62e831c3bef1f9d65f1e71941640708b3ab5725d8fc"),
+    ("patches.parquet", "c898db34a56b516a3d34c10145e030561745a8f6092e6217a261ddafe4f35863"),
     ("stress.csv", "cc5190aeb642200fde83495bd3d09eaf83075ab62fc012f8ecbc6f479ba9fdc1"),
-    ("stress.parquet", "17f9304b2e4d4a741c969a4c907e1fd2e435d09b5d5cdbfd78fc799300bc2c94"),
+    ("stress.parquet", "d39312ef7fb43c69c88174ddfefde7bfb1612db2e1001466d7aede99086261ab"),
 ];
 
 #[test]

@@ -15,6 +15,7 @@ mod docs;
 mod golden;
 mod levers;
 mod limits;
+mod output_safety;
 mod patterns;
 mod report;
 mod robustness;
