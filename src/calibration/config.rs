@@ -177,30 +177,29 @@ fn check(c: &CalibrationFile, base: &Scenario) -> Vec<(String, String)> {
         p.push(("method.smc_points".into(), "expected at least 1 proposal per round".into()));
     }
     // The base scenario with the method's run length: its problems are `method.weeks`'s (the
-    // base file loaded valid), and are not repeated for every free parameter below.
+    // base file loaded valid), and are not repeated for every free parameter below. A run
+    // length over the limits is reported once, as `method.weeks`'s own problem.
     let base_problems = validate(base);
     match m.weeks {
         Some(0) => p.push(("method.weeks".into(), "expected at least 1 week".into())),
-        Some(w) => p.extend(base_problems.iter().map(|(k, msg)| {
-            ("method.weeks".to_string(), format!("{w} weeks makes the base scenario invalid: {k}: {msg}"))
-        })),
+        Some(w) => {
+            let mut s = base.clone();
+            s.run.weeks = w;
+            if w > MAX_WEEKS {
+                p.push((
+                    "method.weeks".into(),
+                    format!("expected at most {MAX_WEEKS} weeks (50 years), found {w}"),
+                ));
+            } else if let Some(msg) = s.size_problem("method.weeks") {
+                p.push(("method.weeks".into(), msg));
+            }
+            p.extend(base_problems.iter().filter(|(k, _)| k != "run.weeks").map(|(k, msg)| {
+                ("method.weeks".to_string(), format!("{w} weeks makes the base scenario invalid: {k}: {msg}"))
+            }));
+        }
         None => p.extend(
             base_problems.iter().map(|(k, msg)| ("base_scenario".to_string(), format!("{k}: {msg}"))),
         ),
-    }
-    if let Some(w) = m.weeks
-        && w > MAX_WEEKS
-    {
-        p.push(("method.weeks".into(), format!("expected at most {MAX_WEEKS} weeks (50 years), found {w}")));
-    }
-    if let Some(w) = m.weeks
-        && w > 0
-    {
-        let mut s = base.clone();
-        s.run.weeks = w;
-        if let Some(msg) = s.size_problem("method.weeks") {
-            p.push(("method.weeks".into(), msg));
-        }
     }
     if c.parameters.is_empty() {
         p.push(("parameters".into(), "expected at least one free parameter".into()));

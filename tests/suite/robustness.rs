@@ -237,7 +237,7 @@ fn calibration_problems_name_their_own_key_once() {
         &["calibrate", s(&cal), "-o", s(&out)],
         &[
             "3 invalid values",
-            "key `method.weeks`: 6000 weeks",
+            "key `method.weeks`: expected at most 2600 weeks (50 years), found 6000",
             "key `parameters[1].path`",
             "key `targets[0].metric`",
         ],
