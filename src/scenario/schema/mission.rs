@@ -5,8 +5,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::scenario::validate::Checker;
 
-/// Weights of the composite mission score: each component is scaled so that the status quo
-/// scores 1 on it (a scenario's value divided by the baseline's, inverted for bads).
+/// Weights of the composite mission score: each component's post-reform value is scaled against
+/// its value in the burn-in year, which every scenario shares, so 1 means "as at the reform
+/// date" (inverted for components where less is better; `analysis::mission_score`).
 #[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
 pub struct MissionWeights {
