@@ -1,16 +1,7 @@
 //! Bad scenario files give a clear error (file, key, what was expected, line where known)
 //! and exit code 2, never a panic.
 
-use crate::common::{careshape, scenario_file};
-
-fn assert_input_error(args: &[&str], must_contain: &[&str]) {
-    let (code, _, err) = careshape(args);
-    assert_eq!(code, 2, "exit code for {args:?}; stderr:\n{err}");
-    assert!(!err.contains("panicked"), "panic for {args:?}:\n{err}");
-    for s in must_contain {
-        assert!(err.contains(s), "stderr for {args:?} lacks {s:?}:\n{err}");
-    }
-}
+use crate::common::{assert_input_error, careshape, scenario_file};
 
 #[test]
 fn unknown_key_names_file_line_and_key() {

@@ -123,6 +123,18 @@ pub fn careshape(args: &[&str]) -> (i32, String, String) {
     )
 }
 
+/// Runs the binary and asserts an input error: exit code 2, no panic, and every part of
+/// `must_contain` in stderr, which it returns.
+pub fn assert_input_error(args: &[&str], must_contain: &[&str]) -> String {
+    let (code, _, err) = careshape(args);
+    assert_eq!(code, 2, "careshape {}: expected exit code 2, stderr:\n{err}", args.join(" "));
+    assert!(!err.contains("panicked"), "careshape {} panicked:\n{err}", args.join(" "));
+    for part in must_contain {
+        assert!(err.contains(part), "careshape {}: stderr lacks {part:?}:\n{err}", args.join(" "));
+    }
+    err
+}
+
 /// Runs the binary and fails the test, with its stderr, unless it succeeds.
 pub fn careshape_ok(args: &[&str]) -> String {
     let (code, out, err) = careshape(args);

@@ -6,18 +6,7 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use crate::common::{arg, careshape, careshape_ok, scenario_file};
-
-/// Runs the binary and asserts an input error (exit 2, no panic) whose stderr has every part.
-fn assert_rejected(args: &[&str], must_contain: &[&str]) -> String {
-    let (code, _, err) = careshape(args);
-    assert_eq!(code, 2, "careshape {}: expected exit code 2, stderr:\n{err}", args.join(" "));
-    assert!(!err.contains("panicked"), "careshape {} panicked:\n{err}", args.join(" "));
-    for part in must_contain {
-        assert!(err.contains(part), "careshape {}: stderr lacks {part:?}:\n{err}", args.join(" "));
-    }
-    err
-}
+use crate::common::{arg, assert_input_error, careshape_ok, scenario_file};
 
 /// `validate` on a one-file scenario with `text`, asserting the file, the key and each part.
 fn assert_invalid(text: &str, key: &str, must_contain: &[&str]) -> String {
@@ -25,7 +14,7 @@ fn assert_invalid(text: &str, key: &str, must_contain: &[&str]) -> String {
     let key_part = format!("key `{key}`: expected");
     let mut parts = vec!["limits.toml:", key_part.as_str()];
     parts.extend_from_slice(must_contain);
-    assert_rejected(&["validate", arg(&f)], &parts)
+    assert_input_error(&["validate", arg(&f)], &parts)
 }
 
 #[test]
@@ -118,7 +107,7 @@ fn assert_weeks_rejected(file: &Path, weeks: &str, must_contain: &[&str]) {
     let args = ["run", arg(file), "--weeks", weeks, "--replicates", "1", "--quiet", "--out", arg(out.path())];
     let mut parts = vec!["--weeks"];
     parts.extend_from_slice(must_contain);
-    assert_rejected(&args, &parts);
+    assert_input_error(&args, &parts);
     assert!(start.elapsed() < Duration::from_secs(20), "--weeks {weeks} took {:?}", start.elapsed());
 }
 

@@ -8,23 +8,9 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::common::{careshape, scenario_file};
+use crate::common::{arg as s, assert_input_error, careshape, scenario_file};
 
 const BIN: &str = env!("CARGO_BIN_EXE_careshape");
-
-fn assert_input_error(args: &[&str], must_contain: &[&str]) -> String {
-    let (code, _, err) = careshape(args);
-    assert_eq!(code, 2, "exit code for {args:?}; stderr:\n{err}");
-    assert!(!err.contains("panicked"), "panic for {args:?}:\n{err}");
-    for s in must_contain {
-        assert!(err.contains(s), "stderr for {args:?} lacks {s:?}:\n{err}");
-    }
-    err
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().expect("a UTF-8 path")
-}
 
 /// Writing to a pipe whose reader has gone must not panic (exit 101): the binary ends quietly.
 /// The pipe's read end is closed before the binary starts, so every write fails.
