@@ -93,11 +93,5 @@ impl From<polars::error::PolarsError> for Error {
     }
 }
 
-impl From<std::io::Error> for Error {
-    fn from(e: std::io::Error) -> Self {
-        Error::Output(e.into())
-    }
-}
-
 /// `Result` with the library's job error.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
