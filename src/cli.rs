@@ -28,9 +28,9 @@ macro_rules! out {
 }
 use clap::{Args, Parser, Subcommand};
 
+use careshape::analysis::ReplicateSummary;
 use careshape::analysis::compare::{self, ComparisonRow, Samples, Tolerance};
-use careshape::analysis::summarise;
-use careshape::engine::ReplicateResult;
+use careshape::output::tables::{Spill, TableSink, TableWriter};
 use careshape::output::{manifest, tables};
 use careshape::scenario::{Scenario, load_scenario};
 use careshape::study::{StoppingRule, Study, run_until_precise};
@@ -321,25 +321,32 @@ fn run(args: &RunArgs) -> Result<()> {
     }
     let study = Study::load(&args.scenarios, args.run.weeks)?;
     let out = args.run.out.clone().unwrap_or_else(|| study.default_out(&args.scenarios));
-    careshape::output::prepare_out(&out)?;
+    let folder = careshape::output::open_run_folder(&out)?;
     // Stress composition: every policy, then itself with each shock file's shocks.
     let study = study.with_shocks(&args.shocks)?;
     let (pool, threads) = thread_pool(args.run.threads)?;
     let started = Instant::now();
     let progress = Progress::new(study.scenarios.len() * args.replicates as usize, args.run.quiet);
-    let results = pool.install(|| study.run(args.run.seed, 0..args.replicates, &|| progress.tick()));
+    let run_id = study.run_id(args.run.seed, args.replicates);
+    let mut tables = TableWriter::create(folder.path(), &study.patch_names(), &run_id)?;
+    let summaries = pool
+        .install(|| study.write_run(args.run.seed, 0..args.replicates, &mut tables, &|| progress.tick()))?;
+    tables.finish()?;
     progress.finish();
     let wall = started.elapsed().as_secs_f64();
 
-    tables::write_tables(&out, &results, &study.patch_names())?;
-    let stress = careshape::analysis::stress::stress_table(&results, &study.stress_matrix());
+    let stress = careshape::analysis::stress::stress_table(&summaries, &study.stress_matrix());
     if study.has_shocks() {
-        tables::write_frame(&out, "stress", &mut tables::stress_frame(&stress)?)?;
+        tables::write_frame(folder.path(), "stress", &mut tables::stress_frame(&stress)?, Some(&run_id))?;
     }
     let execution = manifest::Execution { threads, wall_time_seconds: wall };
-    manifest::write_manifest(&out, &study.manifest(args.run.seed, args.replicates, None, execution)?)?;
+    manifest::write_manifest(
+        folder.path(),
+        &study.manifest(args.run.seed, args.replicates, None, execution)?,
+    )?;
+    folder.commit()?;
     if !args.run.quiet {
-        print_headlines(&study, &results, args.replicates)?;
+        print_headlines(&study, &summaries, args.replicates)?;
         if !stress.is_empty() {
             print_stress(&stress, args.replicates)?;
         }
@@ -371,38 +378,58 @@ fn compare(args: &CompareArgs) -> Result<()> {
         rule.check()?;
     }
     let out = args.run.out.clone().unwrap_or_else(|| study.default_out(&args.scenarios));
-    careshape::output::prepare_out(&out)?;
+    let folder = careshape::output::open_run_folder(&out)?;
     let (pool, threads) = thread_pool(args.run.threads)?;
     let started = Instant::now();
     let quiet = args.run.quiet;
-    let run_batch = |range: std::ops::Range<u32>| {
+    let seed = args.run.seed;
+    let patch_names = study.patch_names();
+    let run_batch = |range: std::ops::Range<u32>, sink: &mut dyn TableSink| {
         let progress = Progress::new(study.scenarios.len() * range.len(), quiet);
-        let r = pool.install(|| study.run(args.run.seed, range, &|| progress.tick()));
+        let r = pool.install(|| study.write_run(seed, range, sink, &|| progress.tick()));
         progress.finish();
         r
     };
-    let (results, auto) = match args.replicates {
-        Replicates::Fixed(n) => (run_batch(0..n), None),
+    let (summaries, auto) = match args.replicates {
+        Replicates::Fixed(n) => {
+            let mut tables = TableWriter::create(folder.path(), &patch_names, &study.run_id(seed, n))?;
+            let summaries = run_batch(0..n, &mut tables)?;
+            tables.finish()?;
+            (summaries, None)
+        }
         Replicates::Auto => {
-            let (r, a) = run_until_precise(&names, b, &rule, &mut { run_batch }, &mut |done, precision| {
-                if !quiet {
-                    print_batch_precision(done, precision);
-                }
-            });
-            (r, Some(a))
+            // Batches cover every scenario; their rows wait in a spill until the run is done,
+            // then go into the tables in (scenario, replicate) order.
+            let mut spill = Spill::create(folder.path(), &names, &patch_names)?;
+            let (summaries, a) = run_until_precise(
+                &names,
+                b,
+                &rule,
+                &mut |range| run_batch(range, &mut spill),
+                &mut |done, p| {
+                    if !quiet {
+                        print_batch_precision(done, p);
+                    }
+                },
+            )?;
+            let n = summaries.len() as u32 / study.scenarios.len() as u32;
+            let mut tables = TableWriter::create(folder.path(), &patch_names, &study.run_id(seed, n))?;
+            spill.drain_into(&mut tables)?;
+            tables.finish()?;
+            (summaries, Some(a))
         }
     };
-    let replicates = results.len() as u32 / study.scenarios.len() as u32;
+    let replicates = summaries.len() as u32 / study.scenarios.len() as u32;
     let wall = started.elapsed().as_secs_f64();
-    tables::write_tables(&out, &results, &study.patch_names())?;
     let info = manifest::ComparisonInfo {
         baseline: baseline.clone(),
         replicates_mode: if auto.is_some() { "auto" } else { "fixed" }.into(),
         auto: auto.clone(),
     };
     let execution = manifest::Execution { threads, wall_time_seconds: wall };
-    manifest::write_manifest(&out, &study.manifest(args.run.seed, replicates, Some(info), execution)?)?;
-    let built = report_page::build(&out, &baseline, !args.no_report)?;
+    manifest::write_manifest(folder.path(), &study.manifest(seed, replicates, Some(info), execution)?)?;
+    let built = report_page::build(folder.path(), &baseline, !args.no_report)?;
+    folder.commit()?;
     if !quiet {
         print_comparison(&built.rows, &baseline, replicates)?;
         if let Some(a) = &auto {
@@ -561,7 +588,7 @@ fn calibrate(args: &CalibrateArgs) -> Result<()> {
     }
     let out =
         args.out.clone().unwrap_or_else(|| Path::new("output").join(calibration_folder(&cal.config.name)));
-    careshape::output::prepare_out(&out)?;
+    let folder = careshape::output::open_run_folder(&out)?;
     let (pool, threads) = thread_pool(args.threads)?;
     let started = Instant::now();
     let progress = Progress::new(careshape::calibration::total_runs(&cal), args.quiet);
@@ -569,7 +596,8 @@ fn calibrate(args: &CalibrateArgs) -> Result<()> {
     progress.finish();
     let wall = started.elapsed().as_secs_f64();
     let execution = manifest::Execution { threads, wall_time_seconds: wall };
-    careshape::output::calibration::write_calibration(&out, &cal, &result, execution)?;
+    careshape::output::calibration::write_calibration(folder.path(), &cal, &result, execution)?;
+    folder.commit()?;
     if !args.quiet {
         outln!("{}", careshape::output::calibration::summary_markdown(&cal, &result, wall));
         outln!("Calibration written to {}", out.display());
@@ -585,10 +613,10 @@ fn calibration_folder(name: &str) -> String {
 
 /// Headline outcomes at the end of a run: per headline outcome (the same list as a
 /// comparison's), each scenario's mean ± 95% CI.
-fn print_headlines(study: &Study, results: &[ReplicateResult], replicates: u32) -> Result<()> {
-    let rows: Vec<(&str, u32, careshape::analysis::Summary)> =
-        results.iter().map(|r| (r.scenario.as_str(), r.replicate, summarise(r))).collect();
-    let Ok(samples) = Samples::from_summaries(rows.iter().map(|(s, r, v)| (*s, *r, v))) else {
+fn print_headlines(study: &Study, summaries: &[ReplicateSummary], replicates: u32) -> Result<()> {
+    let Ok(samples) =
+        Samples::from_summaries(summaries.iter().map(|r| (r.scenario.as_str(), r.replicate, &r.summary)))
+    else {
         return Ok(());
     };
     outln!("\nHeadline outcomes after burn-in (mean (95% CI) over {replicates} replicate(s)):");

@@ -167,7 +167,7 @@ impl Simulation {
             providers,
             patches: self.patch_records,
             mission: w.scenario.mission,
-            shock_week: w.scenario.shocks.iter().map(|s| s.week() as i32).min(),
+            shock_week: w.scenario.first_shock_week(),
         }
     }
 }

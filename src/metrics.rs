@@ -87,7 +87,7 @@ metrics! {
     cost_per_delivered_hour_gbp: "Council spend / carer-hours delivered to council clients (GBP)",
     spot_rate_gbp_per_hour: "The council's spot rate in force (GBP/h)",
     national_living_wage_gbp_per_hour: "National Living Wage in force (GBP/h)",
-    london_living_wage_gbp: "London Living Wage in force (GBP/h)",
+    london_living_wage_gbp_per_hour: "London Living Wage in force (GBP/h)",
     budget_variance_gbp: "Council spend (incl. the provider of last resort) - annual budget in force / 52 this week (GBP; positive = overspend)",
     budget_blocked: "1 if a binding budget stopped new placements this week",
     deaths: "Clients who died this week",
@@ -404,7 +404,7 @@ fn record_council(world: &World, council_worker_hours_delivered: f64, r: &mut We
     r.cost_per_delivered_hour_gbp = ratio_or(c.council_spend / council_worker_hours_delivered, 0.0);
     r.spot_rate_gbp_per_hour = world.policy.spot_rate;
     r.national_living_wage_gbp_per_hour = world.wages.national_living_wage;
-    r.london_living_wage_gbp = world.wages.london_living_wage;
+    r.london_living_wage_gbp_per_hour = world.wages.london_living_wage;
     r.budget_variance_gbp = c.council_spend + c.last_resort_spend_gbp - world.council.annual_budget / 52.0;
     r.annual_budget_gbp = world.council.annual_budget;
     r.packages_trimmed = c.packages_trimmed as f64;

@@ -6,9 +6,11 @@
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
+use crate::analysis::ReplicateSummary;
 use crate::analysis::compare::{self, Precision, Samples, Tolerance};
-use crate::analysis::{Summary, summarise};
-use crate::engine::{ReplicateResult, run_batch_range};
+use crate::engine::{ReplicateResult, run_batch_range, run_replicate};
 use crate::error::{Error, Result};
 use crate::output::manifest::{self, AutoReplicates, ComparisonInfo, Manifest};
 use crate::scenario::{MAX_WEEKS, Scenario, ShockFile, load_scenario, load_shock_files, scenario_files};
@@ -169,6 +171,83 @@ impl Study {
         run_batch_range(&self.scenarios(), seed, replicates, progress)
     }
 
+    /// Runs replicates `replicates` of every scenario, in blocks of a few jobs per thread of the
+    /// current rayon pool, and hands each block's results to `each` in (scenario, replicate)
+    /// order before running the next: a run's memory holds one block, whatever the number of
+    /// replicates. Replicate `r` is the same run whatever block or range it is part of.
+    pub fn run_blocks(
+        &self,
+        seed: u64,
+        replicates: Range<u32>,
+        each: &mut dyn FnMut(&[ReplicateResult]) -> Result<()>,
+        progress: &(dyn Fn() + Sync),
+    ) -> Result<()> {
+        let jobs: Vec<(usize, u32)> =
+            (0..self.scenarios.len()).flat_map(|s| replicates.clone().map(move |r| (s, r))).collect();
+        // Enough jobs per block to keep every thread busy between the blocks' barriers.
+        let block = 8 * rayon::current_num_threads();
+        for chunk in jobs.chunks(block) {
+            let results: Vec<ReplicateResult> = chunk
+                .par_iter()
+                .map(|&(s, r)| {
+                    let out = run_replicate(&self.scenarios[s].scenario, seed, r);
+                    progress();
+                    out
+                })
+                .collect();
+            each(&results)?;
+        }
+        Ok(())
+    }
+
+    /// What a run keeps of a replicate of this study: its summary, and for a policy whose
+    /// shocked twins are in the study, its summaries from their shock weeks (the stress
+    /// table's baselines).
+    pub fn summarise(&self, result: &ReplicateResult) -> ReplicateSummary {
+        let policy = self.scenarios.iter().find(|s| s.scenario.name == result.scenario);
+        let mut weeks: Vec<i32> = match policy {
+            Some(p) if p.shock.is_none() => self
+                .scenarios
+                .iter()
+                .filter(|s| s.shock.is_some() && s.policy == p.policy)
+                .filter_map(|s| s.scenario.first_shock_week())
+                .collect(),
+            _ => Vec::new(),
+        };
+        weeks.sort_unstable();
+        weeks.dedup();
+        ReplicateSummary::new(result, &weeks)
+    }
+
+    /// The run id: a SHA-256 of everything that determines a run's tables (every scenario's
+    /// resolved parameters and shock, the master seed, the number of replicates, and the
+    /// careshape version and sources). Kept in the manifest and in every Parquet table's
+    /// metadata, so that `careshape report` can refuse a folder that mixes runs. It does not
+    /// depend on the thread count, as the tables do not.
+    pub fn run_id(&self, seed: u64, replicates: u32) -> String {
+        #[derive(serde::Serialize)]
+        struct Inputs<'a> {
+            careshape_version: &'static str,
+            source_sha256: &'static str,
+            master_seed: u64,
+            replicates: u32,
+            scenarios: Vec<(&'a str, Option<&'a str>, &'a Scenario)>,
+        }
+        let inputs = Inputs {
+            careshape_version: env!("CARGO_PKG_VERSION"),
+            source_sha256: env!("CARESHAPE_SOURCE_SHA256"),
+            master_seed: seed,
+            replicates,
+            scenarios: self
+                .scenarios
+                .iter()
+                .map(|s| (s.policy.as_str(), s.shock.as_deref(), &s.scenario))
+                .collect(),
+        };
+        let bytes = serde_json::to_vec(&inputs).expect("scenarios serialise");
+        manifest::sha256_hex(&bytes)
+    }
+
     /// The manifest of this study's run: every scenario resolved, with its files' SHA-256.
     pub fn manifest(
         &self,
@@ -193,6 +272,7 @@ impl Study {
             .collect::<Result<Vec<_>>>()?;
         let first = &self.scenarios[0].scenario;
         Ok(Manifest::new(
+            self.run_id(seed, replicates),
             seed,
             replicates,
             first.run.weeks,
@@ -216,6 +296,35 @@ impl Study {
         // A name is a label, not a path: made one safe component, it cannot leave `output/`.
         Path::new("output")
             .join(name.as_deref().and_then(crate::output::safe_component).unwrap_or_else(|| "run".into()))
+    }
+}
+
+#[cfg(feature = "output")]
+impl Study {
+    /// Runs replicates `replicates` of every scenario ([`Study::run_blocks`]), streaming each
+    /// block's rows into `tables` (a `TableWriter`, or a `Spill` for batches); returns what a
+    /// run keeps in memory, the summaries ([`Study::summarise`]), in (scenario, replicate)
+    /// order.
+    pub fn write_run(
+        &self,
+        seed: u64,
+        replicates: Range<u32>,
+        tables: &mut dyn crate::output::tables::TableSink,
+        progress: &(dyn Fn() + Sync),
+    ) -> Result<Vec<ReplicateSummary>> {
+        let mut summaries = Vec::new();
+        self.run_blocks(
+            seed,
+            replicates,
+            &mut |block| {
+                let kept: Vec<ReplicateSummary> = block.iter().map(|r| self.summarise(r)).collect();
+                tables.push(block, &kept)?;
+                summaries.extend(kept);
+                Ok(())
+            },
+            progress,
+        )?;
+        Ok(summaries)
     }
 }
 
@@ -280,38 +389,32 @@ impl StoppingRule {
 }
 
 /// Runs batches of replicates until the stopping rule is met. `run` runs one batch of replicate
-/// indices (the caller chooses the pool and the progress display); `report` hears the number of
-/// replicates done and the precision reached after each batch. Results come back in
-/// (scenario, replicate) order, the same as a fixed run of as many replicates.
+/// indices and returns its summaries (the caller chooses the pool, the progress display and
+/// where the batch's tables go); `report` hears the number of replicates done and the
+/// precision reached after each batch. Summaries come back in (scenario, replicate) order, the
+/// same as a fixed run of as many replicates.
 pub fn run_until_precise(
     names: &[&str],
     baseline: usize,
     rule: &StoppingRule,
-    run: &mut dyn FnMut(Range<u32>) -> Vec<ReplicateResult>,
+    run: &mut dyn FnMut(Range<u32>) -> Result<Vec<ReplicateSummary>>,
     report: &mut dyn FnMut(u32, &[Precision]),
-) -> (Vec<ReplicateResult>, AutoReplicates) {
-    let mut results: Vec<ReplicateResult> = Vec::new();
-    let mut summaries: Vec<Summary> = Vec::new();
+) -> Result<(Vec<ReplicateSummary>, AutoReplicates)> {
+    let mut summaries: Vec<ReplicateSummary> = Vec::new();
     let mut done = 0u32;
     loop {
         let n = rule.batch.min(rule.max_replicates - done);
-        let batch = run(done..done + n);
-        summaries.extend(batch.iter().map(summarise));
-        results.extend(batch);
+        summaries.extend(run(done..done + n)?);
         done += n;
-        let samples = Samples::from_summaries(
-            results.iter().zip(&summaries).map(|(r, s)| (r.scenario.as_str(), r.replicate, s)),
-        )
-        .expect("every scenario ran the same replicates");
+        let samples =
+            Samples::from_summaries(summaries.iter().map(|r| (r.scenario.as_str(), r.replicate, &r.summary)))
+                .expect("every scenario ran the same replicates");
         let precision = compare::precision(&samples, baseline, &rule.tolerances);
         let reached = precision.iter().all(|p| p.reached);
         report(done, &precision);
         if reached || done >= rule.max_replicates {
             let pos = |name: &str| names.iter().position(|s| *s == name).unwrap_or(usize::MAX);
-            let mut order: Vec<usize> = (0..results.len()).collect();
-            order.sort_by_key(|&i| (pos(&results[i].scenario), results[i].replicate));
-            let mut slots: Vec<Option<ReplicateResult>> = results.into_iter().map(Some).collect();
-            let sorted = order.iter().map(|&i| slots[i].take().expect("each once")).collect();
+            summaries.sort_by_key(|r| (pos(&r.scenario), r.replicate));
             let info = AutoReplicates {
                 batch: rule.batch,
                 max_replicates: rule.max_replicates,
@@ -327,7 +430,7 @@ pub fn run_until_precise(
                     })
                     .collect(),
             };
-            return (sorted, info);
+            return Ok((summaries, info));
         }
     }
 }

@@ -552,6 +552,42 @@ impl Summary {
     }
 }
 
+/// What a run keeps of one replicate once its weekly records are written: its summary and, for
+/// the stress table, its after-shock outcomes measured from other scenarios' shock weeks.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReplicateSummary {
+    pub scenario: String,
+    pub replicate: u32,
+    /// The week of the scenario's first scheduled shock (`None` without shocks).
+    pub shock_week: Option<i32>,
+    /// [`summarise`] of the replicate.
+    pub summary: Summary,
+    /// [`summarise_from`] the replicate at each week asked for (a policy's run summarised at
+    /// its shocked twins' shock weeks, so that the stress table pairs them over the same weeks).
+    pub from_weeks: Vec<(i32, Summary)>,
+}
+
+impl ReplicateSummary {
+    /// Summarises `result`, and again from each of `weeks`.
+    pub fn new(result: &ReplicateResult, weeks: &[i32]) -> Self {
+        ReplicateSummary {
+            scenario: result.scenario.clone(),
+            replicate: result.replicate,
+            shock_week: result.shock_week,
+            summary: summarise(result),
+            from_weeks: weeks.iter().map(|&w| (w, summarise_from(result, w))).collect(),
+        }
+    }
+
+    /// The replicate summarised from `week`, if it was asked for.
+    pub fn from_week(&self, week: i32) -> Option<&Summary> {
+        if self.shock_week == Some(week) {
+            return Some(&self.summary);
+        }
+        self.from_weeks.iter().find(|(w, _)| *w == week).map(|(_, s)| s)
+    }
+}
+
 /// The position of a summary metric among `summary_names()`.
 pub fn summary_index(metric: &str) -> Option<usize> {
     SUMMARY.iter().position(|s| s.0 == metric)

@@ -3,8 +3,7 @@
 //! the shock, measured over the same weeks (common random numbers pair the replicates).
 
 use super::stats::{moments, paired_differences};
-use super::{Summary, column, summarise_from};
-use crate::engine::ReplicateResult;
+use super::{ReplicateSummary, Summary, column};
 
 /// The outcomes reported per policy × shock (summary columns).
 pub const STRESS_METRICS: &[&str] = &[
@@ -39,22 +38,22 @@ pub struct StressCell {
 }
 
 /// Builds the stress table. `matrix` lists (scenario name, policy, shock) for every scenario
-/// of the run, as `scenario::compose` made them; results are matched to their baseline (the
-/// policy's own scenario) by replicate.
+/// of the run, as `scenario::compose` made them; replicates are matched to their baseline (the
+/// policy's own scenario, summarised from the shock's week) by replicate.
 pub fn stress_table(
-    results: &[ReplicateResult],
+    summaries: &[ReplicateSummary],
     matrix: &[(String, String, Option<String>)],
 ) -> Vec<StressCell> {
     let mut cells = Vec::new();
     for (name, policy, shock) in matrix {
         let Some(shock) = shock else { continue };
-        let shocked: Vec<&ReplicateResult> = results.iter().filter(|r| &r.scenario == name).collect();
+        let shocked: Vec<&ReplicateSummary> = summaries.iter().filter(|r| &r.scenario == name).collect();
         let Some(week) = shocked.first().and_then(|r| r.shock_week) else { continue };
-        let sums: Vec<Summary> = shocked.iter().map(|r| summarise_from(r, week)).collect();
+        let sums: Vec<Summary> = shocked.iter().map(|r| r.summary.clone()).collect();
         let base: Vec<Summary> = shocked
             .iter()
-            .filter_map(|r| results.iter().find(|b| &b.scenario == policy && b.replicate == r.replicate))
-            .map(|b| summarise_from(b, week))
+            .filter_map(|r| summaries.iter().find(|b| &b.scenario == policy && b.replicate == r.replicate))
+            .filter_map(|b| b.from_week(week).cloned())
             .collect();
         for &metric in STRESS_METRICS {
             let x = column(&sums, metric).expect("stress metrics are summary metrics");

@@ -54,6 +54,18 @@ fn points_frame(
     DataFrame::new(n, cols)
 }
 
+/// The run id of a calibration (as `Study::run_id` for a study): a SHA-256 of the calibration
+/// settings, the base scenario as run, and the careshape version and sources.
+pub fn calibration_run_id(cal: &Calibration) -> String {
+    let inputs = serde_json::json!({
+        "careshape_version": env!("CARGO_PKG_VERSION"),
+        "source_sha256": env!("CARESHAPE_SOURCE_SHA256"),
+        "calibration": cal.config,
+        "base": cal.base,
+    });
+    super::manifest::sha256_hex(inputs.to_string().as_bytes())
+}
+
 /// Writes all calibration outputs into `dir`: the points, the accepted set, the best
 /// scenario, the summary and the manifest (the best scenario's resolved parameters).
 pub fn write_calibration(
@@ -63,8 +75,9 @@ pub fn write_calibration(
     execution: super::manifest::Execution,
 ) -> Result<()> {
     let wall_seconds = execution.wall_time_seconds;
-    write_frame(dir, "calibration_points", &mut points_frame(cal, result, false)?)?;
-    write_frame(dir, "calibration_accepted", &mut points_frame(cal, result, true)?)?;
+    let run_id = calibration_run_id(cal);
+    write_frame(dir, "calibration_points", &mut points_frame(cal, result, false)?, Some(&run_id))?;
+    write_frame(dir, "calibration_accepted", &mut points_frame(cal, result, true)?, Some(&run_id))?;
     let scenario_text = toml::to_string_pretty(&result.best_scenario)?;
     let header = format!(
         "# Best point of calibration `{}` ({}), written by careshape {}.\n# Fitted parameters:\n{}\n",
@@ -101,6 +114,7 @@ pub fn write_calibration(
     };
     let m = &cal.config.method;
     let manifest = super::manifest::Manifest::new(
+        run_id,
         m.seed,
         m.replicates,
         cal.base.run.weeks,

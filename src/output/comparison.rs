@@ -76,12 +76,18 @@ fn finite(x: f64) -> Option<f64> {
     x.is_finite().then_some(x)
 }
 
-/// Writes `comparison.parquet`, `comparison.csv` and `comparison.md`.
-pub fn write_comparison(dir: &Path, rows: &[ComparisonRow], baseline: &str) -> Result<()> {
+/// Writes `comparison.parquet`, `comparison.csv` and `comparison.md`; the Parquet table
+/// carries the run id of the tables compared.
+pub fn write_comparison(
+    dir: &Path,
+    rows: &[ComparisonRow],
+    baseline: &str,
+    run_id: Option<&str>,
+) -> Result<()> {
     if rows.is_empty() {
         return Err(OutputError::Content("nothing to compare".into()));
     }
-    write_frame(dir, "comparison", &mut comparison_frame(rows, baseline)?)?;
+    write_frame(dir, "comparison", &mut comparison_frame(rows, baseline)?, run_id)?;
     let md = comparison_markdown(rows, baseline);
     write_atomic(&dir.join("comparison.md"), |f| {
         use std::io::Write;

@@ -11,6 +11,9 @@ use crate::scenario::Scenario;
 
 #[derive(Serialize)]
 pub struct Manifest {
+    /// What identifies the run's tables (`Study::run_id`); every Parquet table of the folder
+    /// carries it in its metadata (key `careshape:run_id`).
+    pub run_id: String,
     pub careshape_version: &'static str,
     /// Git commit of the sources the binary was compiled from, if built from a git checkout.
     pub git_commit: Option<&'static str>,
@@ -84,7 +87,9 @@ pub struct Execution {
 
 impl Manifest {
     /// A manifest stamped with this build's version, commit and source hash.
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
+        run_id: String,
         master_seed: u64,
         replicates: u32,
         weeks: u32,
@@ -94,6 +99,7 @@ impl Manifest {
         execution: Execution,
     ) -> Self {
         Manifest {
+            run_id,
             careshape_version: env!("CARGO_PKG_VERSION"),
             git_commit: Some(env!("CARESHAPE_GIT_COMMIT")).filter(|c| !c.is_empty()),
             git_dirty: match env!("CARESHAPE_GIT_DIRTY") {
@@ -116,8 +122,16 @@ impl Manifest {
 /// SHA-256 of a file, hex-encoded.
 pub fn file_sha256(path: &Path) -> Result<String> {
     let bytes = std::fs::read(path).map_err(crate::output::OutputError::io("cannot read", path))?;
-    Ok(Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect())
+    Ok(sha256_hex(&bytes))
 }
+
+/// SHA-256 of bytes, hex-encoded.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The Parquet metadata key under which every table carries its run's id.
+pub const RUN_ID_KEY: &str = "careshape:run_id";
 
 pub fn write_manifest(dir: &Path, manifest: &Manifest) -> Result<()> {
     write_atomic(&dir.join("manifest.json"), |f| {

@@ -1,11 +1,14 @@
 //! Everything written to disk: outcome tables (Parquet + CSV via polars) and the run manifest.
-//! Files are written atomically (a temporary file in the target folder, then a rename), so a
-//! failed or interrupted run never leaves a half-written table behind.
+//! A run writes into a staging folder swapped in whole at the end ([`RunFolder`]), so a failed
+//! or interrupted run never leaves a mix of old and new tables; single files written into an
+//! existing folder (`careshape report`'s) are written atomically (a temporary file, then a
+//! rename).
 
 #[cfg(feature = "output")]
 pub mod calibration;
 #[cfg(feature = "output")]
 pub mod comparison;
+pub mod folder;
 pub mod manifest;
 #[cfg(feature = "output")]
 pub mod tables;
@@ -33,30 +36,13 @@ pub fn safe_component(name: &str) -> Option<String> {
     (!kept.is_empty()).then(|| kept.to_string())
 }
 
-/// Makes sure the output folder `dir` can take a run's files before the run starts: creates it
-/// (and its parents) and writes and removes a probe file in it. A path that is an existing
-/// file, lies under a file, or cannot be written fails here, not after the simulation.
-pub fn prepare_dir(dir: &Path) -> Result<()> {
-    if dir.exists() && !dir.is_dir() {
-        return Err(OutputError::Io {
-            what: "the output folder is an existing file:",
-            path: dir.to_path_buf(),
-            source: std::io::Error::new(std::io::ErrorKind::AlreadyExists, "not a folder"),
-        });
-    }
-    std::fs::create_dir_all(dir).map_err(OutputError::io("cannot create output folder", dir))?;
-    let probe = tempfile::Builder::new()
-        .prefix(".careshape-probe")
-        .tempfile_in(dir)
-        .map_err(OutputError::io("cannot write in output folder", dir))?;
-    probe.close().map_err(OutputError::io("cannot remove a probe file from output folder", dir))?;
-    Ok(())
-}
+pub use folder::{FolderLock, RunFolder};
 
-/// [`prepare_dir`] for a job: a failure is the user's to fix (an input error, exit code 2),
-/// and its message names the folder and the cause.
-pub fn prepare_out(dir: &Path) -> crate::Result<()> {
-    prepare_dir(dir).map_err(|e| {
+/// [`RunFolder::create`] for a job, before any simulation: a folder that cannot take the run
+/// (an existing file, a folder of other files, no write permission) is the user's to fix (an
+/// input error, exit code 2), and the message names the folder and the cause.
+pub fn open_run_folder(dir: &Path) -> crate::Result<RunFolder> {
+    RunFolder::create(dir).map_err(|e| {
         let cause = std::error::Error::source(&e).map(|s| format!(" ({s})")).unwrap_or_default();
         crate::Error::Input(format!("{e}{cause}"))
     })
@@ -67,7 +53,9 @@ pub fn prepare_out(dir: &Path) -> crate::Result<()> {
 pub fn write_atomic(path: &Path, write: impl FnOnce(&mut std::fs::File) -> Result<()>) -> Result<()> {
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(OutputError::io("cannot create output folder", dir))?;
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)
+    let mut tmp = tempfile::Builder::new()
+        .prefix(folder::TEMPORARY)
+        .tempfile_in(dir)
         .map_err(OutputError::io("cannot create a temporary file in", dir))?;
     write(tmp.as_file_mut())
         .and_then(|()| Ok(tmp.as_file_mut().flush()?))

@@ -8,15 +8,17 @@
 //! `large_string` (polars' oldest compatibility level), which every common reader can filter
 //! and sort, rather than `string_view`.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::output::Result;
 use polars::prelude::*;
 
 use super::write_atomic;
-use crate::analysis::{summarise, summary_names};
+use crate::analysis::{ReplicateSummary, summary_names};
 use crate::engine::ReplicateResult;
 use crate::metrics::WeekRecord;
+use crate::output::OutputError;
+use crate::output::manifest::RUN_ID_KEY;
 
 /// The weekly metrics that count whole things (clients, workers, providers, packages, events,
 /// and the 0/1 flag `budget_blocked`), by their definitions in docs/METRICS.md: written as
@@ -119,24 +121,24 @@ pub fn weekly_frame(results: &[ReplicateResult]) -> PolarsResult<DataFrame> {
     DataFrame::new(rows, cols)
 }
 
-/// The summary table: one row per (scenario, replicate), post-burn-in, computed in a fixed
-/// order so that it is identical whatever the thread count.
-pub fn summary_frame(results: &[ReplicateResult]) -> PolarsResult<DataFrame> {
+/// The summary table: one row per (scenario, replicate), post-burn-in, from the summaries a
+/// run kept (`Study::summarise`), in their order.
+pub fn summary_frame(summaries: &[ReplicateSummary]) -> PolarsResult<DataFrame> {
     let names = summary_names();
-    let mut values: Vec<Vec<f64>> = vec![Vec::with_capacity(results.len()); names.len()];
-    for r in results {
-        for (col, v) in values.iter_mut().zip(summarise(r).values()) {
+    let mut values: Vec<Vec<f64>> = vec![Vec::with_capacity(summaries.len()); names.len()];
+    for r in summaries {
+        for (col, v) in values.iter_mut().zip(r.summary.values()) {
             col.push(*v);
         }
     }
     let mut cols = vec![
-        Column::new("scenario".into(), results.iter().map(|r| r.scenario.as_str()).collect::<Vec<_>>()),
-        Column::new("replicate".into(), results.iter().map(|r| r.replicate).collect::<Vec<_>>()),
+        Column::new("scenario".into(), summaries.iter().map(|r| r.scenario.as_str()).collect::<Vec<_>>()),
+        Column::new("replicate".into(), summaries.iter().map(|r| r.replicate).collect::<Vec<_>>()),
     ];
     for (name, v) in names.iter().zip(values) {
         cols.push(Column::new((*name).into(), v));
     }
-    DataFrame::new(results.len(), cols)
+    DataFrame::new(summaries.len(), cols)
 }
 
 /// The providers table: one row per provider × replicate.
@@ -198,20 +200,26 @@ pub fn patches_frame(results: &[ReplicateResult], patch_names: &[String]) -> Pol
     DataFrame::new(n, cols)
 }
 
-/// Writes a frame as `<stem>.parquet` and `<stem>.csv` in `dir`. Strings are `large_string` in
-/// the Parquet file's Arrow schema (see the module's documentation).
-pub fn write_frame(dir: &Path, stem: &str, df: &mut DataFrame) -> Result<()> {
+/// The Parquet options of every table: Zstd, and the file's key-value metadata: its Arrow
+/// schema at polars' oldest compatibility level (strings as `large_string`, which every common
+/// reader can filter and sort, where polars 0.55 would record `string_view`; the pages are the
+/// same UTF-8 byte arrays) and the run id (`careshape:run_id`), if given.
+fn parquet_writer<W: std::io::Write>(w: W, schema: &Schema, run_id: Option<&str>) -> ParquetWriter<W> {
+    let mut metadata =
+        vec![polars_parquet::write::schema_to_metadata_key(&schema.to_arrow(CompatLevel::oldest()))];
+    if let Some(id) = run_id {
+        metadata.push(polars_parquet::write::KeyValue::new(RUN_ID_KEY.to_string(), id.to_string()));
+    }
+    ParquetWriter::new(w)
+        .with_compression(ParquetCompression::Zstd(None))
+        .with_key_value_metadata(Some(polars::io::parquet::write::KeyValueMetadata::Static(metadata)))
+}
+
+/// Writes a frame as `<stem>.parquet` and `<stem>.csv` in `dir`, each atomically, tagged with
+/// `run_id` (see [`parquet_writer`]).
+pub fn write_frame(dir: &Path, stem: &str, df: &mut DataFrame, run_id: Option<&str>) -> Result<()> {
     write_atomic(&dir.join(format!("{stem}.parquet")), |f| {
-        // polars 0.55's ParquetWriter converts strings to `string_view` and records that in
-        // the file's Arrow schema, which pyarrow cannot filter or sort. The pages of a string
-        // column are the same for both types (UTF-8 byte arrays); the Arrow schema written here
-        // is the one of polars' oldest compatibility level, so readers see `large_string`.
-        let schema =
-            polars_parquet::write::schema_to_metadata_key(&df.schema().to_arrow(CompatLevel::oldest()));
-        ParquetWriter::new(f)
-            .with_compression(ParquetCompression::Zstd(None))
-            .with_key_value_metadata(Some(polars::io::parquet::write::KeyValueMetadata::Static(vec![schema])))
-            .finish(df)?;
+        parquet_writer(f, df.schema(), run_id).finish(df)?;
         Ok(())
     })?;
     write_atomic(&dir.join(format!("{stem}.csv")), |f| {
@@ -220,14 +228,270 @@ pub fn write_frame(dir: &Path, stem: &str, df: &mut DataFrame) -> Result<()> {
     })
 }
 
-/// Writes the weekly, summary, providers and patches tables. `patch_names` are the patches'
-/// names (scenarios in one run share their geography's patch count; names from the first).
-pub fn write_tables(dir: &Path, results: &[ReplicateResult], patch_names: &[String]) -> Result<()> {
-    write_frame(dir, "weekly", &mut weekly_frame(results)?)?;
-    write_frame(dir, "summary", &mut summary_frame(results)?)?;
-    write_frame(dir, "providers", &mut providers_frame(results)?)?;
-    write_frame(dir, "patches", &mut patches_frame(results, patch_names)?)?;
-    Ok(())
+/// The rows of one Parquet row group (and of one CSV write) as a run's tables stream to disk.
+/// Fixed, not tied to the thread count or to how the run was split into blocks or batches, so
+/// the bytes written are the same however the run was done; at most one group per table is
+/// held in memory.
+pub const ROWS_PER_GROUP: usize = 16_384;
+
+/// One table being written as rows arrive: whole row groups of [`ROWS_PER_GROUP`] rows go to
+/// its Parquet (and CSV) file, the rest waits for more rows or [`TableStream::finish`].
+struct TableStream {
+    parquet_path: PathBuf,
+    csv_path: Option<PathBuf>,
+    parquet: polars::io::parquet::write::BatchedWriter<std::fs::File>,
+    csv: Option<polars::io::csv::write::BatchedWriter<std::fs::File>>,
+    pending: DataFrame,
+}
+
+impl TableStream {
+    /// Creates `<stem>.parquet` (and `<stem>.csv` with `csv`) in `dir`, for frames shaped as
+    /// `empty`.
+    fn create(dir: &Path, stem: &str, empty: DataFrame, run_id: Option<&str>, csv: bool) -> Result<Self> {
+        let create =
+            |path: &Path| std::fs::File::create(path).map_err(OutputError::io("cannot create", path));
+        let parquet_path = dir.join(format!("{stem}.parquet"));
+        let failed = |path: &Path| {
+            let path = path.to_path_buf();
+            move |e: PolarsError| OutputError::Write { path, source: Box::new(e.into()) }
+        };
+        let schema = empty.schema().clone();
+        let parquet = parquet_writer(create(&parquet_path)?, &schema, run_id)
+            .batched(&schema)
+            .map_err(failed(&parquet_path))?;
+        let (csv_path, csv) = if csv {
+            let path = dir.join(format!("{stem}.csv"));
+            let w = CsvWriter::new(create(&path)?)
+                .include_header(true)
+                .batched(&schema)
+                .map_err(failed(&path))?;
+            (Some(path), Some(w))
+        } else {
+            (None, None)
+        };
+        Ok(TableStream { parquet_path, csv_path, parquet, csv, pending: empty })
+    }
+
+    fn push(&mut self, df: &DataFrame) -> Result<()> {
+        if let Err(e) = self.pending.vstack_mut(df) {
+            return Err(self.failed(e));
+        }
+        while self.pending.height() >= ROWS_PER_GROUP {
+            self.write_group(ROWS_PER_GROUP)?;
+        }
+        Ok(())
+    }
+
+    /// Writes the first `n` pending rows as one row group.
+    fn write_group(&mut self, n: usize) -> Result<()> {
+        let mut group = self.pending.slice(0, n);
+        group.rechunk_mut();
+        self.parquet.write_batch(&group).map_err(|e| self.failed(e))?;
+        if let Some(csv) = &mut self.csv {
+            csv.write_batch(&group).map_err(|e| OutputError::Write {
+                path: self.csv_path.clone().unwrap_or_default(),
+                source: Box::new(e.into()),
+            })?;
+        }
+        self.pending = self.pending.slice(n as i64, usize::MAX);
+        self.pending.rechunk_mut();
+        Ok(())
+    }
+
+    fn failed(&self, e: PolarsError) -> OutputError {
+        OutputError::Write { path: self.parquet_path.clone(), source: Box::new(e.into()) }
+    }
+
+    fn finish(mut self) -> Result<()> {
+        if self.pending.height() > 0 {
+            self.write_group(self.pending.height())?;
+        }
+        self.parquet.finish().map_err(|e| self.failed(e))?;
+        if let Some(csv) = &mut self.csv {
+            csv.finish().map_err(|e| OutputError::Write {
+                path: self.csv_path.clone().unwrap_or_default(),
+                source: Box::new(e.into()),
+            })?;
+        }
+        Ok(())
+    }
+}
+
+/// The four tables of a run, in [`TableWriter`]'s order.
+const TABLES: [&str; 4] = ["weekly", "summary", "providers", "patches"];
+
+/// Where a run's results go as they stream in (`Study::run_blocks`): a [`TableWriter`], or a
+/// [`Spill`] when they arrive out of order.
+pub trait TableSink: Send {
+    /// Takes a block of results and their summaries (`Study::summarise`), in the same order.
+    fn push(&mut self, results: &[ReplicateResult], summaries: &[ReplicateSummary]) -> Result<()>;
+}
+
+/// Writes the weekly, summary, providers and patches tables of a run (Parquet and CSV) as
+/// results arrive in (scenario, replicate) order, a row group at a time, so memory stays flat
+/// in replicates. The bytes are those of writing every result at once.
+pub struct TableWriter {
+    streams: Vec<TableStream>,
+    patch_names: Vec<String>,
+}
+
+impl TableWriter {
+    /// Creates the four tables in `dir`, tagged with `run_id`. `patch_names` are the patches'
+    /// names (scenarios in one run share their geography's patch count; names from the first).
+    pub fn create(dir: &Path, patch_names: &[String], run_id: &str) -> Result<Self> {
+        Self::open(dir, patch_names, Some(run_id), true)
+    }
+
+    fn open(dir: &Path, patch_names: &[String], run_id: Option<&str>, csv: bool) -> Result<Self> {
+        let empty = frames(&[], &[], patch_names)?;
+        let streams = TABLES
+            .iter()
+            .zip(empty)
+            .map(|(stem, df)| TableStream::create(dir, stem, df, run_id, csv))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(TableWriter { streams, patch_names: patch_names.to_vec() })
+    }
+
+    /// Takes rows of table `TABLES[table]` (a spilled block read back).
+    fn push_frame(&mut self, table: usize, df: &DataFrame) -> Result<()> {
+        self.streams[table].push(df)
+    }
+
+    /// Writes the last row groups and the files' footers.
+    pub fn finish(self) -> Result<()> {
+        self.streams.into_iter().try_for_each(TableStream::finish)
+    }
+}
+
+impl TableSink for TableWriter {
+    fn push(&mut self, results: &[ReplicateResult], summaries: &[ReplicateSummary]) -> Result<()> {
+        for (table, df) in frames(results, summaries, &self.patch_names)?.iter().enumerate() {
+            self.push_frame(table, df)?;
+        }
+        Ok(())
+    }
+}
+
+/// The four frames of a block of results, in [`TABLES`] order.
+fn frames(
+    results: &[ReplicateResult],
+    summaries: &[ReplicateSummary],
+    patch_names: &[String],
+) -> PolarsResult<[DataFrame; 4]> {
+    Ok([
+        weekly_frame(results)?,
+        summary_frame(summaries)?,
+        providers_frame(results)?,
+        patches_frame(results, patch_names)?,
+    ])
+}
+
+/// Results that arrive in batches of replicates across every scenario (`--replicates auto`):
+/// each scenario's rows are written to its own Parquet files under `<dir>/.spill/`, then read
+/// back a row group at a time, scenario by scenario, into the run's [`TableWriter`]
+/// ([`Spill::drain_into`]), so the tables are in (scenario, replicate) order, byte for byte
+/// those of a fixed run, with memory flat in replicates.
+pub struct Spill {
+    dir: PathBuf,
+    names: Vec<String>,
+    patch_names: Vec<String>,
+    writers: Vec<Option<TableWriter>>,
+}
+
+impl Spill {
+    /// A spill for the scenarios `names` (in run order) under `<dir>/.spill/`.
+    pub fn create(dir: &Path, names: &[&str], patch_names: &[String]) -> Result<Self> {
+        let dir = dir.join(".spill");
+        std::fs::create_dir_all(&dir).map_err(OutputError::io("cannot create", &dir))?;
+        Ok(Spill {
+            dir,
+            names: names.iter().map(|s| s.to_string()).collect(),
+            patch_names: patch_names.to_vec(),
+            writers: names.iter().map(|_| None).collect(),
+        })
+    }
+
+    fn folder(&self, scenario: usize) -> PathBuf {
+        self.dir.join(scenario.to_string())
+    }
+
+    /// Writes every scenario's rows, in run order, into `out`, and removes the spill.
+    pub fn drain_into(mut self, out: &mut TableWriter) -> Result<()> {
+        for s in 0..self.names.len() {
+            let Some(w) = self.writers[s].take() else { continue };
+            w.finish()?;
+            for (table, stem) in TABLES.iter().enumerate() {
+                let path = self.folder(s).join(format!("{stem}.parquet"));
+                let unreadable =
+                    |e: PolarsError| OutputError::Read { path: path.clone(), source: Box::new(e.into()) };
+                let open = || std::fs::File::open(&path).map_err(OutputError::io("cannot open", &path));
+                let rows = ParquetReader::new(open()?).num_rows().map_err(unreadable)?;
+                for start in (0..rows).step_by(ROWS_PER_GROUP) {
+                    let df = ParquetReader::new(open()?)
+                        .with_slice(Some((start, ROWS_PER_GROUP)))
+                        .finish()
+                        .map_err(unreadable)?;
+                    out.push_frame(table, &df)?;
+                }
+            }
+            std::fs::remove_dir_all(self.folder(s))
+                .map_err(OutputError::io("cannot remove", &self.folder(s)))?;
+        }
+        std::fs::remove_dir_all(&self.dir).map_err(OutputError::io("cannot remove", &self.dir))
+    }
+}
+
+impl TableSink for Spill {
+    fn push(&mut self, results: &[ReplicateResult], summaries: &[ReplicateSummary]) -> Result<()> {
+        // A block is in (scenario, replicate) order: one run of rows per scenario.
+        let mut start = 0;
+        while start < results.len() {
+            let name = &results[start].scenario;
+            let end = start + results[start..].iter().take_while(|r| &r.scenario == name).count();
+            let s =
+                self.names.iter().position(|n| n == name).ok_or_else(|| {
+                    OutputError::Content(format!("scenario {name} is not one of the run's"))
+                })?;
+            if self.writers[s].is_none() {
+                let folder = self.folder(s);
+                std::fs::create_dir_all(&folder).map_err(OutputError::io("cannot create", &folder))?;
+                self.writers[s] = Some(TableWriter::open(&folder, &self.patch_names, None, false)?);
+            }
+            let w = self.writers[s].as_mut().expect("just made");
+            w.push(&results[start..end], &summaries[start..end])?;
+            start = end;
+        }
+        Ok(())
+    }
+}
+
+/// The run id a Parquet table carries (`careshape:run_id`), if any.
+pub fn read_run_id(path: &Path) -> Result<Option<String>> {
+    let f = std::fs::File::open(path).map_err(OutputError::io("cannot open", path))?;
+    let mut reader = ParquetReader::new(f);
+    let metadata = reader
+        .get_metadata()
+        .map_err(|e| OutputError::Read { path: path.to_path_buf(), source: Box::new(e.into()) })?;
+    Ok(metadata
+        .key_value_metadata()
+        .iter()
+        .flatten()
+        .find(|kv| kv.key == RUN_ID_KEY)
+        .and_then(|kv| kv.value.clone()))
+}
+
+/// Writes the weekly, summary, providers and patches tables of results held in memory (a
+/// library user's own run): the same bytes as a streamed run with the same `run_id`.
+pub fn write_tables(
+    dir: &Path,
+    results: &[ReplicateResult],
+    patch_names: &[String],
+    run_id: &str,
+) -> Result<()> {
+    let summaries: Vec<ReplicateSummary> = results.iter().map(|r| ReplicateSummary::new(r, &[])).collect();
+    let mut w = TableWriter::create(dir, patch_names, run_id)?;
+    w.push(results, &summaries)?;
+    w.finish()
 }
 
 /// The stress table: one row per policy × shock × outcome (see `analysis::stress`).

@@ -29,6 +29,9 @@ pub struct Built {
 /// The parts of `manifest.json` the report shows.
 #[derive(Deserialize, Clone, Debug)]
 pub struct RunInfo {
+    /// The run id (`Study::run_id`); absent in manifests written before run ids were recorded.
+    #[serde(default)]
+    pub run_id: Option<String>,
     pub careshape_version: String,
     pub git_commit: Option<String>,
     pub master_seed: u64,
@@ -84,6 +87,8 @@ pub fn rebuild(dir: &Path, baseline: Option<&str>) -> crate::Result<(Built, RunI
         }
     }
     let run = RunInfo::read(dir)?;
+    check_one_run(dir, &run)?;
+    let _lock = crate::output::FolderLock::acquire(dir)?;
     let names: Vec<&str> = run.scenarios.iter().map(|s| s.name.as_str()).collect();
     let requested = baseline.or(run.comparison.as_ref().map(|c| c.baseline.as_str()));
     let b = crate::analysis::compare::choose_baseline(&names, requested)?;
@@ -91,18 +96,52 @@ pub fn rebuild(dir: &Path, baseline: Option<&str>) -> crate::Result<(Built, RunI
     Ok((built, run))
 }
 
+/// The tables a comparison is rebuilt from, and `stress` (written by `run --shock`).
+const RUN_TABLES: &[&str] = &["weekly", "summary", "providers", "patches", "stress"];
+
+/// Checks that every table of `dir` comes from the run its manifest records (the same run id
+/// in the manifest and in each Parquet table's metadata): a folder whose files were copied
+/// together from different runs is refused, naming the odd table.
+pub fn check_one_run(dir: &Path, run: &RunInfo) -> crate::Result<()> {
+    use crate::Error;
+    let manifest = dir.join("manifest.json");
+    let Some(id) = &run.run_id else {
+        return Err(Error::Input(format!(
+            "{}: no run_id (written by careshape {}, before run ids): cannot check that the folder's tables come from one run; rerun `careshape compare`",
+            manifest.display(),
+            run.careshape_version
+        )));
+    };
+    for stem in RUN_TABLES {
+        let path = dir.join(format!("{stem}.parquet"));
+        if !path.is_file() {
+            continue;
+        }
+        let found = crate::output::tables::read_run_id(&path)?;
+        if found.as_deref() != Some(id.as_str()) {
+            return Err(Error::Input(format!(
+                "{}: this table comes from a different run (run id {}) than {} (run id {id}): the folder mixes the results of different runs; rerun `careshape compare` (a run replaces its output folder whole)",
+                path.display(),
+                found.as_deref().unwrap_or("none"),
+                manifest.display(),
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// Rebuilds the comparison of the output folder `dir` against `baseline`: always the
 /// comparison tables; with `charts_and_report`, also `charts/` and `report.html`.
 pub fn build(dir: &Path, baseline: &str, charts_and_report: bool) -> Result<Built> {
+    let run = RunInfo::read(dir)?;
     let samples = read_summary(dir)?;
     let b = samples.scenario_index(baseline).ok_or_else(|| {
         OutputError::Content(format!("{}: no scenario {baseline} in summary.parquet", dir.display()))
     })?;
     let rows = compare(&samples, b);
-    write_comparison(dir, &rows, baseline)?;
+    write_comparison(dir, &rows, baseline, run.run_id.as_deref())?;
     let mut built = Built { baseline: baseline.to_string(), samples, rows, charts: Vec::new(), report: None };
     if charts_and_report {
-        let run = RunInfo::read(dir)?;
         let weekly = charts::Weekly::read(dir, &built.samples.scenarios)?;
         let input =
             charts::Input { samples: &built.samples, baseline: b, rows: &built.rows, weekly: &weekly };

@@ -1,6 +1,8 @@
 //! Output safety (issue 14, "Hardening"), one regression test per finding: names used as
-//! folders never lead outside `output/`, a bad `--out` fails before any simulation, and the
-//! tables' types (counts as integers, units in names) are what readers expect.
+//! folders never lead outside `output/`, a bad `--out` fails before any simulation, a run
+//! replaces its folder whole or not at all (a killed run leaves the previous results, and
+//! `report` refuses a folder that mixes runs), and the tables' types (counts as integers,
+//! units in names) are what readers expect.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -197,6 +199,8 @@ fn the_weekly_table_has_integer_counts_and_unit_names() {
         assert_eq!(weekly.column(c).unwrap().dtype(), &DataType::Float64, "{c}");
     }
     assert!(weekly.column("national_living_wage_gbp").is_err(), "the old name is gone");
+    assert!(weekly.column("london_living_wage_gbp").is_err(), "the old name is gone");
+    assert_eq!(weekly.column("london_living_wage_gbp_per_hour").unwrap().dtype(), &DataType::Float64);
     let nlw = weekly.column("national_living_wage_gbp_per_hour").unwrap().f64().unwrap().get(0).unwrap();
     assert!((10.0..30.0).contains(&nlw), "£{nlw} an hour");
     let summary = read_parquet(&dir.join("summary.parquet")).unwrap();
@@ -239,4 +243,117 @@ fn parquet_strings_are_large_utf8() {
         assert_ne!(schema, at(CompatLevel::newest()), "{table}");
         assert_eq!(df.column("scenario").unwrap().dtype(), &polars::prelude::DataType::String, "{table}");
     }
+}
+
+/// A short comparison (status quo and a higher rate, 12 weeks after burn-in, 1 replicate) into
+/// `out` with `seed`.
+fn short_compare(out: &Path, seed: &str) {
+    crate::common::careshape_ok(&[
+        "compare",
+        "scenarios/camden/status-quo.toml",
+        "tests/data/higher-rate.toml",
+        "--weeks",
+        "12",
+        "--replicates",
+        "1",
+        "--seed",
+        seed,
+        "--no-report",
+        "--quiet",
+        "--out",
+        arg(out),
+    ]);
+}
+
+/// Every file under `dir` (relative path → bytes).
+fn snapshot(dir: &Path) -> std::collections::BTreeMap<PathBuf, Vec<u8>> {
+    let mut files = std::collections::BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                files.insert(p.strip_prefix(dir).unwrap().to_path_buf(), std::fs::read(&p).unwrap());
+            }
+        }
+    }
+    files
+}
+
+/// A table copied in from another run (another seed) makes `report` refuse the folder, naming
+/// the table; the folder's own tables pass.
+#[test]
+fn report_refuses_a_folder_that_mixes_runs() {
+    let root = tempfile::tempdir().unwrap();
+    let (a, b) = (root.path().join("a"), root.path().join("b"));
+    short_compare(&a, "1");
+    short_compare(&b, "2");
+    crate::common::careshape_ok(&["report", arg(&a), "--quiet"]);
+    for table in ["summary.parquet", "weekly.parquet"] {
+        let mixed = root.path().join(format!("mixed-{table}"));
+        std::fs::create_dir(&mixed).unwrap();
+        for (f, bytes) in snapshot(&a) {
+            std::fs::create_dir_all(mixed.join(&f).parent().unwrap()).unwrap();
+            std::fs::write(mixed.join(f), bytes).unwrap();
+        }
+        std::fs::copy(b.join(table), mixed.join(table)).unwrap();
+        let err = crate::common::assert_input_error(&["report", arg(&mixed)], &["different run", table]);
+        assert!(err.contains("manifest.json"), "{err}");
+    }
+}
+
+/// SIGKILL of a second `compare` into a folder, after it has begun writing its tables, leaves
+/// the first run's files byte for byte, and `report` accepts them; the killed run's staging
+/// folder is removed by the next run into the folder, and `report` removes a temporary file
+/// left by a killed writer.
+#[test]
+fn a_killed_run_leaves_the_previous_results_whole() {
+    let root = tempfile::tempdir().unwrap();
+    let out = root.path().join("out");
+    short_compare(&out, "1");
+    let before = snapshot(&out);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_careshape"))
+        .args(["compare", "scenarios/camden", "--weeks", "300", "--replicates", "16", "--seed", "2"])
+        .args(["--threads", "2", "--quiet", "--out", arg(&out)])
+        .spawn()
+        .unwrap();
+    // Wait until the second run's weekly table has rows on disk (its staging folder).
+    let started = Instant::now();
+    let staging = loop {
+        let found = std::fs::read_dir(root.path()).unwrap().map(|e| e.unwrap().path()).find(|p| {
+            p.file_name().unwrap().to_str().unwrap().starts_with(".out.careshape-staging-")
+                && p.join("weekly.parquet").metadata().is_ok_and(|m| m.len() > 0)
+        });
+        if let Some(s) = found {
+            break s;
+        }
+        assert!(child.try_wait().unwrap().is_none(), "the second run ended before it could be killed");
+        assert!(started.elapsed() < Duration::from_secs(300), "no staging folder appeared");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(snapshot(&out), before, "the first run's files changed");
+    assert!(staging.is_dir(), "a killed run cannot clean up after itself");
+    std::fs::write(out.join(".careshape-tmp-killed"), "").unwrap();
+    crate::common::careshape_ok(&["report", arg(&out), "--quiet"]);
+    assert!(!out.join(".careshape-tmp-killed").exists(), "report removes a killed writer's temporary file");
+    short_compare(&out, "3");
+    let left: Vec<PathBuf> = std::fs::read_dir(root.path()).unwrap().map(|e| e.unwrap().path()).collect();
+    assert_eq!(left, vec![out.clone()], "the next run removes the abandoned staging folder");
+}
+
+/// A folder of other files is never taken (a run replaces its folder whole): exit 2 before
+/// simulating, naming the folder, and the files stay.
+#[test]
+fn a_folder_of_other_files_is_refused_as_out() {
+    let root = tempfile::tempdir().unwrap();
+    std::fs::write(root.path().join("thesis.tex"), "keep me").unwrap();
+    crate::common::assert_input_error(
+        &["run", "scenarios/camden/status-quo.toml", "--replicates", "1", "--out", arg(root.path())],
+        &["not a careshape run", arg(root.path())],
+    );
+    assert_eq!(std::fs::read_to_string(root.path().join("thesis.tex")).unwrap(), "keep me");
 }

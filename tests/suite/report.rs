@@ -149,13 +149,76 @@ fn auto_replicates_stop_at_tolerance_or_cap_and_match_a_fixed_run() {
     // Replicates added in batches are the replicates of a fixed run.
     let fixed = tempfile::tempdir().unwrap();
     compare(fixed.path(), &["--replicates", "4", "--no-report"]);
-    for t in ["summary.csv", "comparison.csv"] {
+    // Every table, Parquet too (the run id hashes the inputs, the same for both).
+    for t in [
+        "summary.csv",
+        "summary.parquet",
+        "weekly.csv",
+        "weekly.parquet",
+        "providers.parquet",
+        "patches.parquet",
+        "comparison.csv",
+        "comparison.parquet",
+    ] {
         assert_eq!(
             std::fs::read(tight.path().join(t)).unwrap(),
             std::fs::read(fixed.path().join(t)).unwrap(),
             "{t}: auto (4 in batches of 2) differs from 4 fixed"
         );
     }
+}
+
+/// A run long enough that its weekly table spans two row groups (output::tables streams rows
+/// a group at a time): `--replicates auto` in batches (rows spilled per scenario and read
+/// back) writes the bytes of a fixed run, and so do 1 and 2 threads.
+#[test]
+fn streamed_tables_are_the_same_bytes_however_the_run_is_split() {
+    use careshape::output::tables::ROWS_PER_GROUP;
+    use polars::prelude::SerReader;
+    let run = |out: &Path, extra: &[&str]| {
+        let mut args = vec![
+            "compare",
+            "scenarios/camden/status-quo.toml",
+            "tests/data/higher-rate.toml",
+            "--weeks",
+            "2100",
+            "--seed",
+            "3",
+            "--no-report",
+            "--quiet",
+            "--out",
+            arg(out),
+        ];
+        args.extend_from_slice(extra);
+        careshape_ok(&args);
+    };
+    let fixed = tempfile::tempdir().unwrap();
+    run(fixed.path(), &["--replicates", "4", "--threads", "2"]);
+    let weekly = std::fs::File::open(fixed.path().join("weekly.parquet")).unwrap();
+    let groups = polars::prelude::ParquetReader::new(weekly).get_metadata().unwrap().row_groups.len();
+    assert_eq!(groups, 2, "2 × 4 × 2152 weeks is more than {ROWS_PER_GROUP} rows: two row groups");
+    let auto = tempfile::tempdir().unwrap();
+    let tight = [
+        "--replicates",
+        "auto",
+        "--batch",
+        "2",
+        "--max-replicates",
+        "4",
+        "--tolerance",
+        "unmet_need_share=1e-12",
+    ];
+    run(auto.path(), &[&tight[..], &["--threads", "1"]].concat());
+    for t in ["weekly", "summary", "providers", "patches"] {
+        for ext in ["csv", "parquet"] {
+            let f = format!("{t}.{ext}");
+            assert!(
+                std::fs::read(auto.path().join(&f)).unwrap() == std::fs::read(fixed.path().join(&f)).unwrap(),
+                "{f}: auto in batches of 2 on 1 thread differs from 4 fixed on 2 threads"
+            );
+        }
+    }
+    assert!(!auto.path().join(".spill").exists(), "the spill is removed");
 }
 
 #[test]

@@ -175,6 +175,12 @@ impl Scenario {
         agents.saturating_mul(weeks)
     }
 
+    /// The week of the first scheduled shock, if any (after-shock outcomes are measured from
+    /// it: docs/ODD.md §7.23).
+    pub fn first_shock_week(&self) -> Option<i32> {
+        self.shocks.iter().map(|s| s.week() as i32).min()
+    }
+
     /// The problem with the estimated size of a run, if it is over `MAX_AGENT_WEEKS`;
     /// `weeks_key` names where the run length came from (`run.weeks` or `--weeks`).
     pub fn size_problem(&self, weeks_key: &str) -> Option<String> {
