@@ -58,10 +58,23 @@ impl Study {
             for (_, s) in loaded.iter_mut() {
                 s.run.weeks = w;
             }
-            // The files' own sizes were checked with their run.weeks; --weeks may lengthen them.
-            if let Some((f, msg)) = loaded.iter().find_map(|(f, s)| s.size_problem("--weeks").map(|m| (f, m)))
-            {
-                return Err(Error::Input(format!("{}: with --weeks {w}: {msg}", f.display())));
+            // The files were checked with their own run.weeks; --weeks may lengthen a run past
+            // the size limits, or shorten it past a scheduled shock: check them again.
+            let problems: Vec<String> = loaded
+                .iter()
+                .flat_map(|(f, s)| {
+                    crate::scenario::validate(s).into_iter().map(move |(key, msg)| {
+                        let (key, msg) = if key == "run.weeks" {
+                            ("--weeks".to_string(), msg.replace("shorten run.weeks", "shorten --weeks"))
+                        } else {
+                            (format!("key `{key}`"), msg)
+                        };
+                        format!("{}: with --weeks {w}: {key}: {msg}", f.display())
+                    })
+                })
+                .collect();
+            if !problems.is_empty() {
+                return Err(Error::Input(problems.join("\n")));
             }
         }
         // Scenarios compared in one run share their run length and burn-in, or their weeks

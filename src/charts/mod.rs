@@ -77,39 +77,51 @@ impl Weekly {
             })
             .cloned()
             .collect();
-        let mut columns = vec!["scenario".to_string(), "replicate".to_string(), "week".to_string()];
-        columns.extend(wanted.iter().cloned());
-        let df = ParquetReader::new(open()?).with_columns(Some(columns)).finish().map_err(unreadable)?;
-        let scen = df.column("scenario")?.str()?.clone();
-        let rep = df.column("replicate")?.u32()?.to_vec();
-        let week = df.column("week")?.i32()?.to_vec();
-        let mut weeks: Vec<i32> = week.iter().flatten().copied().collect();
+        // First the weeks and replicates (two numeric columns), then the metrics a row group
+        // at a time into the series: memory holds the series, not the table.
+        let keys = ParquetReader::new(open()?)
+            .with_columns(Some(vec!["replicate".to_string(), "week".to_string()]))
+            .finish()
+            .map_err(unreadable)?;
+        let mut weeks: Vec<i32> = keys.column("week")?.i32()?.iter().flatten().collect();
         weeks.sort_unstable();
         weeks.dedup();
-        let mut reps: Vec<u32> = rep.iter().flatten().copied().collect();
+        let mut reps: Vec<u32> = keys.column("replicate")?.u32()?.iter().flatten().collect();
         reps.sort_unstable();
         reps.dedup();
+        drop(keys);
         let (nw, nr, ns) = (weeks.len(), reps.len(), scenarios.len());
-        let mut series = BTreeMap::new();
-        let idx: Vec<Option<(usize, usize, usize)>> = (0..df.height())
-            .map(|i| {
-                let s = scenarios.iter().position(|x| Some(x.as_str()) == scen.get(i))?;
-                let w = weeks.binary_search(&week[i]?).ok()?;
-                let r = reps.binary_search(&rep[i]?).ok()?;
-                Some((s, w, r))
-            })
-            .collect();
-        for m in &wanted {
-            // Counts are Int64 in the table (output::tables::COUNT_COLUMNS); charts plot f64.
-            let col = df.column(m)?.cast(&DataType::Float64)?;
-            let col = col.f64()?;
-            let mut v = vec![vec![vec![f64::NAN; nr]; nw]; ns];
-            for (i, x) in col.to_vec().into_iter().enumerate() {
-                if let Some((s, w, r)) = idx[i] {
-                    v[s][w][r] = x.unwrap_or(f64::NAN);
+        let mut series: BTreeMap<String, Vec<Vec<Vec<f64>>>> =
+            wanted.iter().map(|m| (m.clone(), vec![vec![vec![f64::NAN; nr]; nw]; ns])).collect();
+        let mut columns = vec!["scenario".to_string(), "replicate".to_string(), "week".to_string()];
+        columns.extend(wanted.iter().cloned());
+        let rows = ParquetReader::new(open()?).num_rows().map_err(unreadable)?;
+        for start in (0..rows).step_by(crate::output::tables::ROWS_PER_GROUP) {
+            let df = ParquetReader::new(open()?)
+                .with_columns(Some(columns.clone()))
+                .with_slice(Some((start, crate::output::tables::ROWS_PER_GROUP)))
+                .finish()
+                .map_err(unreadable)?;
+            let scen = df.column("scenario")?.str()?;
+            let rep = df.column("replicate")?.u32()?;
+            let week = df.column("week")?.i32()?;
+            let idx: Vec<Option<(usize, usize, usize)>> = (0..df.height())
+                .map(|i| {
+                    let s = scenarios.iter().position(|x| Some(x.as_str()) == scen.get(i))?;
+                    let w = weeks.binary_search(&week.get(i)?).ok()?;
+                    let r = reps.binary_search(&rep.get(i)?).ok()?;
+                    Some((s, w, r))
+                })
+                .collect();
+            for (m, v) in series.iter_mut() {
+                // Counts are Int64 in the table (output::tables::COUNT_COLUMNS); charts plot f64.
+                let col = df.column(m)?.cast(&DataType::Float64)?;
+                for (i, x) in col.f64()?.iter().enumerate() {
+                    if let Some((s, w, r)) = idx[i] {
+                        v[s][w][r] = x.unwrap_or(f64::NAN);
+                    }
                 }
             }
-            series.insert(m.clone(), v);
         }
         Ok(Self { scenarios: scenarios.to_vec(), weeks, replicates: nr, series })
     }

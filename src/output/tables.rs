@@ -232,7 +232,7 @@ pub fn write_frame(dir: &Path, stem: &str, df: &mut DataFrame, run_id: Option<&s
 /// Fixed, not tied to the thread count or to how the run was split into blocks or batches, so
 /// the bytes written are the same however the run was done; at most one group per table is
 /// held in memory.
-pub const ROWS_PER_GROUP: usize = 16_384;
+pub const ROWS_PER_GROUP: usize = 8_192;
 
 /// One table being written as rows arrive: whole row groups of [`ROWS_PER_GROUP`] rows go to
 /// its Parquet (and CSV) file, the rest waits for more rows or [`TableStream::finish`].

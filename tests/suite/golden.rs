@@ -40,7 +40,7 @@ const GOLDEN: &[(&str, &str)] = &[
     ("providers.csv", "d44a044ff85978b971dd8aec30824e78e45c9ac4a2946dd4e8a9f64a2e08e03f"),
     ("providers.parquet", "bc6c51ae1c1a1f03732f3325770122c6e1a85f40be301abed6887ca0a94261b0"),
     ("patches.csv", "3626e4d35365a86f46f9a62e831c3bef1f9d65f1e71941640708b3ab5725d8fc"),
-    ("patches.parquet", "df6c9d7915a15bac66c434f7bba3fb9f15c5566ab4835c3331c5fc94665e8b62"),
+    ("patches.parquet", "d8fd84eea5a5451585524b99b895c9ffc7fdeddab12e615ddaf7113044f42956"),
     ("stress.csv", "cc5190aeb642200fde83495bd3d09eaf83075ab62fc012f8ecbc6f479ba9fdc1"),
     ("stress.parquet", "921b6996e87a43b509c25c84c6474300a96569e3abce3ab0b1f28dc9d57e18a9"),
 ];

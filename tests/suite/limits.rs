@@ -129,6 +129,18 @@ fn weeks_flag_that_makes_a_run_too_large_is_rejected() {
     assert_weeks_rejected(&f, "2600", &["big.toml", "agent-weeks", "found"]);
 }
 
+/// A scenario's own shock at week 100 is valid in its 260 weeks but would never fire in a run
+/// shortened by `--weeks 50`: refused, naming the file, `--weeks` and the shock's key.
+#[test]
+fn weeks_flag_that_moves_the_end_before_a_shock_is_rejected() {
+    let (_dir, f) = scenario_file(
+        "late.toml",
+        "name = \"late\"\n[[shocks]]\nkind = \"budget_cut\"\nweek = 100\nsize = 0.1\nof = \"spend\"\n",
+    );
+    careshape_ok(&["validate", arg(&f)]);
+    assert_weeks_rejected(&f, "50", &["late.toml", "shocks[0].week", "found 100"]);
+}
+
 #[test]
 fn shipped_and_test_scenarios_shock_and_calibration_files_are_within_limits() {
     // scenarios/camden alone is checked in cli.rs; here with the test scenarios.

@@ -181,7 +181,7 @@ fn streamed_tables_are_the_same_bytes_however_the_run_is_split() {
             "scenarios/camden/status-quo.toml",
             "tests/data/higher-rate.toml",
             "--weeks",
-            "2100",
+            "1100",
             "--seed",
             "3",
             "--no-report",
@@ -196,7 +196,7 @@ fn streamed_tables_are_the_same_bytes_however_the_run_is_split() {
     run(fixed.path(), &["--replicates", "4", "--threads", "2"]);
     let weekly = std::fs::File::open(fixed.path().join("weekly.parquet")).unwrap();
     let groups = polars::prelude::ParquetReader::new(weekly).get_metadata().unwrap().row_groups.len();
-    assert_eq!(groups, 2, "2 × 4 × 2152 weeks is more than {ROWS_PER_GROUP} rows: two row groups");
+    assert_eq!(groups, 2, "2 × 4 × 1152 weeks is more than {ROWS_PER_GROUP} rows: two row groups");
     let auto = tempfile::tempdir().unwrap();
     let tight = [
         "--replicates",
