@@ -159,13 +159,15 @@ impl Ledger {
                 );
             }
         }
-        // Flows: the sector gains the pool inflow and loses those who leave it.
+        // Flows: the sector gains the pool inflow and the estate residents recruited by local
+        // outreach (hired straight into a job), and loses those who leave it.
         let now = (n_employed + n_pool) as i64;
-        let inflow = w.counters.pool_inflow;
-        let expected = self.in_sector + i64::from(inflow) - rec.left_sector as i64;
+        let (inflow, outreach) = (w.counters.pool_inflow, w.counters.outreach_recruits);
+        let expected = self.in_sector + i64::from(inflow) + i64::from(outreach) - rec.left_sector as i64;
         ensure!(
             now == expected,
-            "week {week}: worker flows: {now} in the sector, expected {} + {inflow} inflow − {} left = {expected}",
+            "week {week}: worker flows: {now} in the sector, expected {} + {inflow} inflow + {outreach} \
+             outreach − {} left = {expected}",
             self.in_sector,
             rec.left_sector
         );
