@@ -70,8 +70,9 @@ pub fn validate(s: &Scenario) -> Vec<(String, String)> {
     s.council.check(&mut c);
     check_shocks(&mut c, &s.shocks, s.run.weeks);
     s.mission.check(&mut c);
-    s.commissioning.check(&mut c, "commissioning");
-    s.burn_in.commissioning.check(&mut c, "burn_in.commissioning");
+    let atp = s.clients.actual_to_planned_minutes;
+    s.commissioning.check(&mut c, "commissioning", atp);
+    s.burn_in.commissioning.check(&mut c, "burn_in.commissioning", atp);
     s.check_run_size(&mut c);
     non_finite(&mut c, s);
     c.problems
@@ -162,6 +163,24 @@ mod tests {
         ] {
             assert_eq!(problems.iter().filter(|p| p.0 == key).count(), 1, "{key}: {problems:?}");
         }
+    }
+
+    #[test]
+    fn a_bid_rate_that_pays_nothing_is_rejected() {
+        let mut s = Scenario::default();
+        s.commissioning.award = Award::Framework;
+        s.commissioning.price = PriceBasis::Bid;
+        s.clients.actual_to_planned_minutes = 0.0;
+        let keys: Vec<String> = validate(&s).into_iter().map(|p| p.0).collect();
+        assert_eq!(keys, ["commissioning.price"]);
+        s.clients.actual_to_planned_minutes = 0.5;
+        s.commissioning.payment = PaymentBasis::Outcomes;
+        s.commissioning.outcomes.base_share = 0.0;
+        let keys: Vec<String> = validate(&s).into_iter().map(|p| p.0).collect();
+        assert_eq!(keys, ["commissioning.price"]);
+        // A fixed rate, or a spot market (no tender), pays nothing without infinite bids.
+        s.commissioning.price = PriceBasis::FixedRate;
+        assert_eq!(validate(&s), Vec::<(String, String)>::new());
     }
 
     #[test]

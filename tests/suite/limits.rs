@@ -86,6 +86,24 @@ fn burn_in_beyond_the_wage_floor_data_is_rejected() {
     );
 }
 
+/// Found by the property tests: bidders divide their cost by what a pound of the rate brings
+/// in an hour, so a bid rate that pays nothing made every bid, and the contract rate, infinite
+/// (and providers' cash NaN).
+#[test]
+fn a_bid_rate_that_pays_nothing_is_rejected() {
+    let tender = "[commissioning]\naward = \"framework\"\nprice = \"bid\"\n";
+    assert_invalid(
+        &format!("[clients]\nactual_to_planned_minutes = 0.0\n{tender}"),
+        "commissioning.price",
+        &["clients.actual_to_planned_minutes = 0", "no bid can cover its costs"],
+    );
+    assert_invalid(
+        &format!("{tender}payment = \"outcomes\"\n[commissioning.outcomes]\nbase_share = 0.0\n"),
+        "commissioning.price",
+        &["outcomes.base_share = 0"],
+    );
+}
+
 #[test]
 fn run_length_over_the_maximum_is_rejected() {
     assert_invalid("[run]\nweeks = 1000000000\n", "run.weeks", &["at most 2600 weeks (50 years)"]);
