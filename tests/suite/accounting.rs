@@ -250,3 +250,29 @@ fn framework_on_planned_hours_accounts_balance_every_week() {
         check_run("tests/data/framework-planned.toml", r, 312);
     }
 }
+
+/// Found by the mutation test: a valid but large `inflow_wage_elasticity` in a market paying
+/// above the outside wage made the pool inflow (pool_inflow_per_week × (w̄ / outside)^elasticity)
+/// astronomical, and the run allocated workers until memory ran out (or panicked on an
+/// infinite Poisson rate). The inflow is now at most the largest base rate a scenario may set.
+/// (An elasticity of 10⁶ is within the limits: 1.01^10⁶ is already infinite.)
+#[test]
+fn a_huge_inflow_elasticity_is_capped_at_the_largest_inflow() {
+    let mut s = crate::common::status_quo();
+    s.run.burn_in_weeks = 1;
+    s.run.weeks = 3;
+    s.workforce.inflow_wage_elasticity = 1e6;
+    s.wage_floor.outside_wage_premium_over_nlw = 0.0;
+    s.providers.initial_wage_premium_mean = 0.9;
+    s.providers.nmw_travel_compliance_share = 1.0;
+    assert_eq!(careshape::scenario::validate(&s), Vec::<(String, String)>::new());
+    let mut sim = Simulation::new(&s, 3, 0);
+    let mut ledger = Ledger::new(&sim);
+    let mut largest = 0;
+    while !sim.finished() {
+        ledger.step(&mut sim).unwrap();
+        largest = largest.max(sim.world.counters.pool_inflow);
+    }
+    // Poisson(10,000): within 10 sd of the cap, and the cap was reached.
+    assert!((9_000..=11_000).contains(&largest), "largest weekly pool inflow {largest}");
+}
