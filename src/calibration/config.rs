@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::paths::set_parameter;
 use crate::analysis::summary_names;
 use crate::scenario::{
-    MAX_WEEKS, Scenario, ScenarioError, invalid, load_scenario, parse_toml, read_text, validate,
+    MAX_WEEKS, Scenario, ScenarioError, in_base, invalid, load_scenario, parse_toml, read_text, validate,
 };
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -137,7 +137,7 @@ pub fn load_calibration(file: &Path) -> Result<Calibration, ScenarioError> {
         config.name = file.file_stem().map_or("calibration".into(), |s| s.to_string_lossy().into_owned());
     }
     let base_path = file.parent().unwrap_or(Path::new(".")).join(&config.base_scenario);
-    let mut base = load_scenario(&base_path)?;
+    let mut base = load_scenario(&base_path).map_err(|e| in_base(&text, file, "base_scenario", e))?;
     let full_weeks = base.run.weeks;
     if let Some(w) = config.method.weeks {
         base.run.weeks = w;

@@ -8,7 +8,7 @@ use super::clients::pick_weighted;
 use super::geography::OUTSIDE;
 use super::{CareWorker, NONE, PatchId, Provider, WorkerStatus, World};
 use crate::rng::{Process, Stream, Streams};
-use crate::scenario::Scenario;
+use crate::scenario::{MAX_POOL_INFLOW_PER_WEEK, Scenario};
 
 /// Marks a second, independent draw for the same process, week and entity.
 const SECOND_DRAW: u64 = 1 << 40;
@@ -195,9 +195,15 @@ pub fn labour_market(world: &mut World) {
     let mut rng = world.streams.weekly(Process::PoolFlows, week);
     // New entrants respond to what care work pays against the outside option: the mean
     // posted wage net of unpaid travel, relative to the outside wage, to the power of the
-    // supply elasticity (1 at parity).
+    // supply elasticity (1 at parity), and never more than the largest base rate a scenario may
+    // set: a large elasticity would otherwise turn a well-paying market into an inflow of
+    // billions a week (NaN, from 0 × ∞, is no inflow).
     let inflow = s.pool_inflow_per_week * (market_wage(world) / outside).powf(s.inflow_wage_elasticity);
-    let n = if inflow > 0.0 { Poisson::new(inflow).expect("positive").sample(&mut rng) as u32 } else { 0 };
+    let n = if inflow > 0.0 {
+        Poisson::new(inflow.min(MAX_POOL_INFLOW_PER_WEEK)).expect("positive").sample(&mut rng) as u32
+    } else {
+        0
+    };
     // A labour-supply drop keeps a share of would-be entrants out of care work. They are
     // still drawn (and kept, as never having joined), so worker ids and draws stay paired
     // with the same run without the shock.

@@ -136,6 +136,19 @@ pub fn parse_toml<T: serde::de::DeserializeOwned>(text: &str, file: &Path) -> Re
     })
 }
 
+/// An error in the base file that `key` of `file` names (`extends`, or a calibration's
+/// `base_scenario`), reported as `file`'s problem at that key, with the base's own message
+/// (which names the base file, and its line and key) included.
+pub fn in_base(text: &str, file: &Path, key: &str, base: ScenarioError) -> ScenarioError {
+    let message = match base {
+        ScenarioError::Read { file: base_file, reason } => {
+            format!("cannot read the base scenario {}: {reason}", base_file.display())
+        }
+        e => format!("the base scenario is invalid: {e}"),
+    };
+    ScenarioError::Parse { file: file.to_path_buf(), key: key.into(), location: locate(text, key), message }
+}
+
 /// Turns validation problems (key path, message) into an error with line numbers.
 pub fn invalid(text: &str, file: &Path, problems: Vec<(String, String)>) -> ScenarioError {
     ScenarioError::Invalid {
@@ -268,14 +281,10 @@ fn resolve_extends(text: &str, file: &Path, chain: &mut Vec<PathBuf>) -> Result<
             "the `extends` chain holds more than {MAX_EXTENDS_DEPTH} files; shorten it"
         )));
     }
-    let base_text = read_text(&base_file).map_err(|e| match e {
-        ScenarioError::Read { reason, .. } => {
-            err(format!("cannot read the base scenario {}: {reason}", base_file.display()))
-        }
-        e => e,
-    })?;
-    // The base must be a valid scenario on its own.
-    let _: Scenario = parse_toml(&base_text, &base_file)?;
+    let base_text = read_text(&base_file).map_err(|e| in_base(text, file, "extends", e))?;
+    // The base must be a valid scenario on its own. (A problem with the base's own `extends`
+    // is reported by the recursion below, naming the base file and its key.)
+    let _: Scenario = parse_toml(&base_text, &base_file).map_err(|e| in_base(text, file, "extends", e))?;
     chain.push(base_id);
     let mut merged = resolve_extends(&base_text, &base_file, chain)?;
     merge(&mut merged, own);

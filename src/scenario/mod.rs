@@ -10,7 +10,8 @@ pub mod shocks;
 mod validate;
 
 pub use load::{
-    Problem, ScenarioError, invalid, load_scenario, load_scenario_str, parse_toml, read_text, scenario_files,
+    Problem, ScenarioError, in_base, invalid, load_scenario, load_scenario_str, parse_toml, read_text,
+    scenario_files,
 };
 pub use schema::*;
 pub use shocks::{Composed, ShockFile, compose, load_shock_file, load_shock_files};

@@ -48,6 +48,18 @@ impl Checker {
             self.fail(key, format!("expected at most {max} {what}, found {v}"));
         }
     }
+    /// A standard deviation or coefficient of variation: ≥ 0 and at most `MAX_DISPERSION` (a
+    /// larger one makes draws overflow to infinity, e.g. exp(σ·z) of a log-normal).
+    pub(super) fn dispersion(&mut self, key: &str, v: f64) {
+        self.non_negative(key, v);
+        self.at_most(key, v, MAX_DISPERSION, "(a standard deviation or coefficient of variation)");
+    }
+    /// A calendar year from `MIN_YEAR` to `MAX_YEAR`.
+    pub(super) fn year(&mut self, key: &str, year: i32) {
+        if !(MIN_YEAR..=MAX_YEAR).contains(&year) {
+            self.fail(key, format!("expected a year from {MIN_YEAR} to {MAX_YEAR}, found {year}"));
+        }
+    }
     pub(super) fn sums_to_one(&mut self, key: &str, values: &[f64]) {
         let s: f64 = values.iter().sum();
         if (s - 1.0).abs() > 1e-6 || s.is_nan() {
@@ -70,20 +82,25 @@ pub fn validate(s: &Scenario) -> Vec<(String, String)> {
     s.council.check(&mut c);
     check_shocks(&mut c, &s.shocks, s.run.weeks);
     s.mission.check(&mut c);
-    s.commissioning.check(&mut c, "commissioning");
-    s.burn_in.commissioning.check(&mut c, "burn_in.commissioning");
+    let atp = s.clients.actual_to_planned_minutes;
+    s.commissioning.check(&mut c, "commissioning", atp);
+    s.burn_in.commissioning.check(&mut c, "burn_in.commissioning", atp);
     s.check_run_size(&mut c);
-    non_finite(&mut c, s);
+    backstops(&mut c, s);
     c.problems
 }
 
-/// The backstop for every number of the scenario, including any a table's `check` skips
-/// (a disabled incubator's) or compares only with another value: NaN and ±inf are never
-/// valid. Keys a table's check has already reported are not reported twice.
-fn non_finite(c: &mut Checker, s: &Scenario) {
+/// The longest span of weeks any parameter may give (a delay, a term, a duration): the longest
+/// run after the longest burn-in.
+pub(crate) const MAX_SPAN_WEEKS: u32 = MAX_WEEKS + MAX_BURN_IN_WEEKS;
+
+/// Every number of a scenario with its key path (`geography.patches[2].area_km2`), from its
+/// serde form.
+fn numbers(s: &Scenario) -> Vec<(String, f64)> {
     fn walk(v: &toml::Value, key: String, found: &mut Vec<(String, f64)>) {
         match v {
-            toml::Value::Float(f) if !f.is_finite() => found.push((key, *f)),
+            toml::Value::Float(f) => found.push((key, *f)),
+            toml::Value::Integer(i) => found.push((key, *i as f64)),
             toml::Value::Table(t) => {
                 for (k, v) in t {
                     walk(v, if key.is_empty() { k.clone() } else { format!("{key}.{k}") }, found);
@@ -97,14 +114,37 @@ fn non_finite(c: &mut Checker, s: &Scenario) {
             _ => {}
         }
     }
-    let Ok(value) = toml::Value::try_from(s) else {
-        return;
-    };
     let mut found = Vec::new();
-    walk(&value, String::new(), &mut found);
-    for (key, f) in found {
+    if let Ok(value) = toml::Value::try_from(s) {
+        walk(&value, String::new(), &mut found);
+    }
+    found
+}
+
+/// The backstops for every number of the scenario, including any a table's `check` skips (a
+/// disabled incubator's) or compares only with another value. Each key is reported once: a key
+/// a table's check (or an earlier backstop) has reported is skipped.
+/// - NaN and ±inf are never valid.
+/// - A span of weeks (a key whose name ends in `week` or `weeks` and is not a rate `…_per_…`:
+///   a delay, a term, a duration, a week of the run) is at most `MAX_SPAN_WEEKS`, so that
+///   adding it to a week of the run never overflows and no span outlasts every run.
+/// - No number is larger than `MAX_MAGNITUDE` either way (a trillion; the largest default is
+///   the £36m budget), so that sums and products over a run stay finite.
+fn backstops(c: &mut Checker, s: &Scenario) {
+    for (key, v) in numbers(s) {
+        let name = key.rsplit('.').next().unwrap_or_default();
+        let weeks = (name.ends_with("week") || name.ends_with("weeks")) && !name.contains("per_");
+        let problem = if !v.is_finite() {
+            format!("expected a finite number, found {v}")
+        } else if weeks && v > f64::from(MAX_SPAN_WEEKS) {
+            format!("expected at most {MAX_SPAN_WEEKS} weeks (the longest run and burn-in), found {v}")
+        } else if v.abs() > MAX_MAGNITUDE {
+            format!("expected a number from -10^12 to 10^12, found {v}")
+        } else {
+            continue;
+        };
         if !c.problems.iter().any(|(k, _)| *k == key) {
-            c.fail(key, format!("expected a finite number, found {f}"));
+            c.fail(key, problem);
         }
     }
 }
@@ -162,6 +202,38 @@ mod tests {
         ] {
             assert_eq!(problems.iter().filter(|p| p.0 == key).count(), 1, "{key}: {problems:?}");
         }
+    }
+
+    #[test]
+    fn every_span_of_weeks_is_limited() {
+        let mut s = Scenario::default();
+        s.commissioning.tender.term_weeks = 2_147_483_647;
+        s.council.start_of_care_weeks = 1e308;
+        s.shocks.push(Shock::DemandSurge { week: 0, size: 0.1, weeks: 3121 });
+        s.providers.contract_notice_weeks = MAX_SPAN_WEEKS;
+        let keys: Vec<String> = validate(&s).into_iter().map(|p| p.0).collect();
+        assert_eq!(
+            keys,
+            ["commissioning.tender.term_weeks", "council.start_of_care_weeks", "shocks[0].weeks"]
+        );
+    }
+
+    #[test]
+    fn a_bid_rate_that_pays_nothing_is_rejected() {
+        let mut s = Scenario::default();
+        s.commissioning.award = Award::Framework;
+        s.commissioning.price = PriceBasis::Bid;
+        s.clients.actual_to_planned_minutes = 0.0;
+        let keys: Vec<String> = validate(&s).into_iter().map(|p| p.0).collect();
+        assert_eq!(keys, ["commissioning.price"]);
+        s.clients.actual_to_planned_minutes = 0.5;
+        s.commissioning.payment = PaymentBasis::Outcomes;
+        s.commissioning.outcomes.base_share = 0.0;
+        let keys: Vec<String> = validate(&s).into_iter().map(|p| p.0).collect();
+        assert_eq!(keys, ["commissioning.price"]);
+        // A fixed rate, or a spot market (no tender), pays nothing without infinite bids.
+        s.commissioning.price = PriceBasis::FixedRate;
+        assert_eq!(validate(&s), Vec::<(String, String)>::new());
     }
 
     #[test]

@@ -1,6 +1,10 @@
 //! Stock–flow accounting, checked every week of whole runs: money is conserved, the wage bill
 //! is the sum of earnings, workers are conserved between providers, the pool and the flows
 //! in and out of the sector, delivery never exceeds need or capacity, and no stock is negative.
+//!
+//! The checks are a [`Ledger`] that steps a simulation and returns the first violation of the
+//! week as an error, so that other tests (the property tests of `properties`) can run them on
+//! any scenario and tell a broken invariant from a panic.
 
 use std::path::Path;
 
@@ -13,26 +17,61 @@ fn close(a: f64, b: f64) -> bool {
     (a - b).abs() <= TOL * (1.0 + a.abs().max(b.abs()))
 }
 
-/// Runs and checks a scenario; returns the number of provider exits seen.
-fn check_run(file: &str, replicate: u32, weeks: usize) -> u32 {
-    let scenario = careshape::load_scenario(Path::new(file)).unwrap();
-    let mut sim = Simulation::new(&scenario, 3, replicate);
-    let mut in_sector = (sim.world.workers.iter().filter(|w| w.status != WorkerStatus::Left).count()) as i64;
-    let mut exits_seen = 0;
-    for _ in 0..weeks {
+/// `ensure!(condition, "format", args…)`: returns the formatted violation as an error.
+macro_rules! ensure {
+    ($cond:expr, $($msg:tt)+) => {
+        let holds: bool = $cond;
+        if !holds {
+            return Err(format!($($msg)+));
+        }
+    };
+}
+
+/// The invariants of docs/TESTING.md §3, checked after every week of one simulation. It keeps
+/// what it needs from the week before (each provider's cash and whether it was trading, the
+/// workers in the sector).
+pub(crate) struct Ledger {
+    in_sector: i64,
+    /// Provider exits seen so far (the exit path must be exercised by some run).
+    pub exits_seen: u32,
+}
+
+impl Ledger {
+    /// A ledger for a simulation that has not been stepped yet.
+    pub fn new(sim: &Simulation) -> Self {
+        let in_sector = sim.world.workers.iter().filter(|w| w.status != WorkerStatus::Left).count() as i64;
+        Ledger { in_sector, exits_seen: 0 }
+    }
+
+    /// Steps the simulation one week and checks that week; the error names the week and what
+    /// broke.
+    pub fn step(&mut self, sim: &mut Simulation) -> Result<(), String> {
         let cash_before: Vec<f64> = sim.world.providers.iter().map(|p| p.cash).collect();
         let active_before: Vec<bool> = sim.world.providers.iter().map(|p| p.active).collect();
         sim.step();
+        self.check_week(sim, &cash_before, &active_before)
+    }
+
+    fn check_week(
+        &mut self,
+        sim: &Simulation,
+        cash_before: &[f64],
+        active_before: &[bool],
+    ) -> Result<(), String> {
         let w = &sim.world;
-        let rec = sim.records.last().unwrap();
+        let scenario = &w.scenario;
+        let rec = sim.records.last().ok_or("no week recorded")?;
         let week = rec.week;
 
         // Money: each provider's cash moves by exactly revenue − costs; council spend is the
-        // providers' council revenue (no grants in these scenarios).
+        // providers' council revenue (incubator grants are revenue, but not council spend).
         let mut council_revenue = 0.0;
         for (i, p) in w.providers.iter().enumerate() {
             if i >= cash_before.len() {
-                assert!(close(p.cash, scenario.providers.entrant_cash_gbp), "week {week}: entrant {i} cash");
+                // An entrant of this week: start-up cash, or none for an incubated provider
+                // (its grant is paid in its first week's finance).
+                let cash = if p.incubated { 0.0 } else { scenario.providers.entrant_cash_gbp };
+                ensure!(close(p.cash, cash), "week {week}: entrant {i} holds {} ≠ {cash}", p.cash);
                 continue;
             }
             let expected = if active_before[i] {
@@ -40,19 +79,20 @@ fn check_run(file: &str, replicate: u32, weeks: usize) -> u32 {
             } else {
                 cash_before[i]
             };
-            assert!(close(p.cash, expected), "week {week}: provider {i} cash {} ≠ {expected}", p.cash);
+            ensure!(close(p.cash, expected), "week {week}: provider {i} cash {} ≠ {expected}", p.cash);
             council_revenue += p.accounts.council_revenue;
-            for v in [
-                p.accounts.wage_bill,
-                p.accounts.on_costs,
-                p.accounts.admin,
-                p.accounts.overhead,
-                p.accounts.mileage,
+            let a = &p.accounts;
+            for (line, v) in [
+                ("wage bill", a.wage_bill),
+                ("on-costs", a.on_costs),
+                ("admin", a.admin),
+                ("overhead", a.overhead),
+                ("mileage", a.mileage),
             ] {
-                assert!(v >= 0.0, "week {week}: negative cost line at provider {i}");
+                ensure!(v >= 0.0, "week {week}: provider {i}: negative {line} {v}");
             }
             if !p.active && p.exit_week == Some(week) {
-                exits_seen += 1;
+                self.exits_seen += 1;
                 continue;
             }
             if !p.active {
@@ -60,7 +100,11 @@ fn check_run(file: &str, replicate: u32, weeks: usize) -> u32 {
             }
             // Wage bill = sum of the provider's workers' earnings.
             let earnings: f64 = p.workers.iter().map(|&x| w.workers[x as usize].earnings).sum();
-            assert!(close(p.accounts.wage_bill, earnings), "week {week}: provider {i} wage bill");
+            ensure!(
+                close(p.accounts.wage_bill, earnings),
+                "week {week}: provider {i} wage bill {} ≠ earnings {earnings}",
+                p.accounts.wage_bill
+            );
             // Hours worked (contact + travel) never exceed the workforce's available hours,
             // and contact never exceeds the hours demanded.
             let worked: f64 = p
@@ -69,64 +113,108 @@ fn check_run(file: &str, replicate: u32, weeks: usize) -> u32 {
                 .map(|&x| w.workers[x as usize].contact_hours + w.workers[x as usize].travel_hours)
                 .sum();
             let available: f64 = p.workers.iter().map(|&x| w.workers[x as usize].desired_hours).sum();
-            assert!(
+            ensure!(
                 worked <= available * (1.0 + 1e-9) + 1e-9,
                 "week {week}: provider {i} works {worked} > {available}"
             );
             let demanded: f64 = p.council_worker_hours.iter().sum::<f64>() + p.self_funder_total();
-            assert!(
+            ensure!(
                 p.contact_hours_week <= demanded * (1.0 + 1e-9) + 1e-9,
-                "week {week}: provider {i} contact > demand"
+                "week {week}: provider {i} contact {} > demand {demanded}",
+                p.contact_hours_week
             );
-            assert!(p.self_funder_hours.iter().all(|&h| h >= 0.0), "negative self-funder hours");
-            assert!(p.wage >= w.wages.national_living_wage - 1e-9, "week {week}: wage below the legal floor");
+            ensure!(
+                p.self_funder_hours.iter().all(|&h| h >= 0.0),
+                "week {week}: provider {i}: negative self-funder hours"
+            );
+            ensure!(
+                p.wage >= w.wages.national_living_wage - 1e-9,
+                "week {week}: provider {i} pays {} below the legal floor {}",
+                p.wage,
+                w.wages.national_living_wage
+            );
         }
-        assert!(
+        ensure!(
             close(rec.council_spend_gbp, council_revenue),
-            "week {week}: council spend ≠ provider council revenue"
+            "week {week}: council spend {} ≠ provider council revenue {council_revenue}",
+            rec.council_spend_gbp
         );
 
         // Workers: every worker is employed, in the pool or gone, consistently with the lists.
         let employed: usize = w.providers.iter().filter(|p| p.active).map(|p| p.workers.len()).sum();
         let n_employed = w.workers.iter().filter(|x| x.status == WorkerStatus::Employed).count();
         let n_pool = w.workers.iter().filter(|x| x.status == WorkerStatus::Pool).count();
-        assert_eq!(employed, n_employed, "week {week}: employed lists vs statuses");
-        assert_eq!(w.pool.len(), n_pool, "week {week}: pool list vs statuses");
+        ensure!(employed == n_employed, "week {week}: {employed} on employers' lists, {n_employed} employed");
+        ensure!(
+            w.pool.len() == n_pool,
+            "week {week}: {} on the pool list, {n_pool} in the pool",
+            w.pool.len()
+        );
         for (pid, p) in w.providers.iter().enumerate().filter(|(_, p)| p.active) {
             for &x in &p.workers {
-                assert_eq!(w.workers[x as usize].employer, pid as u32);
+                let employer = w.workers[x as usize].employer;
+                ensure!(
+                    employer == pid as u32,
+                    "week {week}: worker {x} on provider {pid}'s list has employer {employer}"
+                );
             }
         }
-        // Flows: the sector gains the pool inflow and loses those who leave it.
+        // Flows: the sector gains the pool inflow and the estate residents recruited by local
+        // outreach (hired straight into a job), and loses those who leave it.
         let now = (n_employed + n_pool) as i64;
-        assert_eq!(
-            now,
-            in_sector + w.counters.pool_inflow as i64 - rec.left_sector as i64,
-            "week {week}: worker flows"
+        let (inflow, outreach) = (w.counters.pool_inflow, w.counters.outreach_recruits);
+        let expected = self.in_sector + i64::from(inflow) + i64::from(outreach) - rec.left_sector as i64;
+        ensure!(
+            now == expected,
+            "week {week}: worker flows: {now} in the sector, expected {} + {inflow} inflow + {outreach} \
+             outreach − {} left = {expected}",
+            self.in_sector,
+            rec.left_sector
         );
-        in_sector = now;
-        for x in &w.workers {
-            assert!(
-                x.contact_hours >= 0.0 && x.travel_hours >= 0.0 && x.earnings >= 0.0 && x.paid_hours >= 0.0
+        self.in_sector = now;
+        for (i, x) in w.workers.iter().enumerate() {
+            ensure!(
+                x.contact_hours >= 0.0 && x.travel_hours >= 0.0 && x.earnings >= 0.0 && x.paid_hours >= 0.0,
+                "week {week}: worker {i}: negative hours or earnings"
             );
         }
 
         // Clients: delivered ≤ assessed − cancelled; active clients are with an active provider.
         for &c in &w.active_clients {
-            let c = &w.clients[c as usize];
-            assert_eq!(c.status, ClientStatus::Active);
-            assert!(w.providers[c.provider as usize].active);
-            assert!(c.delivered_hours >= 0.0 && c.cancelled_hours >= 0.0);
-            assert!(
-                c.delivered_hours + c.cancelled_hours <= c.assessed_hours * (1.0 + 1e-9),
-                "week {week}: delivered > assessed"
+            let client = &w.clients[c as usize];
+            ensure!(
+                client.status == ClientStatus::Active,
+                "week {week}: client {c} on the active list is {:?}",
+                client.status
+            );
+            ensure!(
+                w.providers[client.provider as usize].active,
+                "week {week}: client {c} is with provider {}, which is not trading",
+                client.provider
+            );
+            ensure!(
+                client.delivered_hours >= 0.0 && client.cancelled_hours >= 0.0,
+                "week {week}: client {c}: negative delivered or cancelled hours"
+            );
+            ensure!(
+                client.delivered_hours + client.cancelled_hours <= client.assessed_hours * (1.0 + 1e-9),
+                "week {week}: client {c}: delivered {} + cancelled {} > assessed {}",
+                client.delivered_hours,
+                client.cancelled_hours,
+                client.assessed_hours
             );
         }
         for &c in &w.queue {
-            assert_eq!(w.clients[c as usize].status, ClientStatus::Waiting);
+            let status = w.clients[c as usize].status;
+            ensure!(status == ClientStatus::Waiting, "week {week}: client {c} in the queue is {status:?}");
         }
-        assert!(rec.delivered_hours <= rec.assessed_hours);
-        assert!(
+        ensure!(
+            rec.delivered_hours <= rec.assessed_hours,
+            "week {week}: delivered {} > assessed {}",
+            rec.delivered_hours,
+            rec.assessed_hours
+        );
+        ensure!(
             (0.0..=1.0).contains(&rec.unmet_need_share),
             "week {week}: unmet {} assessed {} delivered {} cancelled {}",
             rec.unmet_need_share,
@@ -134,8 +222,19 @@ fn check_run(file: &str, replicate: u32, weeks: usize) -> u32 {
             rec.delivered_hours,
             rec.cancelled_hours
         );
+        Ok(())
     }
-    exits_seen
+}
+
+/// Runs and checks a scenario; returns the number of provider exits seen.
+fn check_run(file: &str, replicate: u32, weeks: usize) -> u32 {
+    let scenario = careshape::load_scenario(Path::new(file)).unwrap();
+    let mut sim = Simulation::new(&scenario, 3, replicate);
+    let mut ledger = Ledger::new(&sim);
+    for _ in 0..weeks {
+        ledger.step(&mut sim).unwrap_or_else(|e| panic!("{file}, replicate {replicate}: {e}"));
+    }
+    ledger.exits_seen
 }
 
 #[test]
@@ -150,4 +249,30 @@ fn framework_on_planned_hours_accounts_balance_every_week() {
     for r in 0..2 {
         check_run("tests/data/framework-planned.toml", r, 312);
     }
+}
+
+/// Found by the mutation test: a valid but large `inflow_wage_elasticity` in a market paying
+/// above the outside wage made the pool inflow (pool_inflow_per_week × (w̄ / outside)^elasticity)
+/// astronomical, and the run allocated workers until memory ran out (or panicked on an
+/// infinite Poisson rate). The inflow is now at most the largest base rate a scenario may set.
+/// (An elasticity of 10⁶ is within the limits: 1.01^10⁶ is already infinite.)
+#[test]
+fn a_huge_inflow_elasticity_is_capped_at_the_largest_inflow() {
+    let mut s = crate::common::status_quo();
+    s.run.burn_in_weeks = 1;
+    s.run.weeks = 3;
+    s.workforce.inflow_wage_elasticity = 1e6;
+    s.wage_floor.outside_wage_premium_over_nlw = 0.0;
+    s.providers.initial_wage_premium_mean = 0.9;
+    s.providers.nmw_travel_compliance_share = 1.0;
+    assert_eq!(careshape::scenario::validate(&s), Vec::<(String, String)>::new());
+    let mut sim = Simulation::new(&s, 3, 0);
+    let mut ledger = Ledger::new(&sim);
+    let mut largest = 0;
+    while !sim.finished() {
+        ledger.step(&mut sim).unwrap();
+        largest = largest.max(sim.world.counters.pool_inflow);
+    }
+    // Poisson(10,000): within 10 sd of the cap, and the cap was reached.
+    assert!((9_000..=11_000).contains(&largest), "largest weekly pool inflow {largest}");
 }

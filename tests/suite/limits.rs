@@ -86,6 +86,71 @@ fn burn_in_beyond_the_wage_floor_data_is_rejected() {
     );
 }
 
+/// Found by the property tests: bidders divide their cost by what a pound of the rate brings
+/// in an hour, so a bid rate that pays nothing made every bid, and the contract rate, infinite
+/// (and providers' cash NaN).
+#[test]
+fn a_bid_rate_that_pays_nothing_is_rejected() {
+    let tender = "[commissioning]\naward = \"framework\"\nprice = \"bid\"\n";
+    assert_invalid(
+        &format!("[clients]\nactual_to_planned_minutes = 0.0\n{tender}"),
+        "commissioning.price",
+        &["clients.actual_to_planned_minutes = 0", "no bid can cover its costs"],
+    );
+    assert_invalid(
+        &format!("{tender}payment = \"outcomes\"\n[commissioning.outcomes]\nbase_share = 0.0\n"),
+        "commissioning.price",
+        &["outcomes.base_share = 0"],
+    );
+}
+
+/// Found by the property tests: values within their old ranges (non-negative, or no range at
+/// all) that overflowed a week counter, made a draw or a sum infinite (NaN cash), or sized a
+/// workforce beyond memory.
+#[test]
+fn spans_dispersions_growth_years_and_sizes_are_limited() {
+    let cases = [
+        (
+            "[commissioning.tender]\nterm_weeks = 2147483647\n",
+            "commissioning.tender.term_weeks",
+            "at most 3120 weeks",
+        ),
+        (
+            "[[shocks]]\nkind = \"demand_surge\"\nweek = 1\nsize = 0.5\nweeks = 4000\n",
+            "shocks[0].weeks",
+            "at most 3120 weeks",
+        ),
+        ("[council]\nstart_of_care_weeks = 1e300\n", "council.start_of_care_weeks", "at most 3120 weeks"),
+        (
+            "[providers]\nsize_log_sd = 9223372036854775807\n",
+            "providers.size_log_sd",
+            "at most 10 (a standard deviation",
+        ),
+        ("[clients]\nassessed_hours_cv = 1e6\n", "clients.assessed_hours_cv", "at most 10"),
+        (
+            "[wage_floor]\nannual_uplift_beyond_data = 5.0\n",
+            "wage_floor.annual_uplift_beyond_data",
+            "at most 1 (a growth rate",
+        ),
+        ("[calendar]\nreform_year = 2147483647\n", "calendar.reform_year", "a year from 1900 to 2200"),
+        ("[providers]\nhiring_buffer = 1e300\n", "providers.hiring_buffer", "a multiple from 1 to 10"),
+        ("[providers]\nmin_team = 4294967295\n", "providers.min_team", "at most 100 workers"),
+        (
+            "[self_funders]\nhours_per_week = 1e308\n",
+            "self_funders.hours_per_week",
+            "at most 1000000 hours a week",
+        ),
+        (
+            "[council.downstream]\nhospital_admission_nhs_gbp = 1e300\n",
+            "council.downstream.hospital_admission_nhs_gbp",
+            "from -10^12 to 10^12",
+        ),
+    ];
+    for (text, key, expected) in cases {
+        assert_invalid(&format!("name = \"limits\"\n{text}"), key, &[expected]);
+    }
+}
+
 #[test]
 fn run_length_over_the_maximum_is_rejected() {
     assert_invalid("[run]\nweeks = 1000000000\n", "run.weeks", &["at most 2600 weeks (50 years)"]);

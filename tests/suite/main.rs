@@ -17,6 +17,7 @@ mod levers;
 mod limits;
 mod output_safety;
 mod patterns;
+mod properties;
 mod report;
 mod robustness;
 mod stress;

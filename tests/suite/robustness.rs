@@ -202,6 +202,41 @@ fn long_extends_chains_load_and_cycles_are_named() {
     assert_input_error(&["validate", s(&last)], &["`extends` chain holds more than 64 files"]);
 }
 
+/// Found by the property tests: a base file that cannot be read or is not a scenario was
+/// reported under the base's name only, not the file that names it (`validate child.toml`
+/// printed an error about `cal.toml`).
+#[test]
+fn a_broken_base_is_reported_at_the_key_that_names_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let cal = dir.path().join("cal.toml");
+    std::fs::write(
+        &cal,
+        "base_scenario = \"missing.toml\"\n[[parameters]]\npath = \"run.weeks\"\nmin = 1.0\nmax = 2.0\n\
+         [[targets]]\nmetric = \"unmet_need_share\"\nmin = 0.0\nmax = 0.1\n",
+    )
+    .unwrap();
+    let child = dir.path().join("child.toml");
+    std::fs::write(&child, "name = \"child\"\nextends = \"cal.toml\"\n").unwrap();
+    assert_input_error(
+        &["validate", s(&child)],
+        &[
+            &format!(
+                "{}:2:1: key `extends`: the base scenario is invalid: {}:1:1:",
+                child.display(),
+                cal.display()
+            ),
+            "unknown field `base_scenario`",
+        ],
+    );
+    assert_input_error(
+        &["calibrate", s(&cal), "-o", s(&dir.path().join("out"))],
+        &[
+            &format!("{}:1:1: key `base_scenario`: cannot read the base scenario", cal.display()),
+            "missing.toml",
+        ],
+    );
+}
+
 #[test]
 fn calibration_problems_name_their_own_key_once() {
     let dir = tempfile::tempdir().unwrap();

@@ -27,6 +27,7 @@ impl Default for Calendar {
 impl Calendar {
     /// Range checks of `[calendar]`.
     pub(in crate::scenario) fn check(&self, c: &mut Checker) {
+        c.year("calendar.reform_year", self.reform_year);
         if !(1..=52).contains(&self.reform_week_of_year) {
             c.fail("calendar.reform_week_of_year", "expected a week of the year from 1 to 52");
         }

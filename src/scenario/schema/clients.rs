@@ -83,7 +83,7 @@ impl ClientParams {
         );
         c.positive("clients.assessed_hours_mean", self.assessed_hours_mean);
         c.at_most("clients.assessed_hours_mean", self.assessed_hours_mean, 168.0, "hours a week");
-        c.non_negative("clients.assessed_hours_cv", self.assessed_hours_cv);
+        c.dispersion("clients.assessed_hours_cv", self.assessed_hours_cv);
         if self.visit_length_hours.is_empty()
             || self.visit_length_hours.len() != self.visit_length_probabilities.len()
         {

@@ -55,9 +55,34 @@ impl Default for Commissioning {
 
 impl Commissioning {
     /// Range checks of a commissioning policy at key `at` (`commissioning` or
-    /// `burn_in.commissioning`), including the consistency of tender scoring, social value and award.
-    pub(in crate::scenario) fn check(&self, c: &mut Checker, at: &str) {
+    /// `burn_in.commissioning`), including the consistency of tender scoring, social value and
+    /// award; `actual_to_planned` is `clients.actual_to_planned_minutes`.
+    pub(in crate::scenario) fn check(&self, c: &mut Checker, at: &str, actual_to_planned: f64) {
         c.positive(&format!("{at}.rate_gbp_per_hour"), self.rate_gbp_per_hour);
+        // A tender that pays bids needs a rate that pays for hours: bidders divide their cost
+        // by what a pound of the rate brings in an hour, and with nothing every bid (and so the
+        // contract rate) is infinite.
+        if self.award != Award::Spot && self.price == PriceBasis::Bid {
+            let nothing = match self.payment {
+                PaymentBasis::ActualMinutes if actual_to_planned == 0.0 => {
+                    Some("payment = \"actual_minutes\" with clients.actual_to_planned_minutes = 0")
+                }
+                PaymentBasis::Outcomes if self.outcomes.base_share == 0.0 => {
+                    Some("payment = \"outcomes\" with outcomes.base_share = 0")
+                }
+                _ => None,
+            };
+            if let Some(why) = nothing {
+                c.fail(
+                    format!("{at}.price"),
+                    format!(
+                        "expected a payment that pays for hours at the bid rate: under {why} a rate pays \
+                         nothing, so no bid can cover its costs (use price = \"fixed_rate\", or a \
+                         positive share)"
+                    ),
+                );
+            }
+        }
         if let FeeUplift::Fixed { percent } = self.fee_uplift
             && !(0.0..=100.0).contains(&percent)
         {

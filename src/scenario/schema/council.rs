@@ -66,7 +66,7 @@ impl CouncilParams {
     pub(in crate::scenario) fn check(&self, c: &mut Checker) {
         c.positive("council.annual_budget_gbp", self.annual_budget_gbp);
         c.share("council.inspection_per_week", self.inspection_per_week);
-        c.non_negative("council.inspection_noise_sd", self.inspection_noise_sd);
+        c.dispersion("council.inspection_noise_sd", self.inspection_noise_sd);
         let t = self.rating_thresholds;
         for (i, v) in t.iter().enumerate() {
             c.share(&format!("council.rating_thresholds[{i}]"), *v);

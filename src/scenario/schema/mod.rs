@@ -33,8 +33,8 @@ pub use commissioning::{
 pub use council::{CouncilParams, Downstream, LastResort, Rationing};
 pub use geography::{Geography, MAX_PATCHES, Patch, TravelMode};
 pub use mission::MissionWeights;
-pub use providers::{KindParams, ProviderKind, ProviderParams, Rating};
-pub use self_funders::SelfFunderParams;
+pub use providers::{KindParams, MAX_HIRING_BUFFER, MAX_MIN_TEAM, ProviderKind, ProviderParams, Rating};
+pub use self_funders::{MAX_SELF_FUNDED_HOURS, SelfFunderParams};
 pub use shocks::{BudgetBasis, Shock};
 pub use wage_floor::{WageFloor, YearValue};
 pub use workforce::WorkforceParams;
@@ -132,6 +132,18 @@ pub const MAX_POOL_INFLOW_PER_WEEK: f64 = 10_000.0;
 /// Most initial providers (`providers.initial_count`), and most incubated providers
 /// (`cohort_size` × `cohorts`): 10,000 (England has about 10,000 homecare providers).
 pub const MAX_PROVIDERS: u32 = 10_000;
+/// Largest size of any number of a scenario, either way: 10^12 (a trillion; the largest default
+/// is the £36m budget). Sums and products over a run then stay finite.
+pub const MAX_MAGNITUDE: f64 = 1e12;
+/// Largest standard deviation or coefficient of variation (log-normal and normal draws):
+/// exp(10 · z) stays finite for any draw z a run will see.
+pub const MAX_DISPERSION: f64 = 10.0;
+/// Calendar years (`calendar.reform_year`, the wage-floor series) lie from 1900 to 2200.
+pub const MIN_YEAR: i32 = 1900;
+pub const MAX_YEAR: i32 = 2200;
+/// Largest annual growth rate (`wage_floor.annual_uplift_beyond_data`, `cost_inflation`): 1,
+/// a doubling a year.
+pub const MAX_ANNUAL_GROWTH: f64 = 1.0;
 /// Largest estimated size of one replicate, in agent-weeks: (initial clients + expected
 /// arrivals over the run + initial pool workers + initial providers) × (weeks + burn-in
 /// weeks). 500 million is about 240 times the Camden status quo (2.1 million).

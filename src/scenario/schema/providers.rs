@@ -6,6 +6,11 @@ use serde::{Deserialize, Serialize};
 use super::MAX_PROVIDERS;
 use crate::scenario::validate::Checker;
 
+/// Largest hiring target as a multiple of the heads committed hours need (`providers.hiring_buffer`).
+pub const MAX_HIRING_BUFFER: f64 = 10.0;
+/// Largest smallest team (`providers.min_team`): every initial provider is staffed to at least it.
+pub const MAX_MIN_TEAM: u32 = 100;
+
 /// Supplier agents: their decision rules' parameters (never their outcomes).
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
@@ -213,13 +218,13 @@ impl ProviderParams {
         if self.initial_patches_max == 0 {
             c.fail("providers.initial_patches_max", "expected at least 1");
         }
-        c.non_negative("providers.size_log_sd", self.size_log_sd);
+        c.dispersion("providers.size_log_sd", self.size_log_sd);
         c.non_negative("providers.on_cost_rate", self.on_cost_rate);
         c.non_negative("providers.admin_gbp_per_contact_hour", self.admin_gbp_per_contact_hour);
         c.non_negative("providers.recruitment_gbp_per_hire", self.recruitment_gbp_per_hire);
-        c.non_negative("providers.initial_wage_premium_sd", self.initial_wage_premium_sd);
+        c.dispersion("providers.initial_wage_premium_sd", self.initial_wage_premium_sd);
         c.positive("providers.initial_cash_weeks", self.initial_cash_weeks);
-        c.non_negative("providers.initial_cash_log_sd", self.initial_cash_log_sd);
+        c.dispersion("providers.initial_cash_log_sd", self.initial_cash_log_sd);
         if self.wage_review_every_weeks == 0 {
             c.fail("providers.wage_review_every_weeks", "expected at least 1 week");
         }
@@ -245,12 +250,16 @@ impl ProviderParams {
         }
         c.non_negative("providers.guaranteed_share_per_security", self.guaranteed_share_per_security);
         c.non_negative("providers.guaranteed_share_per_vacancy", self.guaranteed_share_per_vacancy);
-        if !(self.hiring_buffer >= 1.0 && self.hiring_buffer.is_finite()) {
+        // At most 10: a provider's vacancies (and the estate residents its outreach draws) are
+        // its hiring target less its staff, so a vast multiple would be a vast draw of workers.
+        if !(1.0..=MAX_HIRING_BUFFER).contains(&self.hiring_buffer) {
             c.fail(
                 "providers.hiring_buffer",
-                format!("expected a multiple ≥ 1, found {}", self.hiring_buffer),
+                format!("expected a multiple from 1 to {MAX_HIRING_BUFFER}, found {}", self.hiring_buffer),
             );
         }
+        // Each initial provider is staffed to at least `min_team` workers.
+        c.count_at_most("providers.min_team", self.min_team.into(), MAX_MIN_TEAM.into(), "workers");
         c.non_negative("providers.training_gbp_per_worker_week", self.training_gbp_per_worker_week);
         if self.handback_after_negative_weeks == 0 {
             c.fail("providers.handback_after_negative_weeks", "expected at least 1 week");
@@ -282,7 +291,7 @@ impl ProviderParams {
         }
         c.non_negative("providers.markup_step", self.markup_step);
         c.non_negative("providers.markup_per_non_price_weight", self.markup_per_non_price_weight);
-        c.non_negative("providers.bid_cost_forecast_error_sd", self.bid_cost_forecast_error_sd);
+        c.dispersion("providers.bid_cost_forecast_error_sd", self.bid_cost_forecast_error_sd);
     }
 }
 

@@ -5,6 +5,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::scenario::validate::Checker;
 
+/// Most self-funded hours a week (`self_funders.hours_per_week`): 1,000,000, 200 times Camden's
+/// 5,000 (initial staff are drawn to cover them).
+pub const MAX_SELF_FUNDED_HOURS: f64 = 1_000_000.0;
+
 /// Privately paid homecare, which providers may serve instead of council packages.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
@@ -27,6 +31,8 @@ impl SelfFunderParams {
     /// Range checks of `[self_funders]`.
     pub(in crate::scenario) fn check(&self, c: &mut Checker) {
         c.non_negative("self_funders.hours_per_week", self.hours_per_week);
+        // Providers start with the staff these hours need: a bound on them bounds the workforce.
+        c.at_most("self_funders.hours_per_week", self.hours_per_week, MAX_SELF_FUNDED_HOURS, "hours a week");
         c.positive("self_funders.private_rate_gbp_per_hour", self.private_rate_gbp_per_hour);
         c.share("self_funders.uptake_of_spare_capacity", self.uptake_of_spare_capacity);
     }

@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::MAX_ANNUAL_GROWTH;
 use crate::scenario::validate::Checker;
 
 /// The statutory and voluntary wage floors, and general cost inflation.
@@ -46,13 +47,20 @@ impl WageFloor {
             }
             for (i, yv) in series.iter().enumerate() {
                 c.positive(&format!("{name}[{i}].gbp_per_hour"), yv.gbp_per_hour);
+                c.year(&format!("{name}[{i}].year"), yv.year);
                 if i > 0 && yv.year <= series[i - 1].year {
                     c.fail(format!("{name}[{i}].year"), "expected years in increasing order");
                 }
             }
         }
-        c.non_negative("wage_floor.annual_uplift_beyond_data", self.annual_uplift_beyond_data);
-        c.non_negative("wage_floor.cost_inflation", self.cost_inflation);
+        // Growth compounds over the years of a run: at most a doubling a year.
+        for (k, v) in [
+            ("wage_floor.annual_uplift_beyond_data", self.annual_uplift_beyond_data),
+            ("wage_floor.cost_inflation", self.cost_inflation),
+        ] {
+            c.non_negative(k, v);
+            c.at_most(k, v, MAX_ANNUAL_GROWTH, "(a growth rate a year)");
+        }
         c.non_negative("wage_floor.outside_wage_premium_over_nlw", self.outside_wage_premium_over_nlw);
     }
 }

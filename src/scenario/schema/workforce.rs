@@ -124,10 +124,11 @@ impl WorkforceParams {
         );
         c.share("workforce.pool_outflow_per_week", self.pool_outflow_per_week);
         c.non_negative("workforce.inflow_wage_elasticity", self.inflow_wage_elasticity);
-        c.non_negative("workforce.reservation_wage_log_sd", self.reservation_wage_log_sd);
+        c.dispersion("workforce.reservation_wage_log_sd", self.reservation_wage_log_sd);
         c.positive("workforce.desired_hours_mean", self.desired_hours_mean);
         c.at_most("workforce.desired_hours_mean", self.desired_hours_mean, 168.0, "hours a week");
         c.non_negative("workforce.desired_hours_sd", self.desired_hours_sd);
+        c.at_most("workforce.desired_hours_sd", self.desired_hours_sd, 168.0, "hours a week");
         c.share("workforce.guaranteed_share_of_desired", self.guaranteed_share_of_desired);
         for (k, v) in [
             ("workforce.absence_per_week", self.absence_per_week),
@@ -144,7 +145,7 @@ impl WorkforceParams {
         c.non_negative("workforce.switch_threshold_gbp", self.switch_threshold_gbp);
         c.non_negative("workforce.value_of_guaranteed_hours_gbp", self.value_of_guaranteed_hours_gbp);
         c.non_negative("workforce.distance_cost_gbp_per_km", self.distance_cost_gbp_per_km);
-        c.non_negative("workforce.employer_taste_sd_gbp", self.employer_taste_sd_gbp);
+        c.dispersion("workforce.employer_taste_sd_gbp", self.employer_taste_sd_gbp);
         if self.vacancies_seen_per_search == 0 {
             c.fail("workforce.vacancies_seen_per_search", "expected at least 1");
         }
