@@ -117,7 +117,14 @@ impl Study {
         })?;
         let policies: Vec<Scenario> = self.scenarios.iter().map(|s| s.scenario.clone()).collect();
         let shock_list: Vec<ShockFile> = shock_files.iter().map(|(_, s)| s.clone()).collect();
-        let composed = crate::scenario::compose(&policies, &shock_list)?;
+        // compose names a shock file by its name; here the path is known too.
+        let composed = crate::scenario::compose(&policies, &shock_list).map_err(|e| match e {
+            Error::Input(msg) => Error::Input(shock_files.iter().fold(msg, |m, (f, s)| {
+                let named = format!("shock file `{}` on", s.name);
+                m.replace(&named, &format!("{}: {named}", f.display()))
+            })),
+            e => e,
+        })?;
         let names: Vec<&str> = composed.iter().map(|c| c.scenario.name.as_str()).collect();
         if let Some(clash) = first_duplicate(&names) {
             return Err(Error::Input(format!(

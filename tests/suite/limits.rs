@@ -206,6 +206,39 @@ fn weeks_flag_that_moves_the_end_before_a_shock_is_rejected() {
     assert_weeks_rejected(&f, "50", &["late.toml", "shocks[0].week", "found 100"]);
 }
 
+/// Workers who join the pool count towards a run's size: 10,000 a week for 2,600 weeks is
+/// refused, naming the inflow key, though each value is within its own range.
+#[test]
+fn a_run_whose_pool_inflow_would_be_too_large_is_refused() {
+    let (_dir, f) = scenario_file(
+        "inflow.toml",
+        "name = \"inflow\"\n[run]\nweeks = 2600\n[workforce]\npool_inflow_per_week = 10000\n",
+    );
+    assert_input_error(
+        &["validate", arg(&f)],
+        &["inflow.toml", "agent-weeks", "workforce.pool_inflow_per_week"],
+    );
+}
+
+/// A shock file whose shock falls after the end of the run it is applied to is refused, naming
+/// the shock file's path and the shock's key.
+#[test]
+fn a_shock_after_the_end_of_the_run_names_the_shock_file() {
+    let (_dir, f) =
+        scenario_file("late-shock.toml", "[[shocks]]\nkind = \"demand_surge\"\nweek = 500\nsize = 0.2\n");
+    let args = [
+        "run",
+        "scenarios/camden/status-quo.toml",
+        "--shock",
+        arg(&f),
+        "--weeks",
+        "100",
+        "--replicates",
+        "1",
+    ];
+    assert_input_error(&args, &[arg(&f), "shock file `late-shock`", "shocks[0].week"]);
+}
+
 #[test]
 fn shipped_and_test_scenarios_shock_and_calibration_files_are_within_limits() {
     // scenarios/camden alone is checked in cli.rs; here with the test scenarios.

@@ -145,8 +145,9 @@ pub const MAX_YEAR: i32 = 2200;
 /// a doubling a year.
 pub const MAX_ANNUAL_GROWTH: f64 = 1.0;
 /// Largest estimated size of one replicate, in agent-weeks: (initial clients + expected
-/// arrivals over the run + initial pool workers + initial providers) × (weeks + burn-in
-/// weeks). 500 million is about 240 times the Camden status quo (2.1 million).
+/// arrivals over the run + initial pool workers + expected pool inflow over the run + initial
+/// providers) × (weeks + burn-in weeks). 500 million is about 170 times the Camden status quo
+/// (about 2.9 million).
 pub const MAX_AGENT_WEEKS: u64 = 500_000_000;
 
 impl RunSettings {
@@ -180,9 +181,13 @@ impl Scenario {
         let weeks = u64::from(self.run.weeks) + u64::from(self.run.burn_in_weeks);
         // `as` saturates (and maps NaN to 0): a non-finite rate is reported by its own check.
         let arrivals = (self.clients.arrivals_per_week.max(0.0) * weeks as f64).ceil() as u64;
+        // Workers who join the pool over the run are agents too (at the base rate; the wage
+        // response is capped at the largest base rate, docs/ODD.md §7.13).
+        let inflow = (self.workforce.pool_inflow_per_week.max(0.0) * weeks as f64).ceil() as u64;
         let agents = u64::from(self.clients.initial_clients)
             .saturating_add(arrivals)
             .saturating_add(u64::from(self.workforce.pool_initial))
+            .saturating_add(inflow)
             .saturating_add(u64::from(self.providers.initial_count));
         agents.saturating_mul(weeks)
     }
@@ -200,9 +205,10 @@ impl Scenario {
         (n > MAX_AGENT_WEEKS).then(|| {
             format!(
                 "expected a run of at most {MAX_AGENT_WEEKS} agent-weeks ((initial clients + expected \
-                 arrivals + initial pool workers + initial providers) × (weeks + burn-in weeks)), \
-                 found {n}: shorten {weeks_key} or run.burn_in_weeks, or lower clients.initial_clients, \
-                 clients.arrivals_per_week, workforce.pool_initial or providers.initial_count"
+                 arrivals + initial pool workers + expected pool inflow + initial providers) × (weeks + \
+                 burn-in weeks)), found {n}: shorten {weeks_key} or run.burn_in_weeks, or lower \
+                 clients.initial_clients, clients.arrivals_per_week, workforce.pool_initial, \
+                 workforce.pool_inflow_per_week or providers.initial_count"
             )
         })
     }
