@@ -369,7 +369,16 @@ pub fn calibrate(cal: &Calibration, progress: &(dyn Fn() + Sync)) -> crate::Resu
     // and are reweighted by importance. The rounds stop once the tolerance would change by
     // less than `stop_change`.
     let mut stop = if m.smc_rounds == 0 { Stop::RejectionOnly } else { Stop::MaxRounds };
-    for round in 1..=m.smc_rounds {
+    // A design that accepts fewer than half the population cannot seed the SMC rounds: their
+    // kernel would be the spread of a handful of points.
+    let round0 = population.len() as u32;
+    let smc_rounds = if m.smc_rounds > 0 && round0 < min_population(m.population) {
+        stop = Stop::Starved { round: 0, accepted: round0 };
+        0
+    } else {
+        m.smc_rounds
+    };
+    for round in 1..=smc_rounds {
         let pop_d: Vec<f64> = population.iter().map(|&(i, _)| points[i].distance).collect();
         let next_eps = quantile(&pop_d, m.tolerance_quantile);
         if tolerance_change(eps, next_eps) < m.stop_change {

@@ -167,6 +167,10 @@ fn stop_text(stop: &Stop, change: f64) -> String {
             100.0 * change
         ),
         Stop::MaxRounds => "the maximum number of rounds was reached before the tolerance settled".into(),
+        Stop::Starved { round: 0, accepted } => format!(
+            "the design accepted only {accepted} points (fewer than half the population), too few to \
+             seed the SMC rounds: rejection only"
+        ),
         Stop::Starved { round, accepted } => format!(
             "round {round} accepted only {accepted} proposals (fewer than half the population: its tolerance is \
              below what replicate noise allows); its points were discarded and the previous population kept"
