@@ -160,6 +160,9 @@ fn fmt_range(t: &Target) -> String {
     format!("{lo:.4} – {hi:.4}")
 }
 
+/// Below this effective sample size the summary warns that the posterior is rough.
+const ROUGH_ESS: f64 = 30.0;
+
 fn stop_text(stop: &Stop, change: f64) -> String {
     match stop {
         Stop::Converged { next_tolerance } => format!(
@@ -297,6 +300,16 @@ pub fn summary_markdown(cal: &Calibration, result: &CalibrationResult, wall_seco
     );
     let _ = writeln!(s, "## Identification\n");
     s.push_str(&identification_markdown(cal, result));
+    let weights: Vec<f64> = result.points.iter().filter(|p| p.accepted).map(|p| p.weight).collect();
+    let ess = crate::calibration::effective_sample_size(&weights);
+    if ess < ROUGH_ESS {
+        let _ = writeln!(
+            s,
+            "\n**The final population's effective sample size is {ess:.1}** ({} particles): its quantiles, \
+             width ratios and correlations are rough.",
+            weights.len()
+        );
+    }
     let _ = writeln!(s, "\n## The shipped point\n");
     let _ = writeln!(
         s,
