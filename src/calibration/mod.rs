@@ -119,9 +119,10 @@ pub enum Stop {
     Converged { next_tolerance: f64 },
     /// `method.smc_rounds` rounds were run.
     MaxRounds,
-    /// A round accepted fewer than half `method.population` proposals (its tolerance is below
-    /// what the replicate noise allows); its points were discarded and the previous population
-    /// kept.
+    /// An SMC round accepted fewer than half `method.population` proposals (its tolerance is
+    /// below what the replicate noise allows); its points were discarded and the previous
+    /// population kept. Round 0: the design accepted a single point, which cannot seed the
+    /// SMC rounds.
     Starved { round: u32, accepted: u32 },
     /// Rejection only (`smc_rounds = 0`).
     RejectionOnly,
@@ -369,10 +370,10 @@ pub fn calibrate(cal: &Calibration, progress: &(dyn Fn() + Sync)) -> crate::Resu
     // and are reweighted by importance. The rounds stop once the tolerance would change by
     // less than `stop_change`.
     let mut stop = if m.smc_rounds == 0 { Stop::RejectionOnly } else { Stop::MaxRounds };
-    // A design that accepts fewer than half the population cannot seed the SMC rounds: their
-    // kernel would be the spread of a handful of points.
+    // A design that accepts a single point cannot seed the SMC rounds: their kernel, the spread
+    // of the population, would be nil.
     let round0 = population.len() as u32;
-    let smc_rounds = if m.smc_rounds > 0 && round0 < min_population(m.population) {
+    let smc_rounds = if m.smc_rounds > 0 && round0 < 2 {
         stop = Stop::Starved { round: 0, accepted: round0 };
         0
     } else {

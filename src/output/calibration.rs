@@ -171,8 +171,7 @@ fn stop_text(stop: &Stop, change: f64) -> String {
         ),
         Stop::MaxRounds => "the maximum number of rounds was reached before the tolerance settled".into(),
         Stop::Starved { round: 0, accepted } => format!(
-            "the design accepted only {accepted} points (fewer than half the population), too few to \
-             seed the SMC rounds: rejection only"
+            "the design accepted only {accepted} point, too few to seed the SMC rounds: rejection only"
         ),
         Stop::Starved { round, accepted } => format!(
             "round {round} accepted only {accepted} proposals (fewer than half the population: its tolerance is \
