@@ -593,6 +593,7 @@ fn calibrate(args: &CalibrateArgs) -> Result<()> {
     let started = Instant::now();
     let progress = Progress::new(careshape::calibration::total_runs(&cal), args.quiet);
     let result = pool.install(|| careshape::calibration::calibrate(&cal, &|| progress.tick()));
+    let result = result?;
     progress.finish();
     let wall = started.elapsed().as_secs_f64();
     let execution = manifest::Execution { threads, wall_time_seconds: wall };

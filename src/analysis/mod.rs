@@ -546,6 +546,14 @@ impl Summary {
         &self.0
     }
 
+    /// A summary from its values in `summary_names()` order (unit tests of code that reads
+    /// summaries).
+    #[cfg(test)]
+    pub(crate) fn from_values(values: Vec<f64>) -> Self {
+        assert_eq!(values.len(), SUMMARY.len());
+        Summary(values)
+    }
+
     /// (metric, value) pairs in table order.
     pub fn iter(&self) -> impl Iterator<Item = (&'static str, f64)> + '_ {
         SUMMARY.iter().map(|s| s.0).zip(self.0.iter().copied())

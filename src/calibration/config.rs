@@ -1,12 +1,13 @@
 //! The calibration file: which scenario to fit, its free parameters (path, plausible range,
-//! source), the targets (summary metric, range or value ± tolerance, source), held-out checks
-//! and the method settings. Errors point at the file, line and key like scenario errors.
+//! source), the targets (summary metric, range or value ± tolerance, source), pattern filters
+//! (paired comparisons that must hold in a direction), held-out checks and the method
+//! settings. Errors point at the file, line and key like scenario errors.
 
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::paths::set_parameter;
+use super::paths::{get_parameter, set_parameter, set_value};
 use crate::analysis::summary_names;
 use crate::scenario::{
     MAX_WEEKS, Scenario, ScenarioError, in_base, invalid, load_scenario, parse_toml, read_text, validate,
@@ -24,9 +25,71 @@ pub struct CalibrationFile {
     pub method: Method,
     pub parameters: Vec<FreeParameter>,
     pub targets: Vec<Target>,
+    /// Pattern filters: a point within the round's tolerance is accepted only if every filter
+    /// holds at it (docs/CALIBRATION.md §6).
+    #[serde(default)]
+    pub filters: Vec<Filter>,
     /// Held-out outcomes: reported against their ranges, never used in the fit.
     #[serde(default)]
     pub checks: Vec<Target>,
+}
+
+/// The direction a filter's paired difference must have.
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    /// The treatment's metric is higher than the point's.
+    Higher,
+    /// The treatment's metric is lower than the point's.
+    Lower,
+}
+
+/// A pattern filter: the point's scenario with `change` applied (the treatment) against the
+/// point's scenario, on the same seed and replicate indices (common random numbers). It holds
+/// when the mean paired difference of `metric` is in `direction` and at least `min_se`
+/// standard errors from zero.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Filter {
+    pub name: String,
+    /// A summary metric (a column of summary.csv).
+    pub metric: String,
+    pub direction: Direction,
+    /// Size of the paired effect required, in standard errors (0: the sign alone).
+    #[serde(default)]
+    pub min_se: f64,
+    /// What the treatment changes, applied in order on top of the point.
+    pub change: Vec<Change>,
+    #[serde(default)]
+    pub source: String,
+}
+
+/// One change of a filter's treatment: `add` to a numeric parameter, or `set` any parameter.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Change {
+    /// Key path in the scenario, as for a free parameter.
+    pub path: String,
+    pub add: Option<f64>,
+    pub set: Option<serde_json::Value>,
+}
+
+impl Filter {
+    /// The treatment scenario of this filter at `s`.
+    pub fn treatment(&self, s: &Scenario) -> crate::Result<Scenario> {
+        let mut t = s.clone();
+        for c in &self.change {
+            t = match (c.add, &c.set) {
+                (Some(a), None) => set_parameter(&t, &c.path, get_parameter(&t, &c.path)? + a)?,
+                (None, Some(v)) => set_value(&t, &c.path, v.clone())?,
+                _ => {
+                    return Err(crate::Error::Input(format!("`{}`: expected one of `add` or `set`", c.path)));
+                }
+            };
+        }
+        t.name = format!("{}+{}", s.name, self.name);
+        Ok(t)
+    }
 }
 
 #[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
@@ -47,20 +110,24 @@ pub struct Method {
     /// Replicates per point; a point's outcome is the mean over them.
     pub replicates: u32,
     pub seed: u64,
-    /// Share of points accepted (the ABC tolerance is this quantile of the distances; every
-    /// point inside all target ranges is accepted whatever the share).
+    /// Share of the design's points accepted in round 0 (the tolerance is this quantile of the
+    /// distances; every point inside all target ranges is within it whatever the share).
     pub accept_share: f64,
-    /// Sequential Monte Carlo refinement rounds after the design (0 = rejection only).
+    /// At most this many ABC-SMC rounds after the design (0 = rejection only).
     pub smc_rounds: u32,
-    /// Proposals evaluated per SMC round.
+    /// Proposals evaluated per batch of an SMC round.
     pub smc_points: u32,
+    /// An SMC round evaluates batches until this many proposals are accepted ...
+    pub population: u32,
+    /// ... or this many batches have been evaluated.
+    pub max_batches: u32,
+    /// A round's tolerance is this quantile of the previous population's distances.
+    pub tolerance_quantile: f64,
+    /// Stop rule: no further round once the tolerance would change by less than this share.
+    pub stop_change: f64,
     /// Weeks after burn-in per run (default: the base scenario's).
     pub weeks: Option<u32>,
-    /// The closest points re-run with `confirm_replicates` replicates to choose the best one
-    /// (a few replicates per point are too noisy to pick a winner: the winner's curse).
-    pub finalists: u32,
-    /// Replicates used to choose among the finalists, and again (on fresh seeds) to confirm
-    /// the best point and report its outcomes with CIs.
+    /// Replicates (on fresh seeds) on which the shipped point is confirmed and reported.
     pub confirm_replicates: u32,
 }
 
@@ -72,11 +139,14 @@ impl Default for Method {
             replicates: 4,
             seed: 1,
             accept_share: 0.1,
-            smc_rounds: 1,
+            smc_rounds: 4,
             smc_points: 128,
+            population: 64,
+            max_batches: 3,
+            tolerance_quantile: 0.5,
+            stop_change: 0.05,
             weeks: None,
-            finalists: 8,
-            confirm_replicates: 20,
+            confirm_replicates: 30,
         }
     }
 }
@@ -158,9 +228,6 @@ fn check(c: &CalibrationFile, base: &Scenario) -> Vec<(String, String)> {
     if m.replicates == 0 {
         p.push(("method.replicates".into(), "expected at least 1 replicate".into()));
     }
-    if m.finalists == 0 {
-        p.push(("method.finalists".into(), "expected at least 1 finalist".into()));
-    }
     if m.confirm_replicates < 2 {
         p.push((
             "method.confirm_replicates".into(),
@@ -174,7 +241,22 @@ fn check(c: &CalibrationFile, base: &Scenario) -> Vec<(String, String)> {
         ));
     }
     if m.smc_rounds > 0 && m.smc_points == 0 {
-        p.push(("method.smc_points".into(), "expected at least 1 proposal per round".into()));
+        p.push(("method.smc_points".into(), "expected at least 1 proposal per batch".into()));
+    }
+    if m.smc_rounds > 0 && m.population < 2 {
+        p.push(("method.population".into(), "expected at least 2 accepted proposals per round".into()));
+    }
+    if m.smc_rounds > 0 && m.max_batches == 0 {
+        p.push(("method.max_batches".into(), "expected at least 1 batch per round".into()));
+    }
+    if !(m.tolerance_quantile > 0.0 && m.tolerance_quantile < 1.0) {
+        p.push((
+            "method.tolerance_quantile".into(),
+            format!("expected a quantile in (0, 1), found {}", m.tolerance_quantile),
+        ));
+    }
+    if !(m.stop_change >= 0.0 && m.stop_change < 1.0) {
+        p.push(("method.stop_change".into(), format!("expected a share in [0, 1), found {}", m.stop_change)));
     }
     // The base scenario with the method's run length: its problems are `method.weeks`'s (the
     // base file loaded valid), and are not repeated for every free parameter below. A run
@@ -258,6 +340,66 @@ fn check(c: &CalibrationFile, base: &Scenario) -> Vec<(String, String)> {
                     p.push((key, format!("expected finite bounds, found [{lo}, {hi}]")));
                 }
             }
+        }
+    }
+    for (i, f) in c.filters.iter().enumerate() {
+        let key = format!("filters[{i}]");
+        if f.name.trim().is_empty() {
+            p.push((format!("{key}.name"), "expected a name".into()));
+        }
+        if !names.contains(&f.metric.as_str()) {
+            p.push((
+                format!("{key}.metric"),
+                format!("unknown metric `{}`; expected one of: {}", f.metric, names.join(", ")),
+            ));
+        }
+        if !(f.min_se >= 0.0 && f.min_se.is_finite()) {
+            p.push((format!("{key}.min_se"), format!("expected a finite number ≥ 0, found {}", f.min_se)));
+        }
+        if f.change.is_empty() {
+            p.push((format!("{key}.change"), "expected at least one change".into()));
+        }
+        let mut s = base.clone();
+        let mut ok = true;
+        for (j, ch) in f.change.iter().enumerate() {
+            let ckey = format!("{key}.change[{j}]");
+            let result = match (ch.add, &ch.set) {
+                (Some(a), None) if !a.is_finite() || a == 0.0 => {
+                    p.push((format!("{ckey}.add"), format!("expected a finite, non-zero change, found {a}")));
+                    ok = false;
+                    continue;
+                }
+                (Some(a), None) => {
+                    get_parameter(&s, &ch.path).and_then(|v| set_parameter(&s, &ch.path, v + a))
+                }
+                (None, Some(v)) => set_value(&s, &ch.path, v.clone()),
+                _ => {
+                    p.push((ckey, "expected exactly one of `add` or `set`".into()));
+                    ok = false;
+                    continue;
+                }
+            };
+            match result {
+                Ok(t) => s = t,
+                Err(e) => {
+                    p.push((format!("{ckey}.path"), e.to_string()));
+                    ok = false;
+                }
+            }
+            if let Some(fp) = c.parameters.iter().find(|fp| fp.path == ch.path)
+                && ch.set.is_some()
+            {
+                p.push((
+                    format!("{ckey}.set"),
+                    format!("`{}` is a free parameter: a filter may `add` to it, not `set` it", fp.path),
+                ));
+            }
+        }
+        if ok
+            && !f.change.is_empty()
+            && let Some((k, msg)) = validate(&s).into_iter().find(|q| !base_problems.contains(q))
+        {
+            p.push((format!("{key}.change"), format!("the treatment is an invalid scenario: {k}: {msg}")));
         }
     }
     // Each problem once, in the order found.

@@ -40,6 +40,24 @@ pub fn set_parameter(s: &Scenario, path: &str, value: f64) -> crate::Result<Scen
     serde_json::from_value(v).map_err(|e| Error::Input(format!("`{path}` = {value}: {e}")))
 }
 
+/// A copy of `s` with the parameter at `path` set to `value` of any type (a number, a
+/// boolean, a word of an enum); the scenario's own types decide what is accepted.
+pub fn set_value(s: &Scenario, path: &str, value: Value) -> crate::Result<Scenario> {
+    if let Value::Number(n) = &value
+        && let Some(x) = n.as_f64()
+    {
+        return set_parameter(s, path, x);
+    }
+    let mut v = serde_json::to_value(s).map_err(|e| Error::Input(e.to_string()))?;
+    let slot = walk(&mut v, path).map_err(Error::Input)?;
+    if slot.is_object() || slot.is_array() {
+        return Err(Error::Input(format!("`{path}` is a table, not a single value")));
+    }
+    let shown = value.to_string();
+    *slot = value;
+    serde_json::from_value(v).map_err(|e| Error::Input(format!("`{path}` = {shown}: {e}")))
+}
+
 /// The numeric value of the parameter at `path`.
 pub fn get_parameter(s: &Scenario, path: &str) -> crate::Result<f64> {
     let mut v = serde_json::to_value(s).map_err(|e| Error::Input(e.to_string()))?;
@@ -65,5 +83,16 @@ mod tests {
         assert_eq!(t.providers.initial_count, 13);
         assert!(set_parameter(&s, "workforce.nope", 1.0).is_err());
         assert!(set_parameter(&s, "name", 1.0).is_err());
+    }
+
+    #[test]
+    fn sets_values_of_any_type() {
+        let s = Scenario::default();
+        let t = set_value(&s, "council.budget_binding", Value::Bool(!s.council.budget_binding)).unwrap();
+        assert_eq!(t.council.budget_binding, !s.council.budget_binding);
+        let t = set_value(&s, "commissioning.rate_gbp_per_hour", Value::from(30.5)).unwrap();
+        assert_eq!(t.commissioning.rate_gbp_per_hour, 30.5);
+        assert!(set_value(&s, "council.budget_binding", Value::from("maybe")).is_err());
+        assert!(set_value(&s, "workforce", Value::Bool(true)).is_err());
     }
 }

@@ -110,7 +110,6 @@ points = 2
 replicates = 1
 smc_rounds = 0
 weeks = 2
-finalists = 1
 confirm_replicates = 2
 
 [[parameters]]

@@ -278,19 +278,29 @@ fn run_checked(s: &Scenario, replicate: u32) -> Result<(), String> {
 }
 
 /// A miniature of an accepted calibration: its parameters, targets and method kept, but a few
-/// points, one replicate and a short base run.
-fn mini_calibration(mut cal: careshape::calibration::Calibration) {
+/// points, one replicate and a short base run. A calibration whose pattern filters reject every
+/// point it may accept is refused with an input error, never a panic.
+fn mini_calibration(mut cal: careshape::calibration::Calibration) -> Handled {
     let m = &mut cal.config.method;
     m.points = m.points.min(4);
     m.replicates = 1;
     m.smc_rounds = m.smc_rounds.min(1);
     m.smc_points = m.smc_points.min(3);
-    m.finalists = m.finalists.min(2);
+    m.population = m.population.min(2);
+    m.max_batches = 1;
     m.confirm_replicates = 2;
     cal.base.run.weeks = cal.base.run.weeks.min(6);
     cal.base.run.burn_in_weeks = cal.base.run.burn_in_weeks.min(2);
-    let result = calibrate(&cal, &|| {});
-    assert!(result.best < result.points.len());
+    match calibrate(&cal, &|| {}) {
+        Ok(result) => {
+            assert!(result.best < result.points.len());
+            Handled::Calibrated
+        }
+        Err(e) => {
+            assert!(e.is_input(), "calibration failed with a non-input error: {e}");
+            Handled::Refused
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -434,10 +444,7 @@ fn mutated_input(case: u64, base: &Scenario, pool: &Workspaces) -> Result<Handle
             assert!(problems.is_empty(), "the shortened scenario is invalid (a test bug): {problems:?}");
             run_checked(&s, (case % 1000) as u32).map(|()| Handled::Ran)
         })),
-        Ok(Loaded::Calibration(cal)) => catch_unwind(AssertUnwindSafe(|| {
-            mini_calibration(*cal);
-            Ok(Handled::Calibrated)
-        })),
+        Ok(Loaded::Calibration(cal)) => catch_unwind(AssertUnwindSafe(|| Ok(mini_calibration(*cal)))),
     };
     let result = match ran {
         Ok(Ok(h)) => Ok(h),

@@ -238,6 +238,47 @@ fn a_broken_base_is_reported_at_the_key_that_names_it() {
 }
 
 #[test]
+fn bad_pattern_filters_are_reported_at_their_file_line_and_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let cal = dir.path().join("cal.toml");
+    let base = std::fs::canonicalize("scenarios/camden/status-quo.toml").unwrap();
+    std::fs::write(
+        &cal,
+        format!(
+            "name = \"t\"\nbase_scenario = {:?}\n\
+             [[parameters]]\npath = \"workforce.pool_inflow_per_week\"\nmin = 3.0\nmax = 14.0\n\
+             [[targets]]\nmetric = \"vacancy_rate\"\nmin = 0.1\nmax = 0.12\n\
+             [[filters]]\nname = \"a\"\nmetric = \"no_such_metric\"\ndirection = \"lower\"\n\
+             [[filters.change]]\npath = \"commissioning.no_such\"\nadd = 3.0\n\
+             [[filters]]\nname = \"b\"\nmetric = \"turnover_annual\"\ndirection = \"higher\"\n\
+             [[filters.change]]\npath = \"workforce.pool_inflow_per_week\"\nset = 5.0\n\
+             [[filters.change]]\npath = \"council.budget_binding\"\nadd = 1.0\nset = true\n",
+            s(&base)
+        ),
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    assert_input_error(
+        &["calibrate", s(&cal), "-o", s(&out)],
+        &[
+            &format!("{}:13:1: key `filters[0].metric`: unknown metric `no_such_metric`", cal.display()),
+            &format!(
+                "{}:16:1: key `filters[0].change[0].path`: no parameter `commissioning.no_such`",
+                cal.display()
+            ),
+            "key `filters[1].change[0].set`: `workforce.pool_inflow_per_week` is a free parameter",
+            "key `filters[1].change[1]`: expected exactly one of `add` or `set`",
+        ],
+    );
+    // A word that is not a direction is a parse error at its line.
+    std::fs::write(&cal, std::fs::read_to_string(&cal).unwrap().replace("\"higher\"", "\"up\"")).unwrap();
+    assert_input_error(
+        &["calibrate", s(&cal), "-o", s(&out)],
+        &["cal.toml:21:13: key `filters[1].direction`", "`higher` or `lower`"],
+    );
+}
+
+#[test]
 fn calibration_problems_name_their_own_key_once() {
     let dir = tempfile::tempdir().unwrap();
     let cal = dir.path().join("cal.toml");
