@@ -197,8 +197,22 @@ pub fn run_batch_range(
     replicates: std::ops::Range<u32>,
     progress: &(dyn Fn() + Sync),
 ) -> Vec<ReplicateResult> {
-    let jobs: Vec<(usize, u32)> =
-        (0..scenarios.len()).flat_map(|s| replicates.clone().map(move |r| (s, r))).collect();
+    run_jobs(scenarios, master_seed, &jobs(scenarios.len(), replicates), progress)
+}
+
+/// The (scenario index, replicate) jobs of a batch, in (scenario, replicate) order.
+pub fn jobs(scenarios: usize, replicates: std::ops::Range<u32>) -> Vec<(usize, u32)> {
+    (0..scenarios).flat_map(|s| replicates.clone().map(move |r| (s, r))).collect()
+}
+
+/// Runs `jobs` in parallel on the current rayon pool; results come back in the jobs' order.
+/// `progress` is called after each finished replicate.
+pub fn run_jobs(
+    scenarios: &[Scenario],
+    master_seed: u64,
+    jobs: &[(usize, u32)],
+    progress: &(dyn Fn() + Sync),
+) -> Vec<ReplicateResult> {
     jobs.par_iter()
         .map(|&(s, r)| {
             let out = run_replicate(&scenarios[s], master_seed, r);

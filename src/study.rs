@@ -6,11 +6,9 @@
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-use rayon::prelude::*;
-
 use crate::analysis::ReplicateSummary;
 use crate::analysis::compare::{self, Precision, Samples, Tolerance};
-use crate::engine::{ReplicateResult, run_batch_range, run_replicate};
+use crate::engine::{ReplicateResult, run_batch_range, run_jobs};
 use crate::error::{Error, Result};
 use crate::output::manifest::{self, AutoReplicates, ComparisonInfo, Manifest};
 use crate::scenario::{MAX_WEEKS, Scenario, ShockFile, load_scenario, load_shock_files, scenario_files};
@@ -202,19 +200,12 @@ impl Study {
         each: &mut dyn FnMut(&[ReplicateResult]) -> Result<()>,
         progress: &(dyn Fn() + Sync),
     ) -> Result<()> {
-        let jobs: Vec<(usize, u32)> =
-            (0..self.scenarios.len()).flat_map(|s| replicates.clone().map(move |r| (s, r))).collect();
+        let scenarios = self.scenarios();
+        let jobs = crate::engine::jobs(scenarios.len(), replicates);
         // Enough jobs per block to keep every thread busy between the blocks' barriers.
         let block = 8 * rayon::current_num_threads();
         for chunk in jobs.chunks(block) {
-            let results: Vec<ReplicateResult> = chunk
-                .par_iter()
-                .map(|&(s, r)| {
-                    let out = run_replicate(&self.scenarios[s].scenario, seed, r);
-                    progress();
-                    out
-                })
-                .collect();
+            let results = run_jobs(&scenarios, seed, chunk, progress);
             each(&results)?;
         }
         Ok(())
@@ -245,27 +236,13 @@ impl Study {
     /// metadata, so that `careshape report` can refuse a folder that mixes runs. It does not
     /// depend on the thread count, as the tables do not.
     pub fn run_id(&self, seed: u64, replicates: u32) -> String {
-        #[derive(serde::Serialize)]
-        struct Inputs<'a> {
-            careshape_version: &'static str,
-            source_sha256: &'static str,
-            master_seed: u64,
-            replicates: u32,
-            scenarios: Vec<(&'a str, Option<&'a str>, &'a Scenario)>,
-        }
-        let inputs = Inputs {
-            careshape_version: env!("CARGO_PKG_VERSION"),
-            source_sha256: env!("CARESHAPE_SOURCE_SHA256"),
-            master_seed: seed,
-            replicates,
-            scenarios: self
-                .scenarios
-                .iter()
-                .map(|s| (s.policy.as_str(), s.shock.as_deref(), &s.scenario))
-                .collect(),
-        };
-        let bytes = serde_json::to_vec(&inputs).expect("scenarios serialise");
-        manifest::sha256_hex(&bytes)
+        let scenarios: Vec<(&str, Option<&str>, &Scenario)> =
+            self.scenarios.iter().map(|s| (s.policy.as_str(), s.shock.as_deref(), &s.scenario)).collect();
+        manifest::run_id(&serde_json::json!({
+            "master_seed": seed,
+            "replicates": replicates,
+            "scenarios": scenarios,
+        }))
     }
 
     /// The manifest of this study's run: every scenario resolved, with its files' SHA-256.

@@ -95,13 +95,7 @@ impl Weekly {
             wanted.iter().map(|m| (m.clone(), vec![vec![vec![f64::NAN; nr]; nw]; ns])).collect();
         let mut columns = vec!["scenario".to_string(), "replicate".to_string(), "week".to_string()];
         columns.extend(wanted.iter().cloned());
-        let rows = ParquetReader::new(open()?).num_rows().map_err(unreadable)?;
-        for start in (0..rows).step_by(crate::output::tables::ROWS_PER_GROUP) {
-            let df = ParquetReader::new(open()?)
-                .with_columns(Some(columns.clone()))
-                .with_slice(Some((start, crate::output::tables::ROWS_PER_GROUP)))
-                .finish()
-                .map_err(unreadable)?;
+        crate::output::tables::read_groups(&path, Some(&columns), &mut |df| {
             let scen = df.column("scenario")?.str()?;
             let rep = df.column("replicate")?.u32()?;
             let week = df.column("week")?.i32()?;
@@ -122,7 +116,8 @@ impl Weekly {
                     }
                 }
             }
-        }
+            Ok(())
+        })?;
         Ok(Self { scenarios: scenarios.to_vec(), weeks, replicates: nr, series })
     }
 

@@ -84,13 +84,7 @@ fn rounds_frame(result: &CalibrationResult) -> PolarsResult<DataFrame> {
 /// The run id of a calibration (as `Study::run_id` for a study): a SHA-256 of the calibration
 /// settings, the base scenario as run, and the careshape version and sources.
 pub fn calibration_run_id(cal: &Calibration) -> String {
-    let inputs = serde_json::json!({
-        "careshape_version": env!("CARGO_PKG_VERSION"),
-        "source_sha256": env!("CARESHAPE_SOURCE_SHA256"),
-        "calibration": cal.config,
-        "base": cal.base,
-    });
-    super::manifest::sha256_hex(inputs.to_string().as_bytes())
+    super::manifest::run_id(&serde_json::json!({ "calibration": cal.config, "base": cal.base }))
 }
 
 /// Writes all calibration outputs into `dir`: the points, the accepted set, the best

@@ -75,14 +75,7 @@ impl RunFolder {
         }
         let staging =
             builder.tempdir_in(&parent).map_err(OutputError::io("cannot create output folder", &target))?;
-        let lock_path = staging.path().join(LOCK);
-        let lock =
-            File::create(&lock_path).map_err(OutputError::io("cannot write in output folder", &target))?;
-        lock.try_lock().map_err(|e| OutputError::Io {
-            what: "cannot lock the staging folder",
-            path: staging.path().to_path_buf(),
-            source: std::io::Error::other(e.to_string()),
-        })?;
+        let lock = take_lock(staging.path(), "cannot lock the staging folder")?;
         Ok(RunFolder { target, staging: Some(staging), _lock: lock })
     }
 
@@ -152,15 +145,8 @@ pub struct FolderLock {
 impl FolderLock {
     /// Locks `dir`; fails at once if another careshape process holds it.
     pub fn acquire(dir: &Path) -> Result<FolderLock> {
-        let path = dir.join(LOCK);
-        let file = File::create(&path).map_err(OutputError::io("cannot write in output folder", dir))?;
-        if let Err(e) = file.try_lock() {
-            return Err(OutputError::Io {
-                what: "another careshape process is writing this folder (or it cannot be locked):",
-                path: dir.to_path_buf(),
-                source: std::io::Error::other(e.to_string()),
-            });
-        }
+        let file =
+            take_lock(dir, "another careshape process is writing this folder (or it cannot be locked):")?;
         for folder in [dir.to_path_buf(), dir.join("charts")] {
             let Ok(entries) = std::fs::read_dir(&folder) else { continue };
             for e in entries.flatten() {
@@ -169,7 +155,7 @@ impl FolderLock {
                 }
             }
         }
-        Ok(FolderLock { path, _file: file })
+        Ok(FolderLock { path: dir.join(LOCK), _file: file })
     }
 }
 
@@ -235,6 +221,18 @@ fn remove_abandoned(parent: &Path, name: &str, target: &Path) {
             }
         }
     }
+}
+
+/// Creates `dir`'s lock file and locks it exclusively (released when the file is closed, or the
+/// process dies); `what` says what a lock held by someone else means.
+fn take_lock(dir: &Path, what: &'static str) -> Result<File> {
+    let file = File::create(dir.join(LOCK)).map_err(OutputError::io("cannot write in output folder", dir))?;
+    file.try_lock().map_err(|e| OutputError::Io {
+        what,
+        path: dir.to_path_buf(),
+        source: std::io::Error::other(e.to_string()),
+    })?;
+    Ok(file)
 }
 
 /// A staging folder is abandoned when no process holds its lock (or it has none: a killed run

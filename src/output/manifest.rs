@@ -130,6 +130,17 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// A run id: SHA-256 of what determines a run's outputs (`inputs`) together with the careshape
+/// version and the SHA-256 of its sources, so the same inputs run by other code get another id.
+pub fn run_id(inputs: &serde_json::Value) -> String {
+    let all = serde_json::json!({
+        "careshape_version": env!("CARGO_PKG_VERSION"),
+        "source_sha256": env!("CARESHAPE_SOURCE_SHA256"),
+        "inputs": inputs,
+    });
+    sha256_hex(all.to_string().as_bytes())
+}
+
 /// The Parquet metadata key under which every table carries its run's id.
 pub const RUN_ID_KEY: &str = "careshape:run_id";
 

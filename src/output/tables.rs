@@ -422,17 +422,7 @@ impl Spill {
             w.finish()?;
             for (table, stem) in TABLES.iter().enumerate() {
                 let path = self.folder(s).join(format!("{stem}.parquet"));
-                let unreadable =
-                    |e: PolarsError| OutputError::Read { path: path.clone(), source: Box::new(e.into()) };
-                let open = || std::fs::File::open(&path).map_err(OutputError::io("cannot open", &path));
-                let rows = ParquetReader::new(open()?).num_rows().map_err(unreadable)?;
-                for start in (0..rows).step_by(ROWS_PER_GROUP) {
-                    let df = ParquetReader::new(open()?)
-                        .with_slice(Some((start, ROWS_PER_GROUP)))
-                        .finish()
-                        .map_err(unreadable)?;
-                    out.push_frame(table, &df)?;
-                }
+                read_groups(&path, None, &mut |df| out.push_frame(table, &df))?;
             }
             std::fs::remove_dir_all(self.folder(s))
                 .map_err(OutputError::io("cannot remove", &self.folder(s)))?;
@@ -463,6 +453,28 @@ impl TableSink for Spill {
         }
         Ok(())
     }
+}
+
+/// Reads a Parquet table a row group ([`ROWS_PER_GROUP`] rows) at a time, with only `columns`
+/// if given, handing each piece to `each`: memory holds one piece, not the table.
+pub fn read_groups(
+    path: &Path,
+    columns: Option<&[String]>,
+    each: &mut dyn FnMut(DataFrame) -> Result<()>,
+) -> Result<()> {
+    let unreadable =
+        |e: PolarsError| OutputError::Read { path: path.to_path_buf(), source: Box::new(e.into()) };
+    let open = || std::fs::File::open(path).map_err(OutputError::io("cannot open", path));
+    let rows = ParquetReader::new(open()?).num_rows().map_err(unreadable)?;
+    for start in (0..rows).step_by(ROWS_PER_GROUP) {
+        let df = ParquetReader::new(open()?)
+            .with_columns(columns.map(|c| c.to_vec()))
+            .with_slice(Some((start, ROWS_PER_GROUP)))
+            .finish()
+            .map_err(unreadable)?;
+        each(df)?;
+    }
+    Ok(())
 }
 
 /// The run id a Parquet table carries (`careshape:run_id`), if any.

@@ -92,7 +92,7 @@ pub fn rebuild(dir: &Path, baseline: Option<&str>) -> crate::Result<(Built, RunI
     let names: Vec<&str> = run.scenarios.iter().map(|s| s.name.as_str()).collect();
     let requested = baseline.or(run.comparison.as_ref().map(|c| c.baseline.as_str()));
     let b = crate::analysis::compare::choose_baseline(&names, requested)?;
-    let built = build(dir, names[b], true)?;
+    let built = build_from(dir, &run, names[b], true)?;
     Ok((built, run))
 }
 
@@ -133,7 +133,11 @@ pub fn check_one_run(dir: &Path, run: &RunInfo) -> crate::Result<()> {
 /// Rebuilds the comparison of the output folder `dir` against `baseline`: always the
 /// comparison tables; with `charts_and_report`, also `charts/` and `report.html`.
 pub fn build(dir: &Path, baseline: &str, charts_and_report: bool) -> Result<Built> {
-    let run = RunInfo::read(dir)?;
+    build_from(dir, &RunInfo::read(dir)?, baseline, charts_and_report)
+}
+
+/// [`build`] with the folder's manifest already read.
+fn build_from(dir: &Path, run: &RunInfo, baseline: &str, charts_and_report: bool) -> Result<Built> {
     let samples = read_summary(dir)?;
     let b = samples.scenario_index(baseline).ok_or_else(|| {
         OutputError::Content(format!("{}: no scenario {baseline} in summary.parquet", dir.display()))
@@ -146,7 +150,7 @@ pub fn build(dir: &Path, baseline: &str, charts_and_report: bool) -> Result<Buil
         let input =
             charts::Input { samples: &built.samples, baseline: b, rows: &built.rows, weekly: &weekly };
         built.charts = charts::render_all(&input, &dir.join("charts"))?;
-        let page = html::render(&run, &built);
+        let page = html::render(run, &built);
         let path = dir.join("report.html");
         write_atomic(&path, |f| {
             use std::io::Write;
