@@ -129,6 +129,10 @@ pub struct Method {
     pub weeks: Option<u32>,
     /// Replicates (on fresh seeds) on which the shipped point is confirmed and reported.
     pub confirm_replicates: u32,
+    /// Candidates for the shipped point: this many accepted particles nearest the weighted
+    /// posterior median (inside every 90% interval) are each run on the confirmation
+    /// replicates, and the one whose mean is nearest the targets is shipped.
+    pub confirm_candidates: u32,
 }
 
 impl Default for Method {
@@ -147,6 +151,7 @@ impl Default for Method {
             stop_change: 0.05,
             weeks: None,
             confirm_replicates: 30,
+            confirm_candidates: 5,
         }
     }
 }
@@ -233,6 +238,9 @@ fn check(c: &CalibrationFile, base: &Scenario) -> Vec<(String, String)> {
             "method.confirm_replicates".into(),
             "expected at least 2 (for a confidence interval)".into(),
         ));
+    }
+    if m.confirm_candidates == 0 {
+        p.push(("method.confirm_candidates".into(), "expected at least 1 candidate".into()));
     }
     if !(m.accept_share > 0.0 && m.accept_share <= 1.0) {
         p.push((

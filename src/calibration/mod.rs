@@ -139,10 +139,13 @@ pub struct FilterCheck {
 #[derive(Clone, Debug)]
 pub struct CalibrationResult {
     pub points: Vec<Point>,
-    /// Index of the shipped point: the accepted particle nearest the weighted posterior median.
+    /// Index of the shipped point: of the candidates, the one nearest the targets on fresh seeds.
     pub best: usize,
     /// Whether the shipped point lies inside every free parameter's 90% posterior interval.
     pub best_inside_intervals: bool,
+    /// The candidates for the shipped point (nearest the posterior median first), each with its
+    /// distance to the targets over the confirmation replicates.
+    pub candidates: Vec<(usize, f64)>,
     pub best_scenario: Scenario,
     /// Summaries of the shipped point over `confirm_replicates` fresh replicates.
     pub confirmation: Vec<Summary>,
@@ -292,7 +295,7 @@ pub fn total_runs(cal: &Calibration) -> usize {
     (m.points as usize + m.smc_rounds as usize * m.max_batches as usize * m.smc_points as usize)
         * m.replicates as usize
         * f
-        + m.confirm_replicates as usize * f
+        + m.confirm_replicates as usize * (m.confirm_candidates as usize + f - 1)
 }
 
 /// Effective sample size of normalised weights, 1 / Σ w².
@@ -474,30 +477,47 @@ pub fn calibrate(cal: &Calibration, progress: &(dyn Fn() + Sync)) -> crate::Resu
         points[i].weight = w;
     }
 
-    // The shipped point: the accepted particle nearest the weighted posterior median, among
-    // those inside every 90% interval (docs/CALIBRATION.md §6), confirmed on fresh seeds.
-    let (best, best_inside_intervals) = central_particle(&points, params);
-    let mut best_scenario = scenario_at(cal, &points[best].params);
-    best_scenario.run.weeks = cal.full_weeks;
+    // The shipped point: of the accepted particles nearest the weighted posterior median, among
+    // those inside every 90% interval (docs/CALIBRATION.md §6), the one whose mean over fresh
+    // seeds is nearest the targets. The median of each marginal need not be a good joint point
+    // when parameters trade off, so a few central candidates are confirmed, not one.
+    let (candidates, best_inside_intervals) =
+        central_particles(&points, params, m.confirm_candidates as usize);
     let confirm_seed = m.seed.wrapping_add(1_000_003);
-    let mut arms = vec![best_scenario.clone()];
-    for f in &cal.config.filters {
-        arms.push(f.treatment(&best_scenario).expect("filters checked at load"));
-    }
-    let mut arm_runs = run_all(&arms, confirm_seed, m.confirm_replicates, progress);
-    let confirmation_filters = cal
+    let candidate_scenarios: Vec<Scenario> = candidates
+        .iter()
+        .map(|&i| {
+            let mut s = scenario_at(cal, &points[i].params);
+            s.run.weeks = cal.full_weeks;
+            s
+        })
+        .collect();
+    let mut candidate_runs = run_all(&candidate_scenarios, confirm_seed, m.confirm_replicates, progress);
+    let confirmed_distance: Vec<f64> =
+        candidate_runs.iter().map(|runs| distances(&cal.config.targets, &mean_of(runs)).0).collect();
+    let pick = (0..candidates.len())
+        .min_by(|&a, &b| confirmed_distance[a].total_cmp(&confirmed_distance[b]).then(a.cmp(&b)))
+        .expect("at least one candidate");
+    let best = candidates[pick];
+    let best_scenario = candidate_scenarios[pick].clone();
+    let candidate_report: Vec<(usize, f64)> = candidates.iter().copied().zip(confirmed_distance).collect();
+    let confirm_seed = m.seed.wrapping_add(1_000_003);
+    let confirmation: Vec<Summary> = candidate_runs.swap_remove(pick);
+    let arms: Vec<Scenario> = cal
         .config
         .filters
         .iter()
-        .zip(&arm_runs[1..])
-        .map(|(f, t)| filter_holds(f, t, &arm_runs[0]))
+        .map(|f| f.treatment(&best_scenario).expect("filters checked at load"))
         .collect();
-    let confirmation: Vec<Summary> = arm_runs.swap_remove(0);
+    let arm_runs = run_all(&arms, confirm_seed, m.confirm_replicates, progress);
+    let confirmation_filters =
+        cal.config.filters.iter().zip(&arm_runs).map(|(f, t)| filter_holds(f, t, &confirmation)).collect();
     Ok(CalibrationResult {
         points,
         best,
         best_inside_intervals,
         best_scenario,
+        candidates: candidate_report,
         confirmation,
         confirmation_filters,
         rounds,
@@ -505,10 +525,10 @@ pub fn calibrate(cal: &Calibration, progress: &(dyn Fn() + Sync)) -> crate::Resu
     })
 }
 
-/// The accepted particle nearest the weighted posterior median (each parameter scaled by its
-/// 90% posterior width), among the particles inside every 90% interval if there are any; and
-/// whether it is inside them.
-pub fn central_particle(points: &[Point], params: &[FreeParameter]) -> (usize, bool) {
+/// The `k` accepted particles nearest the weighted posterior median (each parameter scaled by
+/// its 90% posterior width), nearest first, among the particles inside every 90% interval if
+/// there are any; and whether they are inside them.
+pub fn central_particles(points: &[Point], params: &[FreeParameter], k: usize) -> (Vec<usize>, bool) {
     let q: Vec<(f64, f64, f64)> = (0..params.len()).map(|k| weighted_quantiles(points, k)).collect();
     let inside = |p: &Point| q.iter().zip(&p.params).all(|(&(lo, _, hi), &x)| x >= lo && x <= hi);
     let gap = |p: &Point| -> f64 {
@@ -523,13 +543,11 @@ pub fn central_particle(points: &[Point], params: &[FreeParameter]) -> (usize, b
     };
     let accepted: Vec<usize> = (0..points.len()).filter(|&i| points[i].accepted).collect();
     let any_inside = accepted.iter().any(|&i| inside(&points[i]));
-    let best = accepted
-        .iter()
-        .copied()
-        .filter(|&i| !any_inside || inside(&points[i]))
-        .min_by(|&a, &b| gap(&points[a]).total_cmp(&gap(&points[b])).then(a.cmp(&b)))
-        .expect("the population is never empty");
-    (best, inside(&points[best]))
+    let mut near: Vec<usize> = accepted.into_iter().filter(|&i| !any_inside || inside(&points[i])).collect();
+    near.sort_by(|&a, &b| gap(&points[a]).total_cmp(&gap(&points[b])).then(a.cmp(&b)));
+    near.truncate(k.max(1));
+    assert!(!near.is_empty(), "the population is never empty");
+    (near, any_inside)
 }
 
 fn normalise(pop: &mut [(usize, f64)]) {
@@ -667,11 +685,14 @@ mod tests {
         // A rejected point at the median is never the shipped point.
         pts.push(point(vec![10.0, 6.0], 0.0));
         let params = [free("a", 0.0, 20.0), free("b", 0.0, 200.0)];
-        let (best, inside) = central_particle(&pts, &params);
+        let (near, inside) = central_particles(&pts, &params, 3);
         assert!(inside);
         // The median is (10, 6); particles 7 and 13 are (7, 6) and (13, 6), equally near it
-        // once each axis is scaled by its 90% width; the tie goes to the lower index.
-        assert_eq!(best, 7);
+        // once each axis is scaled by its 90% width; the tie goes to the lower index. Next
+        // come the particles one step further along parameter 0 with parameter 1 at 5 or 7.
+        assert_eq!(near[..2], [7, 13]);
+        assert_eq!(near.len(), 3);
+        let best = near[0];
         for k in 0..2 {
             let (lo, _, hi) = weighted_quantiles(&pts, k);
             assert!(pts[best].params[k] >= lo && pts[best].params[k] <= hi);

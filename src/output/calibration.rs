@@ -306,16 +306,25 @@ pub fn summary_markdown(cal: &Calibration, result: &CalibrationResult, wall_seco
     let _ = writeln!(s, "\n## The shipped point\n");
     let _ = writeln!(
         s,
-        "The accepted particle nearest the weighted posterior median{} (point {}):\n",
+        "Of the {} accepted particles nearest the weighted posterior median{}, the one nearest the \
+         targets over {} fresh replicates (point {}):\n",
+        result.candidates.len(),
         if result.best_inside_intervals {
-            ", inside every free parameter's 90% posterior interval"
+            " (all inside every free parameter's 90% posterior interval)"
         } else {
-            "; **no accepted particle lies inside every 90% interval**, so it is the nearest overall"
+            " (**no accepted particle lies inside every 90% interval**, so the nearest overall)"
         },
+        m.confirm_replicates,
         result.best
     );
     for (fp, v) in cal.config.parameters.iter().zip(&result.points[result.best].params) {
         let _ = writeln!(s, "- `{}` = {v:.6}", fp.path);
+    }
+    let _ = writeln!(s, "\n| candidate (point) | distance to the targets over the confirmation replicates |");
+    let _ = writeln!(s, "|---|---|");
+    for &(i, d) in &result.candidates {
+        let mark = if i == result.best { " (shipped)" } else { "" };
+        let _ = writeln!(s, "| {i}{mark} | {d:.4} |");
     }
     if !cal.config.filters.is_empty() {
         let _ = writeln!(s, "\n## Pattern filters\n");

@@ -108,6 +108,7 @@ fn calibration_recovers_known_parameters_from_synthetic_targets() {
         stop_change: 0.05,
         weeks: Some(52),
         confirm_replicates: 4,
+        confirm_candidates: 3,
     };
     let config = CalibrationFile {
         name: "synthetic".into(),
