@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 use careshape::analysis::stats::moments;
 use careshape::calibration::{
     Calibration, CalibrationFile, Change, Design, Direction, Filter, FreeParameter, Method, Target,
-    calibrate, filter_holds, identification, load_calibration, set_parameter,
+    calibrate, filter_holds, get_parameter, identification, load_calibration, set_parameter,
+    weighted_quantile,
 };
 use careshape::run_replicate;
 use careshape::{Summary, summarise};
@@ -19,13 +20,13 @@ use crate::common::col as column;
 fn calibrated_status_quo_lands_in_the_fitted_target_ranges() {
     let cal = load_calibration(Path::new("scenarios/calibration/camden.toml")).unwrap();
     let s = crate::common::status_quo();
-    let sums: Vec<Summary> = crate::common::summaries(&s, 777, 20);
+    let sums: Vec<Summary> = crate::common::summaries(&s, 777, 30);
     for t in &cal.config.targets {
         let m = moments(&column(&sums, &t.metric));
         let (lo, hi) = t.range();
         assert!(
             m.mean >= lo && m.mean <= hi,
-            "{}: mean {:.4} ± {:.4} over 20 replicates is outside the target {lo}–{hi}",
+            "{}: mean {:.4} ± {:.4} over 30 replicates is outside the target {lo}–{hi}",
             t.metric,
             m.mean,
             m.ci_half_width(0.95)
@@ -182,4 +183,42 @@ fn calibration_recovers_known_parameters_from_synthetic_targets() {
     assert!(
         filter_holds(filter, &runs(&filter.treatment(&true_scenario).unwrap()), &runs(&true_scenario)).holds
     );
+}
+
+/// The accepted set of the shipped calibration run (docs/CALIBRATION.md §4), kept in the
+/// repository.
+const ACCEPTED: &str = "scenarios/calibration/camden-accepted.csv";
+
+/// The shipped defaults represent the posterior: every free parameter's default in the status
+/// quo lies inside its 90% posterior interval (weighted 5% and 95% quantiles of the accepted set
+/// written by the shipped calibration run).
+#[test]
+fn shipped_defaults_lie_inside_their_90_percent_posterior_intervals() {
+    let cal = load_calibration(Path::new("scenarios/calibration/camden.toml")).unwrap();
+    let text = std::fs::read_to_string(ACCEPTED).unwrap_or_else(|e| panic!("{ACCEPTED}: {e}"));
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().expect("a header").split(',').collect();
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    assert!(rows.len() >= 20, "{ACCEPTED}: only {} accepted particles", rows.len());
+    let column = |name: &str| -> Vec<f64> {
+        let k =
+            header.iter().position(|h| *h == name).unwrap_or_else(|| panic!("{ACCEPTED}: no column {name}"));
+        rows.iter()
+            .map(|r| r[k].parse::<f64>().unwrap_or_else(|e| panic!("{ACCEPTED}: {name}: {e}")))
+            .collect()
+    };
+    let weights = column("weight");
+    assert!((weights.iter().sum::<f64>() - 1.0).abs() < 1e-6, "weights do not sum to 1");
+    let status_quo = crate::common::status_quo();
+    for fp in &cal.config.parameters {
+        let values: Vec<(f64, f64)> = column(&fp.path).into_iter().zip(weights.iter().copied()).collect();
+        let q = weighted_quantile(&values);
+        let (lo, hi) = (q(0.05), q(0.95));
+        let default = get_parameter(&status_quo, &fp.path).unwrap();
+        assert!(
+            lo <= default && default <= hi,
+            "{}: the shipped default {default} is outside the 90% posterior interval {lo}–{hi} of {ACCEPTED}",
+            fp.path
+        );
+    }
 }

@@ -33,16 +33,16 @@ fn run_short(out: &Path) {
 }
 
 const GOLDEN: &[(&str, &str)] = &[
-    ("weekly.csv", "1d664b88949001207ee56d4d2df5e4e6f5881ad1746074b7d2bc86bf74aabb14"),
-    ("weekly.parquet", "2188adf06066be35d83b3dbeea67ee7945d152b99c5e22f5dda3acfafb97fb20"),
-    ("summary.csv", "dc3ceaccf0451832f9185f438dff7e1dcf46fa1b02de0acb7f7d260ef6969053"),
-    ("summary.parquet", "8b42704fb757cc571920d5d82ac5ce0fbf1c3ba6a9ba434010b52c2636c308b7"),
-    ("providers.csv", "d44a044ff85978b971dd8aec30824e78e45c9ac4a2946dd4e8a9f64a2e08e03f"),
-    ("providers.parquet", "bc6c51ae1c1a1f03732f3325770122c6e1a85f40be301abed6887ca0a94261b0"),
-    ("patches.csv", "3626e4d35365a86f46f9a62e831c3bef1f9d65f1e71941640708b3ab5725d8fc"),
-    ("patches.parquet", "d8fd84eea5a5451585524b99b895c9ffc7fdeddab12e615ddaf7113044f42956"),
-    ("stress.csv", "cc5190aeb642200fde83495bd3d09eaf83075ab62fc012f8ecbc6f479ba9fdc1"),
-    ("stress.parquet", "921b6996e87a43b509c25c84c6474300a96569e3abce3ab0b1f28dc9d57e18a9"),
+    ("weekly.csv", "407280bd413e18b3e5aae5721253eb8e56077bbca6935a14b032f7cf65b385a4"),
+    ("weekly.parquet", "df0fedcb4ec2ddf7ca5bde5493ab62a72fdeea93c87c99ded6dd2dbfe680aa33"),
+    ("summary.csv", "f1a472844208e2d289d9ba1390a8eee3c033892ff6c1defbc2acaefb02e3e86b"),
+    ("summary.parquet", "317e0fac675f68dd53de5a2519f286e202eeb5c42bdfd1d85992c607287463f3"),
+    ("providers.csv", "ad1efc3c96c2a9fd41349f8301b6fadf02af669ec56c306519e6022b792fdbe6"),
+    ("providers.parquet", "ccded364529491d31788e7d3847b17ebc7b934489d9cd5b1d80b3a0fd092200c"),
+    ("patches.csv", "51ac075a4ab9638f8e4b6c1621495a1bb7b0894ce8ddce7403caeff8ea8c5ec9"),
+    ("patches.parquet", "7f77119f6655a749e6efc513b9c127c6584c9701211d14db7f5a7b145fdd202f"),
+    ("stress.csv", "fdb18fdfe97396deb61b0c6b4812108e9e0d02a61969a40dc8f51789a4b3a102"),
+    ("stress.parquet", "aad9aae97f7c4fcb0ab034eebafa5a6dc717af65f6072f11180d5e64e0401778"),
 ];
 
 #[test]

@@ -65,7 +65,7 @@ impl Default for WorkforceParams {
     fn default() -> Self {
         Self {
             pool_initial: 60,
-            pool_inflow_per_week: 8.431680,
+            pool_inflow_per_week: 9.926479,
             inflow_wage_elasticity: 2.0,
             estate_outreach_per_vacancy_week: 0.05,
             pool_outflow_per_week: 0.04,
@@ -75,8 +75,8 @@ impl Default for WorkforceParams {
             desired_hours_sd: 8.0,
             guaranteed_share_of_desired: 0.8,
             absence_per_week: 0.04,
-            quit_base_per_week: 0.000372,
-            quit_wage_gap: 0.038548,
+            quit_base_per_week: 0.001624,
+            quit_wage_gap: 0.028870,
             quit_insecurity: 0.0015,
             quit_underemployment: 0.004,
             quit_travel_burden: 0.004,
