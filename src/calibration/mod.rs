@@ -501,7 +501,6 @@ pub fn calibrate(cal: &Calibration, progress: &(dyn Fn() + Sync)) -> crate::Resu
     let best = candidates[pick];
     let best_scenario = candidate_scenarios[pick].clone();
     let candidate_report: Vec<(usize, f64)> = candidates.iter().copied().zip(confirmed_distance).collect();
-    let confirm_seed = m.seed.wrapping_add(1_000_003);
     let confirmation: Vec<Summary> = candidate_runs.swap_remove(pick);
     let arms: Vec<Scenario> = cal
         .config
