@@ -126,19 +126,7 @@ fn calibration_recovers_known_parameters_from_synthetic_targets() {
     let cal = Calibration { file: PathBuf::from("synthetic.toml"), config, base, full_weeks: 52 };
     let started = std::time::Instant::now();
     let result = calibrate(&cal, &|| {}).unwrap();
-    for r in &result.rounds {
-        println!(
-            "round {}: {:.1} s, tolerance {:.4}, {} proposals, {} within, {} filtered out, {} accepted, ESS {:.1}",
-            r.round,
-            r.wall_seconds,
-            r.tolerance,
-            r.proposals,
-            r.within_tolerance,
-            r.filtered_out,
-            r.accepted,
-            r.ess
-        );
-    }
+    print!("{}", careshape::output::calibration::rounds_markdown(&result));
     println!("stop: {:?}; {:.0} s", result.stop, started.elapsed().as_secs_f64());
     let ids = identification(&cal, &result);
     let mut recovered = Vec::new();

@@ -237,26 +237,28 @@ fn a_broken_base_is_reported_at_the_key_that_names_it() {
     );
 }
 
+/// Writes `cal.toml` in `dir`: a calibration named `t` on the shipped status quo, with `body`
+/// after its first two lines.
+fn calibration_file(dir: &std::path::Path, body: &str) -> std::path::PathBuf {
+    let cal = dir.join("cal.toml");
+    let base = std::fs::canonicalize("scenarios/camden/status-quo.toml").unwrap();
+    std::fs::write(&cal, format!("name = \"t\"\nbase_scenario = {:?}\n{body}", s(&base))).unwrap();
+    cal
+}
+
 #[test]
 fn bad_pattern_filters_are_reported_at_their_file_line_and_key() {
     let dir = tempfile::tempdir().unwrap();
-    let cal = dir.path().join("cal.toml");
-    let base = std::fs::canonicalize("scenarios/camden/status-quo.toml").unwrap();
-    std::fs::write(
-        &cal,
-        format!(
-            "name = \"t\"\nbase_scenario = {:?}\n\
-             [[parameters]]\npath = \"workforce.pool_inflow_per_week\"\nmin = 3.0\nmax = 14.0\n\
+    let cal = calibration_file(
+        dir.path(),
+        "[[parameters]]\npath = \"workforce.pool_inflow_per_week\"\nmin = 3.0\nmax = 14.0\n\
              [[targets]]\nmetric = \"vacancy_rate\"\nmin = 0.1\nmax = 0.12\n\
              [[filters]]\nname = \"a\"\nmetric = \"no_such_metric\"\ndirection = \"lower\"\n\
              [[filters.change]]\npath = \"commissioning.no_such\"\nadd = 3.0\n\
              [[filters]]\nname = \"b\"\nmetric = \"turnover_annual\"\ndirection = \"higher\"\n\
              [[filters.change]]\npath = \"workforce.pool_inflow_per_week\"\nset = 5.0\n\
              [[filters.change]]\npath = \"council.budget_binding\"\nadd = 1.0\nset = true\n",
-            s(&base)
-        ),
-    )
-    .unwrap();
+    );
     let out = dir.path().join("out");
     assert_input_error(
         &["calibrate", s(&cal), "-o", s(&out)],
@@ -281,19 +283,13 @@ fn bad_pattern_filters_are_reported_at_their_file_line_and_key() {
 #[test]
 fn calibration_problems_name_their_own_key_once() {
     let dir = tempfile::tempdir().unwrap();
-    let cal = dir.path().join("cal.toml");
-    let base = std::fs::canonicalize("scenarios/camden/status-quo.toml").unwrap();
-    std::fs::write(
-        &cal,
-        format!(
-            "name = \"t\"\nbase_scenario = {:?}\n[method]\nweeks = 6000\n\
+    let cal = calibration_file(
+        dir.path(),
+        "[method]\nweeks = 6000\n\
              [[parameters]]\npath = \"workforce.pool_inflow_per_week\"\nmin = 3.0\nmax = 14.0\n\
              [[parameters]]\npath = \"workforce.no_such\"\nmin = 1.0\nmax = 2.0\n\
              [[targets]]\nmetric = \"nope\"\nmin = 0.0\nmax = 1.0\n",
-            s(&base)
-        ),
-    )
-    .unwrap();
+    );
     let out = dir.path().join("out");
     let err = assert_input_error(
         &["calibrate", s(&cal), "-o", s(&out)],
