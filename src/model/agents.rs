@@ -39,9 +39,12 @@ pub struct Client {
     pub recent_unmet: f64,
     /// Consecutive weeks the package's margin has been negative for its provider.
     pub negative_margin_weeks: u32,
-    /// The regular carer, and the carers seen over the last 4 weeks (ring, two per week).
+    /// The regular carer, and the carers seen over the last 4 weeks (ring, two per week),
+    /// with the number of distinct carers among them (kept with the ring: it is read three
+    /// times a week per client).
     pub primary_carer: u32,
-    pub recent_carers: [u32; 8],
+    pub(super) recent_carers: [u32; 8],
+    pub(super) distinct_carers: u32,
     /// Delivered and cancelled client-hours this week.
     pub delivered_hours: f64,
     pub cancelled_hours: f64,
@@ -67,16 +70,33 @@ impl Client {
         self.on_contract = on_contract;
         self.negative_margin_weeks = 0;
         self.primary_carer = NONE;
-        self.recent_carers = [NONE; 8];
+        self.clear_carers();
     }
+    /// Distinct carers seen over the last 4 weeks.
     pub fn distinct_recent_carers(&self) -> u32 {
+        self.distinct_carers
+    }
+    /// The carers seen over the last 4 weeks: a ring of two slots a week (regular, cover),
+    /// `NONE` where nobody came.
+    pub fn recent_carers(&self) -> &[u32; 8] {
+        &self.recent_carers
+    }
+    /// Records a week's regular and cover carer in the ring's slots `slot` and `slot + 1`.
+    pub fn record_carers(&mut self, slot: usize, regular: u32, cover: u32) {
+        self.recent_carers[slot] = regular;
+        self.recent_carers[slot + 1] = cover;
         let mut n = 0;
         for (i, &c) in self.recent_carers.iter().enumerate() {
             if c != NONE && !self.recent_carers[..i].contains(&c) {
                 n += 1;
             }
         }
-        n
+        self.distinct_carers = n;
+    }
+    /// Forgets the carers seen (care starts afresh, or the council's own service took over).
+    pub fn clear_carers(&mut self) {
+        self.recent_carers = [NONE; 8];
+        self.distinct_carers = 0;
     }
 }
 

@@ -34,6 +34,7 @@ pub fn draw_client(rng: &mut Stream, p: &ClientParams, demand_share: &[f64], wee
         negative_margin_weeks: 0,
         primary_carer: NONE,
         recent_carers: [NONE; 8],
+        distinct_carers: 0,
         delivered_hours: 0.0,
         cancelled_hours: 0.0,
         urgent: false,
@@ -98,6 +99,8 @@ pub fn exits(world: &mut World) {
     } else {
         0.0
     };
+    let hospital_keys = streams.week_keys(Process::Hospital, week as i64);
+    let exit_keys = streams.week_keys(Process::ClientExit, week as i64);
     let clients = &mut world.clients;
     let counters = &mut world.counters;
     let providers = &mut world.providers;
@@ -109,7 +112,7 @@ pub fn exits(world: &mut World) {
         let residential = p.residential_care_per_week * (1.0 + deterioration);
         // Emergency hospital admissions: a cost to the NHS; the person comes home after.
         let admission = d.hospital_admission_per_week * (1.0 + deterioration);
-        if streams.uniform(Process::Hospital, week as i64, id as u64) < admission {
+        if hospital_keys.uniform(id as u64) < admission {
             counters.hospital_admissions += 1;
             counters.downstream_nhs_gbp += d.hospital_admission_nhs_gbp;
         }
@@ -121,7 +124,7 @@ pub fn exits(world: &mut World) {
             0.0
         };
         let recovery = p.recovery_per_week * (0.5 + 0.5 * quality + 0.5 * continuity);
-        let u = streams.uniform(Process::ClientExit, week as i64, id as u64);
+        let u = exit_keys.uniform(id as u64);
         if u < p.death_per_week {
             counters.deaths += 1;
         } else if u < p.death_per_week + residential {

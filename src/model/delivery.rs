@@ -18,11 +18,13 @@ pub fn caseloads(world: &mut World) {
         p.council_worker_visits = [0.0; MAX_PATCHES];
         p.council_clients = [0; MAX_PATCHES];
     }
+    let keys = world.streams.week_keys(Process::Cancellations, week);
     for &cid in &world.active_clients {
         let c = &mut world.clients[cid as usize];
         // Stochastic rounding: the expected share of visits cancelled is `cancel`.
-        let u = world.streams.uniform(Process::Cancellations, week, cid as u64);
-        let cancelled_visits = (c.visits_per_week * cancel + u).floor().min(c.visits_per_week);
+        let u = keys.uniform(cid as u64);
+        // (Truncation is `floor` here: the argument is never negative.)
+        let cancelled_visits = ((c.visits_per_week * cancel + u) as u64 as f64).min(c.visits_per_week);
         let kept = 1.0 - cancelled_visits / c.visits_per_week;
         c.cancelled_hours = c.assessed_hours * (1.0 - kept);
         let p = &mut world.providers[c.provider as usize];
@@ -66,6 +68,7 @@ pub fn deliver(world: &mut World) {
     let absence = world.scenario.workforce.absence_per_week;
     let week = world.week as i64;
     let modes = &world.scenario.geography.travel_modes;
+    let absence_keys = world.streams.week_keys(Process::Absence, week);
     for p in world.providers.iter_mut() {
         if !p.active {
             continue;
@@ -82,7 +85,7 @@ pub fn deliver(world: &mut World) {
             speed_sum += m.speed_kmh;
             mileage_sum += m.mileage_gbp_per_km;
             // Sickness and other absence: the worker delivers nothing this week.
-            w.absent = world.streams.uniform(Process::Absence, week, wid as u64) < absence;
+            w.absent = absence_keys.uniform(wid as u64) < absence;
             if w.absent {
                 continue;
             }
@@ -140,6 +143,7 @@ pub fn deliver(world: &mut World) {
     let week = world.week;
     let days = world.scenario.clients.carer_days_per_week;
     let slot = 2 * (week.rem_euclid(4) as usize);
+    let continuity_keys = world.streams.week_keys(Process::Continuity, week as i64);
     for &cid in &world.active_clients {
         let c = &mut world.clients[cid as usize];
         let p = &world.providers[c.provider as usize];
@@ -152,25 +156,22 @@ pub fn deliver(world: &mut World) {
         // than a carer works go to cover carers, the same one again with a chance equal to
         // the provider's rostering quality.
         if p.workers.is_empty() {
-            c.recent_carers[slot] = NONE;
-            c.recent_carers[slot + 1] = NONE;
+            c.record_carers(slot, NONE, NONE);
             continue;
         }
         let pick = |salt: u64| {
-            let u = world.streams.uniform(Process::Continuity, week as i64, ((cid as u64) << 2) | salt);
+            let u = continuity_keys.uniform(((cid as u64) << 2) | salt);
             p.workers[((u * p.workers.len() as f64) as usize).min(p.workers.len() - 1)]
         };
         if c.primary_carer == NONE || world.workers[c.primary_carer as usize].employer != c.provider {
             c.primary_carer = pick(0);
         }
-        c.recent_carers[slot] = c.primary_carer;
         let care_days = c.visits_per_week.min(7.0);
         let cover = if care_days > days {
-            let last = c.recent_carers[(slot + 7) % 8];
+            // Last week's cover carer.
+            let last = c.recent_carers()[(slot + 7) % 8];
             // A named cover carer (outcome-paid rostering) always returns when still employed.
-            let keep = p.named_cover
-                || world.streams.uniform(Process::Continuity, week as i64, ((cid as u64) << 2) | 2)
-                    < p.quality;
+            let keep = p.named_cover || continuity_keys.uniform(((cid as u64) << 2) | 2) < p.quality;
             if keep && last != NONE && world.workers[last as usize].employer == c.provider {
                 last
             } else {
@@ -179,7 +180,7 @@ pub fn deliver(world: &mut World) {
         } else {
             NONE
         };
-        c.recent_carers[slot + 1] = cover;
+        c.record_carers(slot, c.primary_carer, cover);
     }
     for &cid in &world.queue {
         let c = &mut world.clients[cid as usize];
@@ -193,6 +194,6 @@ pub fn deliver(world: &mut World) {
         c.delivered_hours = c.assessed_hours;
         c.cancelled_hours = 0.0;
         c.recent_unmet = 0.75 * c.recent_unmet + 0.25 * (1.0 - c.assessed_hours / c.need_hours);
-        c.recent_carers = [NONE; 8];
+        c.clear_carers();
     }
 }

@@ -7,7 +7,7 @@ use rand_distr::{Distribution, Normal, Poisson};
 use super::clients::pick_weighted;
 use super::geography::OUTSIDE;
 use super::{CareWorker, NONE, PatchId, Provider, WorkerStatus, World};
-use crate::rng::{Process, Stream, Streams};
+use crate::rng::{Process, Stream, WeekKeys};
 use crate::scenario::{MAX_POOL_INFLOW_PER_WEEK, Scenario};
 
 /// Marks a second, independent draw for the same process, week and entity.
@@ -58,9 +58,9 @@ pub fn draw_worker(
 }
 
 /// A standard normal draw keyed like `Streams::uniform` (Box–Muller on two keyed uniforms).
-fn keyed_normal(streams: &Streams, process: Process, week: i64, entity: u64) -> f64 {
-    let u1 = streams.uniform(process, week, entity).max(1e-300);
-    let u2 = streams.uniform(process, week, entity ^ SECOND_DRAW);
+fn keyed_normal(keys: WeekKeys, entity: u64) -> f64 {
+    let u1 = keys.uniform(entity).max(1e-300);
+    let u2 = keys.uniform(entity ^ SECOND_DRAW);
     (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
 }
 
@@ -75,7 +75,7 @@ pub fn job_utility(world: &World, wid: u32, pid: u32) -> f64 {
     let offers_guaranteed =
         if w.employer == pid { w.guaranteed } else { offers_guaranteed(p, &world.workers) };
     let taste = s.employer_taste_sd_gbp
-        * keyed_normal(&world.streams, Process::JobTaste, 0, ((wid as u64) << 24) | pid as u64);
+        * keyed_normal(world.streams.week_keys(Process::JobTaste, 0), ((wid as u64) << 24) | pid as u64);
     p.wage * (1.0 - unpaid_travel) + if offers_guaranteed { s.value_of_guaranteed_hours_gbp } else { 0.0 }
         - s.distance_cost_gbp_per_km * world.geography.home_distance(w.home, p.base_patch as usize)
         + taste
@@ -111,6 +111,8 @@ pub fn labour_market(world: &mut World) {
     let first_week = -(world.scenario.run.burn_in_weeks as i32);
     let mut seekers = std::mem::take(&mut world.scratch.seekers);
     seekers.clear();
+    let quit_keys = world.streams.week_keys(Process::WorkerQuit, week);
+    let search_keys = world.streams.week_keys(Process::JobSearch, week);
 
     // 1. Quits and on-the-job search.
     for pid in 0..world.providers.len() {
@@ -150,7 +152,7 @@ pub fn labour_market(world: &mut World) {
                 + s.quit_insecurity * f64::from(u8::from(!w.guaranteed))
                 + s.quit_underemployment * under
                 + s.quit_travel_burden * burden;
-            if world.streams.uniform(Process::WorkerQuit, week, wid as u64) < hazard {
+            if quit_keys.uniform(wid as u64) < hazard {
                 count_leaver(world, wid, pid);
                 world.providers[pid].workers.swap_remove(i);
                 world.providers[pid].leavers_week += 1;
@@ -160,9 +162,7 @@ pub fn labour_market(world: &mut World) {
                 w.employer = NONE;
                 w.left_employer = pid as u32;
                 w.left_week = world.week;
-                if world.streams.uniform(Process::WorkerQuit, week, wid as u64 ^ SECOND_DRAW)
-                    < s.quitters_to_pool_share
-                {
+                if quit_keys.uniform(wid as u64 ^ SECOND_DRAW) < s.quitters_to_pool_share {
                     w.status = WorkerStatus::Pool;
                     world.pool.push(wid);
                 } else {
@@ -171,20 +171,19 @@ pub fn labour_market(world: &mut World) {
                 }
                 continue;
             }
-            if world.streams.uniform(Process::JobSearch, week, wid as u64 ^ SECOND_DRAW)
-                < s.on_the_job_search_per_week
-            {
-                seekers.push((world.streams.uniform(Process::JobSearch, week, wid as u64), wid));
+            if search_keys.uniform(wid as u64 ^ SECOND_DRAW) < s.on_the_job_search_per_week {
+                seekers.push((search_keys.uniform(wid as u64), wid));
             }
             i += 1;
         }
     }
 
     // 2. Pool outflow and inflow.
+    let pool_keys = world.streams.week_keys(Process::PoolFlows, week);
     let mut i = 0;
     while i < world.pool.len() {
         let wid = world.pool[i];
-        if world.streams.uniform(Process::PoolFlows, week, wid as u64) < s.pool_outflow_per_week {
+        if pool_keys.uniform(wid as u64) < s.pool_outflow_per_week {
             world.workers[wid as usize].status = WorkerStatus::Left;
             world.pool.swap_remove(i);
             world.counters.left_sector += 1;
@@ -222,7 +221,7 @@ pub fn labour_market(world: &mut World) {
     world.counters.pool_inflow += joined;
     outreach(world, outside);
     for &wid in &world.pool {
-        seekers.push((world.streams.uniform(Process::JobSearch, week, wid as u64), wid));
+        seekers.push((search_keys.uniform(wid as u64), wid));
     }
 
     // 3. Matching: seekers in a random order take the best vacancy worth more than their
@@ -250,11 +249,7 @@ pub fn labour_market(world: &mut World) {
         }
         let seen = (s.vacancies_seen_per_search as usize).min(open.len());
         for k in 0..seen {
-            let u = world.streams.uniform(
-                Process::JobSearch,
-                week,
-                ((wid as u64) << 8) | (k as u64 + 1) | (1 << 62),
-            );
+            let u = search_keys.uniform(((wid as u64) << 8) | (k as u64 + 1) | (1 << 62));
             let j = k + ((u * (open.len() - k) as f64) as usize).min(open.len() - k - 1);
             open.swap(k, j);
         }
