@@ -52,7 +52,7 @@ pub struct ProviderRecord {
 
 impl Simulation {
     pub fn new(scenario: &Scenario, master_seed: u64, replicate: u32) -> Self {
-        let world = World::new(scenario.clone(), Streams::new(master_seed, replicate as u64));
+        let world = World::new(scenario.at_scale(), Streams::new(master_seed, replicate as u64));
         let n = (scenario.run.weeks + scenario.run.burn_in_weeks) as usize;
         let patches = n * scenario.geography.patches.len();
         Self { world, records: Vec::with_capacity(n), patch_records: Vec::with_capacity(patches) }

@@ -1,5 +1,6 @@
-//! Entry (docs/ODD.md §7.18): at most one entrant a week, with a probability that rises with
-//! the market's expected margin; `new_provider` builds entrants and incubated providers alike.
+//! Entry (docs/ODD.md §7.18): an entry attempt a week per unit of `run.scale`, each succeeding
+//! with a probability that rises with the market's expected margin; `new_provider` builds
+//! entrants and incubated providers alike.
 
 use rand::RngExt;
 
@@ -9,7 +10,9 @@ use crate::rng::Process;
 use crate::scenario::{MAX_PATCHES, ProviderKind};
 
 /// Entry: a new provider appears with a weekly probability that rises with the market's
-/// expected margin (revenue-weighted mean of active providers' margins).
+/// expected margin (revenue-weighted mean of active providers' margins). A borough at scale
+/// k makes k attempts a week (the last with the fractional part of k as its weight), so entry
+/// keeps pace with the market's size.
 pub fn entry(world: &mut World) {
     let s = &world.scenario.providers;
     let (mut num, mut den) = (0.0, 0.0);
@@ -19,11 +22,27 @@ pub fn entry(world: &mut World) {
     }
     let expected_margin = if den > 0.0 { num / den } else { 0.0 };
     let prob = (s.entry_base_per_week + s.entry_per_expected_margin * expected_margin.max(0.0)).min(1.0);
-    let u = world.streams.uniform(Process::Entry, world.week as i64, 0);
-    if u >= prob {
-        return;
+    let scale = world.scenario.run.scale;
+    let mut attempt = 0u64;
+    while (attempt as f64) < scale {
+        let weight = (scale - attempt as f64).min(1.0);
+        let u = world.streams.uniform(Process::Entry, world.week as i64, attempt);
+        if u < prob * weight {
+            enter(world, attempt);
+        }
+        attempt += 1;
     }
-    let mut rng = world.streams.weekly(Process::Entry, world.week as i64);
+}
+
+/// One entrant, drawn from the week's entry stream for `attempt` (the first attempt uses the
+/// week's stream itself).
+fn enter(world: &mut World, attempt: u64) {
+    let s = &world.scenario.providers;
+    let mut rng = if attempt == 0 {
+        world.streams.weekly(Process::Entry, world.week as i64)
+    } else {
+        world.streams.entity(Process::Entry, world.week as i64, attempt)
+    };
     let kind_idx = pick_weighted(&mut rng, &s.kinds.iter().map(|k| k.share).collect::<Vec<_>>());
     let kind = s.kinds[kind_idx].clone();
     let n = world.geography.n;

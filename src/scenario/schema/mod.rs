@@ -108,13 +108,22 @@ pub struct RunSettings {
     /// Weeks of burn-in under the status quo before the reform (written, flagged, excluded
     /// from summaries).
     pub burn_in_weeks: u32,
+    /// Size of the borough as a multiple of the scenario as written (docs/ODD.md §2, "Scale"):
+    /// clients, arrivals, the labour pool and its inflow, providers and their entry, self-funded
+    /// hours, the council's budget, the provider of last resort and framework places all
+    /// multiply by it; patches, rates and behaviour stay as they are. 1 is the scenario itself.
+    pub scale: f64,
 }
 
 impl Default for RunSettings {
     fn default() -> Self {
-        Self { weeks: 260, burn_in_weeks: 52 }
+        Self { weeks: 260, burn_in_weeks: 52, scale: 1.0 }
     }
 }
+
+/// Largest `run.scale`: 100 times the scenario as written (the run-size limit,
+/// `MAX_AGENT_WEEKS`, usually binds first).
+pub const MAX_SCALE: f64 = 100.0;
 
 /// Longest policy period (`run.weeks`, or `--weeks`): 2,600 weeks, 50 years.
 pub const MAX_WEEKS: u32 = 2_600;
@@ -162,6 +171,9 @@ impl RunSettings {
                 format!("expected at most {MAX_WEEKS} weeks (50 years), found {}", self.weeks),
             );
         }
+        if !(self.scale > 0.0 && self.scale <= MAX_SCALE) {
+            c.fail("run.scale", format!("expected a multiple above 0 and at most {MAX_SCALE}, found {}", self.scale));
+        }
         if self.burn_in_weeks > MAX_BURN_IN_WEEKS {
             c.fail(
                 "run.burn_in_weeks",
@@ -189,7 +201,33 @@ impl Scenario {
             .saturating_add(u64::from(self.workforce.pool_initial))
             .saturating_add(inflow)
             .saturating_add(u64::from(self.providers.initial_count));
-        agents.saturating_mul(weeks)
+        // A scale outside its range is reported by its own check.
+        let scale = if self.run.scale > 0.0 && self.run.scale <= MAX_SCALE { self.run.scale } else { 1.0 };
+        ((agents as f64 * scale).ceil() as u64).saturating_mul(weeks)
+    }
+
+    /// The scenario at its `run.scale`: every market-size quantity multiplied by the scale
+    /// (counts rounded to the nearest whole number, at least 1 where the scenario has any).
+    /// The model runs on this; at scale 1 it is the scenario unchanged.
+    pub fn at_scale(&self) -> Scenario {
+        let k = self.run.scale;
+        let mut s = self.clone();
+        if k == 1.0 {
+            return s;
+        }
+        let count = |n: u32| if n == 0 { 0 } else { ((f64::from(n) * k).round() as u32).max(1) };
+        s.clients.initial_clients = count(s.clients.initial_clients);
+        s.clients.arrivals_per_week *= k;
+        s.workforce.pool_initial = count(s.workforce.pool_initial);
+        s.workforce.pool_inflow_per_week *= k;
+        s.providers.initial_count = count(s.providers.initial_count);
+        s.self_funders.hours_per_week *= k;
+        s.council.annual_budget_gbp *= k;
+        s.council.last_resort.capacity_hours_per_week *= k;
+        for rules in [&mut s.commissioning, &mut s.burn_in.commissioning] {
+            rules.tender.winners = count(rules.tender.winners);
+        }
+        s
     }
 
     /// The week of the first scheduled shock, if any (after-shock outcomes are measured from
