@@ -80,7 +80,7 @@ pub fn arrivals(world: &mut World) {
         let mut c = draw_client(rng, p, &world.geography.demand_share[..n_patches], world.week);
         // Set-up time before care can start, in whole weeks with the right mean.
         c.ready_week = world.week + (lead + rng.random::<f64>()).floor() as i32;
-        world.queue.push(world.clients.len() as u32);
+        world.queue.push_back(world.clients.len() as u32);
         world.clients.push(c);
     }
     world.counters.arrivals += n + extra;

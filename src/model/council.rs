@@ -3,10 +3,11 @@
 
 use rand_distr::{Distribution, Normal};
 
+use super::brokerage::BrokerageOrder;
 use super::provider::accepts_package;
 use super::{ClientStatus, World};
 use crate::rng::Process;
-use crate::scenario::{Brokerage, CouncilParams, Rating, Rationing};
+use crate::scenario::{CouncilParams, Rating, Rationing};
 
 #[derive(Clone, Debug, Default)]
 pub struct Council {
@@ -137,7 +138,9 @@ pub fn broker(world: &mut World) {
     };
     let mut placed_any = false;
     let mut queue = std::mem::take(&mut world.queue);
-    let mut ranked = std::mem::take(&mut world.scratch.ranked);
+    let mut ranked = std::mem::take(&mut world.scratch.offered);
+    let mut order = std::mem::take(&mut world.scratch.brokerage);
+    order.build(world);
     for &cid in queue.iter() {
         if world.clients[cid as usize].ready_week > world.week {
             continue;
@@ -151,7 +154,7 @@ pub fn broker(world: &mut World) {
                     trim_package(world, cid);
                 }
             }
-            if offer(world, cid, &mut ranked, true) {
+            if offer(world, cid, &mut order, &mut ranked, true) {
                 placed_any = true;
                 if room.is_finite() {
                     let c = &world.clients[cid as usize];
@@ -176,19 +179,28 @@ pub fn broker(world: &mut World) {
         let mut in_house = std::mem::take(&mut world.in_house);
         in_house.retain(|&cid| {
             world.week - world.clients[cid as usize].waiting_since < after
-                || !offer(world, cid, &mut ranked, false)
+                || !offer(world, cid, &mut order, &mut ranked, false)
         });
         world.in_house = in_house;
     }
-    world.scratch.ranked = ranked;
+    world.scratch.offered = ranked;
+    world.scratch.brokerage = order;
 }
 
 /// Offers one client to providers in ranked order; the first to accept gets the package.
 /// `new_start` counts the placement (a start of care, with its wait) in the week's counters.
-fn offer(world: &mut World, cid: u32, ranked: &mut Vec<(f64, u32)>, new_start: bool) -> bool {
+fn offer(
+    world: &mut World,
+    cid: u32,
+    order: &mut BrokerageOrder,
+    ranked: &mut Vec<u32>,
+    new_start: bool,
+) -> bool {
     let max_offers = world.scenario.council.max_offers_per_client as usize;
-    rank_providers(world, cid, ranked);
-    for &(_, pid) in ranked.iter().take(max_offers) {
+    let patch = world.clients[cid as usize].patch as usize;
+    order.first_k(world, patch, world.policy.round_robin_next, max_offers, ranked);
+    world.policy.round_robin_next = world.policy.round_robin_next.wrapping_add(1);
+    for &pid in ranked.iter() {
         if let Some(on_contract) = accepts_package(world, pid, cid) {
             if world.policy.is_zonal() && !on_contract {
                 world.counters.overflow_placements += 1;
@@ -268,47 +280,6 @@ pub fn reviews(world: &mut World) {
             c.assessed_hours = c.need_hours;
         }
     }
-}
-
-/// Fills `ranked` with (sort key, provider id) for a client: incubated providers within
-/// their guarantee first, then contract holders covering the client (framework places, or the
-/// zonal leads of the client's patch), then the approved list (the reserve), each in the
-/// brokerage rule's order.
-fn rank_providers(world: &mut World, cid: u32, ranked: &mut Vec<(f64, u32)>) {
-    ranked.clear();
-    let patch = world.clients[cid as usize].patch as usize;
-    let n = world.providers.len().max(1);
-    let start = world.policy.round_robin_next % n;
-    let guaranteed_hours = world.policy.rules.incubator.guaranteed_worker_hours_per_week;
-    for (i, p) in world.providers.iter().enumerate() {
-        let framework = world.policy.is_framework()
-            && world.policy.contract_covers(p, patch as super::PatchId, world.week);
-        let incubating = p.incubated
-            && world.week < p.guarantee_until
-            && p.council_worker_hours.iter().sum::<f64>() < guaranteed_hours;
-        if !p.active || (!framework && !incubating && !world.policy.approved(p)) {
-            continue;
-        }
-        let rule_key = match world.policy.rules.brokerage {
-            Brokerage::CheapestFirst => world.policy.rate_for(p, framework),
-            Brokerage::QualityFirst => -p.rating.unwrap_or(Rating::RequiresImprovement).score(),
-            Brokerage::Proximity => world.geography.distance_km[p.base_patch as usize][patch],
-            Brokerage::RoundRobin => 0.0,
-        };
-        // Ties (and round robin) are broken by a rotating start, so no provider is always
-        // asked first.
-        let rotation = ((i + n - start) % n) as f64 / n as f64;
-        let tier = if incubating {
-            -1.0e6
-        } else if framework {
-            0.0
-        } else {
-            1.0e6
-        };
-        ranked.push((tier + rule_key + rotation * 1e-3, i as u32));
-    }
-    ranked.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-    world.policy.round_robin_next = world.policy.round_robin_next.wrapping_add(1);
 }
 
 /// Random inspections: each provider is inspected with a weekly chance; the rating is its

@@ -32,7 +32,7 @@ pub fn initial_world(scenario: Scenario, streams: Streams) -> World {
         clients: Vec::with_capacity(scenario.clients.initial_clients as usize * 3),
         workers: Vec::with_capacity(4096),
         providers: Vec::with_capacity(scenario.providers.initial_count as usize * 2),
-        queue: Vec::new(),
+        queue: std::collections::VecDeque::new(),
         active_clients: Vec::new(),
         pool: Vec::new(),
         wages,

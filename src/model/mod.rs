@@ -7,6 +7,7 @@
 //! measurements); the submodels are crate-private: only the engine steps the world.
 
 mod agents;
+pub(crate) mod brokerage;
 pub(crate) mod clients;
 pub(crate) mod council;
 pub(crate) mod delivery;
@@ -103,8 +104,9 @@ pub struct World {
     pub clients: Vec<Client>,
     pub workers: Vec<CareWorker>,
     pub providers: Vec<Provider>,
-    /// Ids of clients waiting for a package, in order of arrival in the queue.
-    pub queue: Vec<u32>,
+    /// Ids of clients waiting for a package, in order of arrival in the queue (clients whose
+    /// care stopped rejoin at the front).
+    pub queue: std::collections::VecDeque<u32>,
     /// Ids of active clients.
     pub active_clients: Vec<u32>,
     /// Ids of workers in the labour pool.
@@ -124,6 +126,9 @@ pub struct World {
 pub struct Scratch {
     pub ids: Vec<u32>,
     pub ranked: Vec<(f64, u32)>,
+    /// The providers a client is offered to this week, in order.
+    pub offered: Vec<u32>,
+    pub brokerage: brokerage::BrokerageOrder,
     pub seekers: Vec<(f64, u32)>,
 }
 

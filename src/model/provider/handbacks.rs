@@ -70,7 +70,7 @@ fn return_to_queue(world: &mut World, index: usize) {
     c.waiting_since = world.week;
     c.negative_margin_weeks = 0;
     c.urgent = true;
-    world.queue.insert(0, cid);
+    world.queue.push_front(cid);
 }
 
 /// Returns all active clients matching `pred` to the queue; returns how many.
