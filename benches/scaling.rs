@@ -18,7 +18,8 @@ const SCALES: [f64; 4] = [1.0, 4.0, 16.0, 30.0];
 
 /// The scenario of a variant at a scale.
 fn scenario(variant: &str, scale: f64) -> Scenario {
-    let mut s = careshape::load_scenario(Path::new("scenarios/camden/status-quo.toml")).expect("shipped scenario");
+    let mut s =
+        careshape::load_scenario(Path::new("scenarios/camden/status-quo.toml")).expect("shipped scenario");
     s.run.scale = scale;
     if variant == "long-queue" {
         s.workforce.pool_inflow_per_week *= 0.2;
@@ -48,10 +49,8 @@ fn main() {
         let mut points = Vec::new();
         for scale in SCALES {
             let runs = if quick { 1 } else { (8.0 / scale).ceil().clamp(1.0, 5.0) as u32 };
-            let out = Command::new(&exe)
-                .env(CHILD, format!("{variant} {scale} {runs}"))
-                .output()
-                .expect("runs");
+            let out =
+                Command::new(&exe).env(CHILD, format!("{variant} {scale} {runs}")).output().expect("runs");
             assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
             let text = String::from_utf8_lossy(&out.stdout);
             let v: Vec<f64> = text.split_whitespace().map(|x| x.parse().expect("a number")).collect();

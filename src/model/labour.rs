@@ -228,7 +228,16 @@ pub fn labour_market(world: &mut World) {
     // reservation wage (from the pool) or than their current job plus a switching threshold.
     seekers.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
     let mut hired_from_pool = false;
+    // The providers with open posts, in id order, kept up to date as posts fill and open.
     let mut open = std::mem::take(&mut world.scratch.ids);
+    open.clear();
+    for (pid, p) in world.providers.iter().enumerate() {
+        if p.active && p.vacancies() > 0 {
+            open.push(pid as u32);
+        }
+    }
+    let mut seen_posts = std::mem::take(&mut world.scratch.posts);
+    let mut swaps = std::mem::take(&mut world.scratch.swaps);
     for &(_, wid) in &seekers {
         let current = world.workers[wid as usize].employer;
         let threshold = if current == NONE {
@@ -236,25 +245,19 @@ pub fn labour_market(world: &mut World) {
         } else {
             job_utility(world, wid, current) + s.switch_threshold_gbp
         };
-        // Search frictions: the seeker learns of a few open posts, drawn at random.
-        open.clear();
+        // Search frictions: the seeker learns of a few open posts, drawn at random from the
+        // providers with vacancies other than their own employer and one they left this week.
         let just_left = {
             let w = &world.workers[wid as usize];
             if w.left_week == world.week { w.left_employer } else { NONE }
         };
-        for (pid, p) in world.providers.iter().enumerate() {
-            if p.active && p.vacancies() > 0 && pid as u32 != current && pid as u32 != just_left {
-                open.push(pid as u32);
-            }
-        }
-        let seen = (s.vacancies_seen_per_search as usize).min(open.len());
-        for k in 0..seen {
-            let u = search_keys.uniform(((wid as u64) << 8) | (k as u64 + 1) | (1 << 62));
-            let j = k + ((u * (open.len() - k) as f64) as usize).min(open.len() - k - 1);
-            open.swap(k, j);
-        }
+        let excluded = [current, just_left];
+        let n = s.vacancies_seen_per_search as usize;
+        sample_posts(&open, excluded, n, (&mut seen_posts, &mut swaps), |k| {
+            search_keys.uniform(((wid as u64) << 8) | (k as u64 + 1) | (1 << 62))
+        });
         let mut best: Option<(f64, u32)> = None;
-        for &pid in &open[..seen] {
+        for &pid in &seen_posts {
             let u = job_utility(world, wid, pid);
             if u >= threshold && best.is_none_or(|(bu, _)| u > bu) {
                 best = Some((u, pid));
@@ -262,6 +265,14 @@ pub fn labour_market(world: &mut World) {
         }
         let Some((_, pid)) = best else { continue };
         if current != NONE {
+            // The post left behind opens (if the provider was fully staffed).
+            let old = &world.providers[current as usize];
+            if old.vacancies() == 0
+                && old.hiring_target > old.headcount().saturating_sub(1)
+                && let Err(at) = open.binary_search(&current)
+            {
+                open.insert(at, current);
+            }
             count_leaver(world, wid, current as usize);
             let old = &mut world.providers[current as usize];
             if let Some(pos) = old.workers.iter().position(|&x| x == wid) {
@@ -274,13 +285,68 @@ pub fn labour_market(world: &mut World) {
             hired_from_pool = true;
         }
         hire(world, wid, pid);
+        if world.providers[pid as usize].vacancies() == 0
+            && let Ok(at) = open.binary_search(&pid)
+        {
+            open.remove(at);
+        }
     }
     world.scratch.ids = open;
+    world.scratch.posts = seen_posts;
+    world.scratch.swaps = swaps;
     if hired_from_pool {
         let workers = &world.workers;
         world.pool.retain(|&w| workers[w as usize].status == WorkerStatus::Pool);
     }
     world.scratch.seekers = seekers;
+}
+
+/// Draws `n` providers (or all, if fewer) without replacement from `open` less the `excluded`
+/// ids, into `out`: the first `n` steps of a Fisher–Yates shuffle of that list, with step `k`'s
+/// uniform number from `u(k)`. The list is never copied: positions are mapped past the
+/// excluded ids, and the few swaps are kept aside, so a search costs O(n), whatever the number
+/// of providers.
+fn sample_posts(
+    open: &[u32],
+    excluded: [u32; 2],
+    n: usize,
+    (out, swapped): (&mut Vec<u32>, &mut Vec<(usize, u32)>),
+    u: impl Fn(usize) -> f64,
+) {
+    out.clear();
+    swapped.clear();
+    // Positions in `open` of the excluded ids, in ascending order.
+    let mut skip = [usize::MAX; 2];
+    let mut skips = 0;
+    for (i, &id) in excluded.iter().enumerate() {
+        if id != NONE
+            && !excluded[..i].contains(&id)
+            && let Ok(at) = open.binary_search(&id)
+        {
+            skip[skips] = at;
+            skips += 1;
+        }
+    }
+    skip[..skips].sort_unstable();
+    let len = open.len() - skips;
+    let at = |v: usize| {
+        let mut i = v;
+        for &s in &skip[..skips] {
+            if i >= s {
+                i += 1;
+            }
+        }
+        open[i]
+    };
+    // Entries moved by earlier steps, by position (the latest entry for a position counts).
+    for k in 0..n.min(len) {
+        let j = k + ((u(k) * (len - k) as f64) as usize).min(len - k - 1);
+        let get = |pos: usize| swapped.iter().rev().find(|e| e.0 == pos).map_or_else(|| at(pos), |e| e.1);
+        let (a, b) = (get(k), get(j));
+        // Position k is final after this step; position j now holds what k held.
+        out.push(b);
+        swapped.push((j, a));
+    }
 }
 
 /// Takes on a worker (from the pool, another provider or outreach) on the contract the
@@ -368,6 +434,39 @@ pub fn contract_mix(world: &mut World) {
                 w.guaranteed = true;
                 g += 1;
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The sample equals the first `n` entries of a Fisher–Yates shuffle of a copy of the list
+    /// less the excluded ids (the way it was drawn before the list was kept up to date).
+    #[test]
+    fn sampled_posts_match_a_shuffle_of_the_filtered_list() {
+        let streams = crate::rng::Streams::new(9, 0);
+        let keys = streams.week_keys(Process::JobSearch, 1);
+        let (mut out, mut swaps) = (Vec::new(), Vec::new());
+        for case in 0..2_000u64 {
+            let len = (case % 23) as u32;
+            let open: Vec<u32> = (0..len).map(|i| i * 3 + (case % 3) as u32).collect();
+            let pick = |salt: u64| {
+                let u = keys.uniform(case << 8 | salt);
+                if u < 0.3 { NONE } else { (u * 3.0 * f64::from(len + 2)) as u32 }
+            };
+            let excluded = [pick(1), pick(2)];
+            let n = 1 + (case % 5) as usize;
+            let u = |k: usize| keys.uniform(case << 16 | k as u64);
+            sample_posts(&open, excluded, n, (&mut out, &mut swaps), u);
+            let mut naive: Vec<u32> = open.iter().copied().filter(|id| !excluded.contains(id)).collect();
+            let seen = n.min(naive.len());
+            for k in 0..seen {
+                let j = k + ((u(k) * (naive.len() - k) as f64) as usize).min(naive.len() - k - 1);
+                naive.swap(k, j);
+            }
+            assert_eq!(out, naive[..seen], "case {case}: open {open:?}, excluded {excluded:?}, n {n}");
         }
     }
 }

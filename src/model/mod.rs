@@ -130,6 +130,9 @@ pub struct Scratch {
     pub offered: Vec<u32>,
     pub brokerage: brokerage::BrokerageOrder,
     pub seekers: Vec<(f64, u32)>,
+    /// A job seeker's sample of open posts, and the swaps that drew it.
+    pub posts: Vec<u32>,
+    pub swaps: Vec<(usize, u32)>,
 }
 
 impl World {

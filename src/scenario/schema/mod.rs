@@ -172,7 +172,10 @@ impl RunSettings {
             );
         }
         if !(self.scale > 0.0 && self.scale <= MAX_SCALE) {
-            c.fail("run.scale", format!("expected a multiple above 0 and at most {MAX_SCALE}, found {}", self.scale));
+            c.fail(
+                "run.scale",
+                format!("expected a multiple above 0 and at most {MAX_SCALE}, found {}", self.scale),
+            );
         }
         if self.burn_in_weeks > MAX_BURN_IN_WEEKS {
             c.fail(
