@@ -113,7 +113,7 @@ impl Simulation {
         // 5. Labour market.
         labour::labour_market(w);
         // 6. Service delivery.
-        delivery::caseloads(w);
+        delivery::caseloads_after_brokerage(w);
         delivery::deliver(w);
         // 7. Finance, handbacks, exit and entry.
         finance::settle(w);

@@ -253,6 +253,7 @@ fn trim_package(world: &mut World, cid: u32) {
     let trimmed = (c.assessed_hours * (1.0 - share)).max(c.need_hours * (1.0 - max));
     if trimmed < c.assessed_hours {
         c.assessed_hours = trimmed;
+        world.caseload_snapshot.valid = false;
         world.counters.packages_trimmed += 1;
         world.council.trimmed_any = true;
     }
@@ -278,6 +279,7 @@ pub fn reviews(world: &mut World) {
             trim_package(world, cid);
         } else if c.assessed_hours < c.need_hours {
             c.assessed_hours = c.need_hours;
+            world.caseload_snapshot.valid = false;
         }
     }
 }

@@ -8,18 +8,81 @@ use super::{NONE, World};
 use crate::rng::Process;
 use crate::scenario::MAX_PATCHES;
 
+/// Providers' council hours, visits and clients per patch as `caseloads` counted them, and how
+/// many active clients it counted; `valid` until a tender or a package review changes a
+/// package already counted.
+#[derive(Default)]
+pub struct CaseloadSnapshot {
+    sums: Vec<([f64; MAX_PATCHES], [f64; MAX_PATCHES], [u32; MAX_PATCHES])>,
+    clients: usize,
+    pub valid: bool,
+}
+
 /// Recomputes every provider's committed caseload from its active clients (net of this week's
-/// short-notice cancellations), its travel per hour and its committed worker time.
+/// short-notice cancellations), its travel per hour and its committed worker time; and keeps
+/// the per-client sums for `caseloads_after_brokerage`.
 pub fn caseloads(world: &mut World) {
-    let week = world.week as i64;
-    let cancel = world.scenario.clients.short_notice_cancellation_share;
     for p in world.providers.iter_mut() {
         p.council_worker_hours = [0.0; MAX_PATCHES];
         p.council_worker_visits = [0.0; MAX_PATCHES];
         p.council_clients = [0; MAX_PATCHES];
     }
+    add_clients(world, 0);
+    let snapshot = &mut world.caseload_snapshot;
+    snapshot.sums.clear();
+    snapshot.sums.extend(
+        world.providers.iter().map(|p| (p.council_worker_hours, p.council_worker_visits, p.council_clients)),
+    );
+    snapshot.clients = world.active_clients.len();
+    snapshot.valid = true;
+    provider_caseloads(world);
+}
+
+/// Caseloads again after brokerage, when only packages placed since `caseloads` differ: the
+/// sums kept then, plus the new packages in the order they were placed (the same additions in
+/// the same order as a full recount, so the same numbers to the last bit). A tender or a
+/// package review changes packages already counted; they mark the sums stale, and then
+/// everything is recounted.
+pub fn caseloads_after_brokerage(world: &mut World) {
+    let snapshot = &world.caseload_snapshot;
+    if !snapshot.valid || snapshot.sums.len() != world.providers.len() {
+        return caseloads(world);
+    }
+    for (p, &(h, v, n)) in world.providers.iter_mut().zip(&snapshot.sums) {
+        p.council_worker_hours = h;
+        p.council_worker_visits = v;
+        p.council_clients = n;
+    }
+    add_clients(world, snapshot.clients);
+    #[cfg(debug_assertions)]
+    {
+        let incremental: Vec<_> = world
+            .providers
+            .iter()
+            .map(|p| (p.council_worker_hours, p.council_worker_visits, p.council_clients))
+            .collect();
+        caseloads(world);
+        let full = world
+            .providers
+            .iter()
+            .map(|p| (p.council_worker_hours, p.council_worker_visits, p.council_clients));
+        assert!(
+            full.eq(incremental),
+            "week {}: packages counted before brokerage changed without marking the caseload sums stale",
+            world.week
+        );
+    }
+    world.caseload_snapshot.valid = false;
+    provider_caseloads(world);
+}
+
+/// Adds the packages of active clients from position `from` of the active list to their
+/// providers' council hours, visits and clients (net of this week's cancellations).
+fn add_clients(world: &mut World, from: usize) {
+    let week = world.week as i64;
+    let cancel = world.scenario.clients.short_notice_cancellation_share;
     let keys = world.streams.week_keys(Process::Cancellations, week);
-    for &cid in &world.active_clients {
+    for &cid in &world.active_clients[from..] {
         let c = &mut world.clients[cid as usize];
         // Stochastic rounding: the expected share of visits cancelled is `cancel`.
         let u = keys.uniform(cid as u64);
@@ -33,6 +96,11 @@ pub fn caseloads(world: &mut World) {
         p.council_worker_visits[patch] += c.worker_visits() * kept;
         p.council_clients[patch] += 1;
     }
+}
+
+/// Each provider's travel per hour in each patch, and its committed worker time, from its
+/// council and self-funded hours.
+fn provider_caseloads(world: &mut World) {
     let visit_h = mean_visit_hours(world);
     let n = world.geography.n;
     for pid in 0..world.providers.len() {

@@ -74,6 +74,8 @@ pub fn settle(world: &mut World) {
     // Council payments, package by package; each package's margin is tracked for handbacks.
     let mut emergency = 0.0;
     let mut outcome_bonus = 0.0;
+    let k = world.scenario.providers.handback_after_negative_weeks;
+    let mut loss_making = 0;
     for &cid in &world.active_clients {
         let c = &world.clients[cid as usize];
         let pid = c.provider as usize;
@@ -112,7 +114,9 @@ pub fn settle(world: &mut World) {
         if c.delivered_hours > 0.0 {
             c.negative_margin_weeks = if pay.gbp < cost { c.negative_margin_weeks + 1 } else { 0 };
         }
+        loss_making += u32::from(c.negative_margin_weeks >= k);
     }
+    world.loss_making_packages = loss_making;
     let mut council_spend = 0.0;
     for p in world.providers.iter_mut() {
         if !p.active {

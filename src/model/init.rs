@@ -40,6 +40,8 @@ pub fn initial_world(scenario: Scenario, streams: Streams) -> World {
         in_house: Vec::new(),
         shock_state: Default::default(),
         counters: Default::default(),
+        loss_making_packages: 0,
+        caseload_snapshot: Default::default(),
         scratch: Scratch::default(),
         scenario,
     };

@@ -118,6 +118,11 @@ pub struct World {
     pub wages: wages::WageFloors,
     pub council: council::Council,
     pub counters: WeekCounters,
+    /// Active packages whose margin has been negative for the handback period, as finance
+    /// last counted them (handbacks scan the clients only when there are some).
+    pub(crate) loss_making_packages: u32,
+    /// Providers' council caseloads as first counted this week (docs/ODD.md §3 step 3).
+    pub(crate) caseload_snapshot: delivery::CaseloadSnapshot,
     /// Reused buffers, so the weekly loop does not allocate.
     pub(crate) scratch: Scratch,
 }

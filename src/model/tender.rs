@@ -57,6 +57,8 @@ fn pledges_for(
 /// Runs a tender in the current week and schedules the next one.
 pub fn run_tender(world: &mut World) {
     let week = world.week;
+    // Lots may change hands (and packages with them): caseloads are recounted after brokerage.
+    world.caseload_snapshot.valid = false;
     let rules = world.policy.rules.tender.clone();
     let sv = world.policy.rules.social_value;
     let price_basis = world.policy.rules.price;

@@ -54,9 +54,14 @@ pub fn close(world: &mut World, pid: usize, cause: ExitCause, workers_to_pool: b
             world.counters.left_sector += 1;
         }
     }
-    let pid = pid as u32;
-    let n = return_clients(world, |c| c.provider == pid);
-    world.counters.rebrokered_after_failure += n;
+    // Its clients, if it has any: `council_clients` counts every package placed with it this
+    // week (placements since caseloads included; handbacks only lower the true count), so
+    // zero means none and the scan of all clients is skipped.
+    if world.providers[pid].council_clients.iter().any(|&n| n > 0) {
+        let pid = pid as u32;
+        let n = return_clients(world, |c| c.provider == pid);
+        world.counters.rebrokered_after_failure += n;
+    }
 }
 
 /// A failure shock: the provider stops trading at the start of the week, before it delivers
