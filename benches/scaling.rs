@@ -1,6 +1,6 @@
 //! Benchmark: how the cost of a replicate grows with the size of the borough. Prints the
 //! scaling table of the status quo at `run.scale` 1×, 4×, 16× and 30× (Camden's patches, every
-//! market-size quantity multiplied: docs/ODD.md §2, "Scale"), and of a long-queue market (the
+//! market-size quantity multiplied: docs/ODD.md §2.1, "Size"), and of a long-queue market (the
 //! same borough with a fifth of the labour inflow, so thousands of clients wait), with the
 //! fitted cost exponent, client-weeks per second and the peak memory of one replicate. Run it
 //! with `cargo bench --bench scaling` (`-- --quick` runs each size once).

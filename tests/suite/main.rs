@@ -20,5 +20,6 @@ mod patterns;
 mod properties;
 mod report;
 mod robustness;
+mod scale;
 mod stress;
 mod travel;

@@ -108,7 +108,7 @@ pub struct RunSettings {
     /// Weeks of burn-in under the status quo before the reform (written, flagged, excluded
     /// from summaries).
     pub burn_in_weeks: u32,
-    /// Size of the borough as a multiple of the scenario as written (docs/ODD.md §2, "Scale"):
+    /// Size of the borough as a multiple of the scenario as written (docs/ODD.md §2.1, "Size"):
     /// clients, arrivals, the labour pool and its inflow, providers and their entry, self-funded
     /// hours, the council's budget, the provider of last resort and framework places all
     /// multiply by it; patches, rates and behaviour stay as they are. 1 is the scenario itself.
