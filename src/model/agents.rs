@@ -85,11 +85,15 @@ impl Client {
     pub fn record_carers(&mut self, slot: usize, regular: u32, cover: u32) {
         self.recent_carers[slot] = regular;
         self.recent_carers[slot + 1] = cover;
+        // Branch-free: each slot counts if it holds a carer not in an earlier slot.
+        let r = &self.recent_carers;
         let mut n = 0;
-        for (i, &c) in self.recent_carers.iter().enumerate() {
-            if c != NONE && !self.recent_carers[..i].contains(&c) {
-                n += 1;
+        for i in 0..r.len() {
+            let mut seen = r[i] == NONE;
+            for j in 0..i {
+                seen |= r[j] == r[i];
             }
+            n += u32::from(!seen);
         }
         self.distinct_carers = n;
     }
