@@ -45,7 +45,11 @@ pub fn caseloads(world: &mut World) {
 /// everything is recounted.
 pub fn caseloads_after_brokerage(world: &mut World) {
     let snapshot = &world.caseload_snapshot;
-    if !snapshot.valid || snapshot.sums.len() != world.providers.len() {
+    // (Brokerage only appends to the active list; a shorter list would mean it did more.)
+    if !snapshot.valid
+        || snapshot.sums.len() != world.providers.len()
+        || snapshot.clients > world.active_clients.len()
+    {
         return caseloads(world);
     }
     for (p, &(h, v, n)) in world.providers.iter_mut().zip(&snapshot.sums) {
