@@ -71,8 +71,7 @@ impl BrokerageOrder {
                 if !p.active {
                     continue;
                 }
-                let framework = world.policy.is_framework()
-                    && world.policy.contract_covers(p, q as super::PatchId, world.week);
+                let framework = world.policy.contract_covers(p, q as super::PatchId, world.week);
                 if !framework && !world.policy.approved(p) {
                     continue;
                 }
@@ -95,8 +94,7 @@ impl BrokerageOrder {
         for &id in &self.incubated {
             if incubating_now(world, id) {
                 let p = &world.providers[id as usize];
-                let framework = world.policy.is_framework()
-                    && world.policy.contract_covers(p, patch as super::PatchId, world.week);
+                let framework = world.policy.contract_covers(p, patch as super::PatchId, world.week);
                 self.first.push((rule_key(world, id as usize, framework, patch), rotation(id), id));
             }
         }

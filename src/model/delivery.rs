@@ -4,7 +4,7 @@
 //! and guaranteed-hours staff are rostered before zero-hours staff.
 
 use super::provider::{km_per_hour_in_patch, mean_visit_hours};
-use super::{NONE, World};
+use super::{NONE, Provider, World};
 use crate::rng::Process;
 use crate::scenario::MAX_PATCHES;
 
@@ -13,9 +13,22 @@ use crate::scenario::MAX_PATCHES;
 /// package already counted.
 #[derive(Default)]
 pub struct CaseloadSnapshot {
-    sums: Vec<([f64; MAX_PATCHES], [f64; MAX_PATCHES], [u32; MAX_PATCHES])>,
+    sums: Vec<CouncilSums>,
     clients: usize,
     pub valid: bool,
+}
+
+/// A provider's council worker-hours, worker-visits and clients per patch.
+type CouncilSums = ([f64; MAX_PATCHES], [f64; MAX_PATCHES], [u32; MAX_PATCHES]);
+
+fn council_sums(p: &Provider) -> CouncilSums {
+    (p.council_worker_hours, p.council_worker_visits, p.council_clients)
+}
+
+fn set_council_sums(p: &mut Provider, (hours, visits, clients): CouncilSums) {
+    p.council_worker_hours = hours;
+    p.council_worker_visits = visits;
+    p.council_clients = clients;
 }
 
 /// Recomputes every provider's committed caseload from its active clients (net of this week's
@@ -23,16 +36,12 @@ pub struct CaseloadSnapshot {
 /// the per-client sums for `caseloads_after_brokerage`.
 pub fn caseloads(world: &mut World) {
     for p in world.providers.iter_mut() {
-        p.council_worker_hours = [0.0; MAX_PATCHES];
-        p.council_worker_visits = [0.0; MAX_PATCHES];
-        p.council_clients = [0; MAX_PATCHES];
+        set_council_sums(p, ([0.0; MAX_PATCHES], [0.0; MAX_PATCHES], [0; MAX_PATCHES]));
     }
     add_clients(world, 0);
     let snapshot = &mut world.caseload_snapshot;
     snapshot.sums.clear();
-    snapshot.sums.extend(
-        world.providers.iter().map(|p| (p.council_worker_hours, p.council_worker_visits, p.council_clients)),
-    );
+    snapshot.sums.extend(world.providers.iter().map(council_sums));
     snapshot.clients = world.active_clients.len();
     snapshot.valid = true;
     provider_caseloads(world);
@@ -52,24 +61,15 @@ pub fn caseloads_after_brokerage(world: &mut World) {
     {
         return caseloads(world);
     }
-    for (p, &(h, v, n)) in world.providers.iter_mut().zip(&snapshot.sums) {
-        p.council_worker_hours = h;
-        p.council_worker_visits = v;
-        p.council_clients = n;
+    for (p, &sums) in world.providers.iter_mut().zip(&snapshot.sums) {
+        set_council_sums(p, sums);
     }
     add_clients(world, snapshot.clients);
     #[cfg(debug_assertions)]
     {
-        let incremental: Vec<_> = world
-            .providers
-            .iter()
-            .map(|p| (p.council_worker_hours, p.council_worker_visits, p.council_clients))
-            .collect();
+        let incremental: Vec<_> = world.providers.iter().map(council_sums).collect();
         caseloads(world);
-        let full = world
-            .providers
-            .iter()
-            .map(|p| (p.council_worker_hours, p.council_worker_visits, p.council_clients));
+        let full = world.providers.iter().map(council_sums);
         assert!(
             full.eq(incremental),
             "week {}: packages counted before brokerage changed without marking the caseload sums stale",

@@ -265,14 +265,6 @@ pub fn labour_market(world: &mut World) {
         }
         let Some((_, pid)) = best else { continue };
         if current != NONE {
-            // The post left behind opens (if the provider was fully staffed).
-            let old = &world.providers[current as usize];
-            if old.vacancies() == 0
-                && old.hiring_target > old.headcount().saturating_sub(1)
-                && let Err(at) = open.binary_search(&current)
-            {
-                open.insert(at, current);
-            }
             count_leaver(world, wid, current as usize);
             let old = &mut world.providers[current as usize];
             if let Some(pos) = old.workers.iter().position(|&x| x == wid) {
@@ -281,15 +273,13 @@ pub fn labour_market(world: &mut World) {
             old.leavers_week += 1;
             old.leavers_since_review += 1;
             world.counters.moves_between_providers += 1;
+            // The post left behind may open.
+            update_open(&mut open, current, world.providers[current as usize].vacancies() > 0);
         } else {
             hired_from_pool = true;
         }
         hire(world, wid, pid);
-        if world.providers[pid as usize].vacancies() == 0
-            && let Ok(at) = open.binary_search(&pid)
-        {
-            open.remove(at);
-        }
+        update_open(&mut open, pid, world.providers[pid as usize].vacancies() > 0);
     }
     world.scratch.ids = open;
     world.scratch.posts = seen_posts;
@@ -299,6 +289,17 @@ pub fn labour_market(world: &mut World) {
         world.pool.retain(|&w| workers[w as usize].status == WorkerStatus::Pool);
     }
     world.scratch.seekers = seekers;
+}
+
+/// Keeps `pid` in the sorted list of providers with open posts exactly when it `has_vacancy`.
+fn update_open(open: &mut Vec<u32>, pid: u32, has_vacancy: bool) {
+    match (open.binary_search(&pid), has_vacancy) {
+        (Err(at), true) => open.insert(at, pid),
+        (Ok(at), false) => {
+            open.remove(at);
+        }
+        _ => {}
+    }
 }
 
 /// Draws `n` providers (or all, if fewer) without replacement from `open` less the `excluded`

@@ -200,9 +200,11 @@ impl Policy {
     }
 
     /// Whether a package in `patch` placed with this provider falls under its contract: any
-    /// package for a framework place, packages in its lot for a zonal lead.
+    /// package for a framework place, packages in its lot for a zonal lead; never under spot
+    /// purchase, where a contract counts for nothing.
     pub fn contract_covers(&self, provider: &Provider, patch: PatchId, week: i32) -> bool {
-        holds_contract(provider, week)
+        self.is_framework()
+            && holds_contract(provider, week)
             && provider.contract.is_some_and(|c| c.patch.is_none_or(|q| q == patch))
     }
 

@@ -3,7 +3,7 @@
 
 use careshape::Scenario;
 
-use crate::common::{assert_input_error, runs_uncached, scenario_file, status_quo};
+use crate::common::{assert_input_error, runs, scenario_file, status_quo};
 
 #[test]
 fn scale_one_is_the_scenario_as_written() {
@@ -36,9 +36,10 @@ fn scale_multiplies_every_market_size_quantity_and_nothing_else() {
     assert_eq!(k.geography, s.geography);
 }
 
-/// Mean of a weekly column over the policy period of some replicates.
+/// Mean of a weekly column over the policy period of two replicates (simulated once per
+/// scenario: the runs are cached).
 fn mean_over(s: &Scenario, column: impl Fn(&careshape::metrics::WeekRecord) -> f64) -> f64 {
-    let runs = runs_uncached(s, 7, 0..2);
+    let runs = runs(s, 7, 0..2);
     let xs: Vec<f64> = runs.iter().flat_map(|r| r.weeks.iter().filter(|w| !w.burn_in).map(&column)).collect();
     xs.iter().sum::<f64>() / xs.len() as f64
 }

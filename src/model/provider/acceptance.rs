@@ -57,7 +57,7 @@ pub fn accepts_package(world: &mut World, pid: u32, cid: u32) -> Option<bool> {
         return None;
     }
     let patch = c.patch as usize;
-    let framework = world.policy.is_framework() && world.policy.contract_covers(p, c.patch, world.week);
+    let framework = world.policy.contract_covers(p, c.patch, world.week);
     // A zonal lead must take packages in its patch while it has the capacity.
     let obliged = framework && world.policy.is_zonal();
     let visit_h = mean_visit_hours(world);

@@ -160,6 +160,11 @@ pub const MAX_ANNUAL_GROWTH: f64 = 1.0;
 pub const MAX_AGENT_WEEKS: u64 = 500_000_000;
 
 impl RunSettings {
+    /// Whether `scale` lies in (0, `MAX_SCALE`] (false for NaN).
+    fn scale_in_range(&self) -> bool {
+        self.scale > 0.0 && self.scale <= MAX_SCALE
+    }
+
     /// Range checks of `[run]`.
     pub(in crate::scenario) fn check(&self, c: &mut Checker) {
         if self.weeks == 0 {
@@ -171,7 +176,7 @@ impl RunSettings {
                 format!("expected at most {MAX_WEEKS} weeks (50 years), found {}", self.weeks),
             );
         }
-        if !(self.scale > 0.0 && self.scale <= MAX_SCALE) {
+        if !self.scale_in_range() {
             c.fail(
                 "run.scale",
                 format!("expected a multiple above 0 and at most {MAX_SCALE}, found {}", self.scale),
@@ -205,7 +210,7 @@ impl Scenario {
             .saturating_add(inflow)
             .saturating_add(u64::from(self.providers.initial_count));
         // A scale outside its range is reported by its own check.
-        let scale = if self.run.scale > 0.0 && self.run.scale <= MAX_SCALE { self.run.scale } else { 1.0 };
+        let scale = if self.run.scale_in_range() { self.run.scale } else { 1.0 };
         ((agents as f64 * scale).ceil() as u64).saturating_mul(weeks)
     }
 
