@@ -52,6 +52,9 @@ metrics! {
     care_workers: "Care workers employed by providers in the borough (headcount)",
     pool_size: "People between care jobs or newly arrived, looking for a post",
     hires: "Workers hired this week (from the pool or other providers)",
+    recruits: "Workers hired this week from outside the borough's providers (the pool or local outreach): hires less moves between providers",
+    pool_entrants: "People entering the labour pool this week (new entrants to care work)",
+    providers_paying_travel: "Providers paying travel time (chosen or required)",
     leavers: "Workers leaving an employer that is still trading this week, incl. moves to another provider (Skills for Care definition)",
     redundancies: "Workers who lost their job because their employer closed this week (not counted as leavers)",
     moves_between_providers: "Leavers who moved directly to another provider",
@@ -335,6 +338,9 @@ fn record_workforce(world: &World, s: &ProviderSums, r: &mut WeekRecord) {
     r.care_workers = s.heads;
     r.pool_size = world.pool.len() as f64;
     r.hires = c.hires as f64;
+    r.recruits = (c.hires - c.moves_between_providers) as f64;
+    r.pool_entrants = c.pool_inflow as f64;
+    r.providers_paying_travel = world.providers.iter().filter(|p| p.active && p.pays_travel).count() as f64;
     r.leavers = s.leavers;
     r.moves_between_providers = c.moves_between_providers as f64;
     r.redundancies = c.redundancies as f64;

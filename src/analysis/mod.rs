@@ -20,6 +20,8 @@ enum Rule {
     AnnualRate(&'static str, &'static str),
     /// Sum of one metric over the sum of another.
     RatioOfSums(&'static str, &'static str),
+    /// The first annual rate less the second (each as `AnnualRate`).
+    AnnualRateGap((&'static str, &'static str), (&'static str, &'static str)),
     /// 1 - (sum of a + sum of b) / sum of c.
     UnmetShare,
     /// Mean of a weekly metric over weeks [from, to) after the reform date.
@@ -184,6 +186,29 @@ const SUMMARY: &[(&str, &str, Rule)] = &[
         "turnover_zero_hours_annual",
         "Turnover of zero-hours workers (leavers per year / mean headcount)",
         Rule::AnnualRate("leavers_zero_hours", "care_workers_zero_hours"),
+    ),
+    (
+        "turnover_gap_zero_hours",
+        "Turnover of zero-hours workers less that of guaranteed-hours workers (annual, points as a share)",
+        Rule::AnnualRateGap(
+            ("leavers_zero_hours", "care_workers_zero_hours"),
+            ("leavers_guaranteed", "care_workers_guaranteed"),
+        ),
+    ),
+    (
+        "annual_earnings_per_worker_gbp",
+        "Gross pay per care worker per year: wage bill per year / mean headcount (GBP)",
+        Rule::AnnualRate("wage_bill_gbp", "care_workers"),
+    ),
+    (
+        "recruits_per_year",
+        "Workers hired from outside the borough's providers per year (the pool or local outreach)",
+        Rule::PerYear("recruits"),
+    ),
+    (
+        "entrants_per_year",
+        "New entrants to care work per year (into the labour pool)",
+        Rule::PerYear("pool_entrants"),
     ),
     (
         "turnover_at_least_llw_annual",
@@ -622,6 +647,9 @@ pub fn summarise_from(result: &ReplicateResult, shock: i32) -> Summary {
                 Rule::PerYear(m) => sum(m) * 52.0 / n,
                 Rule::AnnualRate(flow, stock) => (sum(flow) * 52.0 / n) / (sum(stock) / n),
                 Rule::RatioOfSums(a, b) => sum(a) / sum(b),
+                Rule::AnnualRateGap((f1, s1), (f2, s2)) => {
+                    sum(f1) * 52.0 / sum(s1) - sum(f2) * 52.0 / sum(s2)
+                }
                 Rule::UnmetShare => {
                     (1.0 - (sum("delivered_hours") + sum("cancelled_hours")) / sum("assessed_hours")).max(0.0)
                 }

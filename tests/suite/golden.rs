@@ -33,10 +33,10 @@ fn run_short(out: &Path) {
 }
 
 const GOLDEN: &[(&str, &str)] = &[
-    ("weekly.csv", "407280bd413e18b3e5aae5721253eb8e56077bbca6935a14b032f7cf65b385a4"),
-    ("weekly.parquet", "df0fedcb4ec2ddf7ca5bde5493ab62a72fdeea93c87c99ded6dd2dbfe680aa33"),
-    ("summary.csv", "f1a472844208e2d289d9ba1390a8eee3c033892ff6c1defbc2acaefb02e3e86b"),
-    ("summary.parquet", "317e0fac675f68dd53de5a2519f286e202eeb5c42bdfd1d85992c607287463f3"),
+    ("weekly.csv", "8b5c69ec7cbd7259d398d0b273f2bc5022e2f3991c34e9aec992e656844accfd"),
+    ("weekly.parquet", "3e129fa47a0027d4379627c4aff523479ac2b3d698888c88b91796a4e825c218"),
+    ("summary.csv", "b38aa2ca51959249b00caa48ce33ef4ed7aefbd9ade8497ae3ad4c9b63bd0437"),
+    ("summary.parquet", "37f0f39d6829f8c765e825de5589daee576a961055e930bfc396a825b5ceab7a"),
     ("providers.csv", "ad1efc3c96c2a9fd41349f8301b6fadf02af669ec56c306519e6022b792fdbe6"),
     ("providers.parquet", "ccded364529491d31788e7d3847b17ebc7b934489d9cd5b1d80b3a0fd092200c"),
     ("patches.csv", "51ac075a4ab9638f8e4b6c1621495a1bb7b0894ce8ddce7403caeff8ea8c5ec9"),
