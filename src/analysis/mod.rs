@@ -189,7 +189,7 @@ const SUMMARY: &[(&str, &str, Rule)] = &[
     ),
     (
         "turnover_gap_zero_hours",
-        "Turnover of zero-hours workers less that of guaranteed-hours workers (annual, points as a share)",
+        "Turnover of zero-hours workers less turnover of guaranteed-hours workers (annual; 0.058 is 5.8 points)",
         Rule::AnnualRateGap(
             ("leavers_zero_hours", "care_workers_zero_hours"),
             ("leavers_guaranteed", "care_workers_guaranteed"),

@@ -276,3 +276,33 @@ fn a_huge_inflow_elasticity_is_capped_at_the_largest_inflow() {
     // Poisson(10,000): within 10 sd of the cap, and the cap was reached.
     assert!((9_000..=11_000).contains(&largest), "largest weekly pool inflow {largest}");
 }
+
+/// The workforce outcomes beside the hourly wage are what their definitions say, computed from
+/// the weekly table: the zero-hours turnover gap is the difference of the two turnover
+/// columns, annual earnings are the wage bill per year over mean headcount, recruits are hires
+/// less moves between providers, and entrants the pool's inflow.
+#[test]
+fn workforce_summary_outcomes_follow_from_the_weekly_table() {
+    let mut s = crate::common::status_quo();
+    s.run.weeks = 52;
+    s.run.burn_in_weeks = 13;
+    let r = careshape::run_replicate(&s, 5, 0);
+    let sum = careshape::summarise(&r);
+    let post: Vec<_> = r.weeks.iter().filter(|w| !w.burn_in).collect();
+    let n = post.len() as f64;
+    let total = |f: &dyn Fn(&careshape::metrics::WeekRecord) -> f64| post.iter().map(|w| f(w)).sum::<f64>();
+    let get = |m: &str| sum.get(m).unwrap();
+    assert!(close(
+        get("turnover_gap_zero_hours"),
+        get("turnover_zero_hours_annual") - get("turnover_guaranteed_annual")
+    ));
+    let earnings = total(&|w| w.wage_bill_gbp) * 52.0 / n / (total(&|w| w.care_workers) / n);
+    assert!(close(get("annual_earnings_per_worker_gbp"), earnings));
+    assert!(get("annual_earnings_per_worker_gbp") > 0.0);
+    for w in &post {
+        assert_eq!(w.recruits, w.hires - w.moves_between_providers, "week {}", w.week);
+    }
+    assert!(close(get("recruits_per_year"), total(&|w| w.recruits) * 52.0 / n));
+    assert!(close(get("entrants_per_year"), total(&|w| w.pool_entrants) * 52.0 / n));
+    assert!(get("entrants_per_year") > 0.0);
+}
