@@ -23,18 +23,15 @@ pub fn handbacks(world: &mut World) {
     }
     // Finance counted the packages that reached K weeks at a loss; without any, no scan.
     if world.loss_making_packages > 0 {
-        let mut i = 0;
-        while i < world.active_clients.len() {
-            let c = &world.clients[world.active_clients[i] as usize];
+        for &cid in &world.active_clients {
+            let c = &world.clients[cid as usize];
             if c.negative_margin_weeks >= k {
                 world.providers[c.provider as usize].handbacks_total += 1;
-                world.counters.handback_packages += 1;
-                world.counters.handback_packages_at_a_loss += 1;
-                return_to_queue(world, i);
-            } else {
-                i += 1;
             }
         }
+        let n = return_clients(world, |c| c.negative_margin_weeks >= k);
+        world.counters.handback_packages += n;
+        world.counters.handback_packages_at_a_loss += n;
     }
     // Packages the provider cannot staff, taken from the end of the active list (a fixed,
     // seeded-free order) until committed time fits capacity.
