@@ -53,7 +53,9 @@ metrics! {
     pool_size: "People between care jobs or newly arrived, looking for a post",
     hires: "Workers hired this week (from the pool or other providers)",
     recruits: "Workers hired this week from outside the borough's providers (the pool or local outreach): hires less moves between providers",
-    pool_entrants: "People entering the labour pool this week (new entrants to care work)",
+    pool_entrants: "People entering the labour pool this week from the borough's labour market or from abroad",
+    international_recruits: "Of pool_entrants, international recruits (overseas visas while open, then in-country switching)",
+    labour_reservoir: "People in the borough willing to do care work who have not yet entered it (the finite reservoir, ODD §7.13)",
     providers_paying_travel: "Providers paying travel time (chosen or required)",
     leavers: "Workers leaving an employer that is still trading this week, incl. moves to another provider (Skills for Care definition)",
     redundancies: "Workers who lost their job because their employer closed this week (not counted as leavers)",
@@ -340,6 +342,8 @@ fn record_workforce(world: &World, s: &ProviderSums, r: &mut WeekRecord) {
     r.hires = c.hires as f64;
     r.recruits = (c.hires - c.moves_between_providers) as f64;
     r.pool_entrants = c.pool_inflow as f64;
+    r.international_recruits = c.international_recruits as f64;
+    r.labour_reservoir = world.labour_reservoir;
     r.providers_paying_travel = world.providers.iter().filter(|p| p.active && p.pays_travel).count() as f64;
     r.leavers = s.leavers;
     r.moves_between_providers = c.moves_between_providers as f64;

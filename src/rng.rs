@@ -36,6 +36,8 @@ pub enum Process {
     /// Draws that only shocks make (extra arrivals in a demand surge, which new pool entrants
     /// a labour-supply drop keeps out), so a shock never shifts the numbers other processes see.
     Shock = 21,
+    /// International recruits (their own inflow, ODD §7.13).
+    International = 22,
     /// Calibration designs and ABC-SMC proposals (not model dynamics).
     Calibration = 16,
 }

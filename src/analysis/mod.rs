@@ -207,8 +207,13 @@ const SUMMARY: &[(&str, &str, Rule)] = &[
     ),
     (
         "entrants_per_year",
-        "New entrants to care work per year (into the labour pool)",
+        "New entrants to care work per year (into the labour pool, from the borough's labour market and from abroad)",
         Rule::PerYear("pool_entrants"),
+    ),
+    (
+        "international_recruits_per_year",
+        "International recruits entering the labour pool per year",
+        Rule::PerYear("international_recruits"),
     ),
     (
         "turnover_at_least_llw_annual",

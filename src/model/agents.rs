@@ -253,8 +253,11 @@ pub struct Provider {
     /// Self-funded contact hours per week held, by patch.
     pub self_funder_hours: [f64; MAX_PATCHES],
     // Running measures the provider decides on.
-    /// Share of revenue known in advance (planned-hours or block payment), EWMA.
-    pub income_security: f64,
+    /// Income risk (docs/ODD.md §7.10, contract mix): the share of its committed work that went
+    /// unpaid (income below what the committed hours would earn in full), as a running average
+    /// (EWMA, weight 1/13), and the weeks observed.
+    pub unpaid_share: f64,
+    pub income_weeks: u32,
     /// Operating margin, EWMA.
     pub margin: f64,
     /// Vacancy rate accumulated since the last wage review, and weeks accumulated.
@@ -335,6 +338,11 @@ impl Provider {
     }
     pub fn vacancies(&self) -> u32 {
         self.hiring_target.saturating_sub(self.headcount())
+    }
+    /// Income risk: the expected share of committed work that goes unpaid, once a quarter of
+    /// it has been observed (`None` before).
+    pub fn income_risk(&self) -> Option<f64> {
+        (self.income_weeks >= 13).then_some(self.unpaid_share)
     }
     pub fn self_funder_total(&self) -> f64 {
         self.self_funder_hours.iter().sum()

@@ -1,5 +1,5 @@
 //! Finance (docs/ODD.md §3 step 7, §7.15): council payments by payment basis, self-funder fees,
-//! costs, cash, margins and income security; and each package's margin for handback decisions.
+//! costs, cash, margins and income risk; and each package's margin for handback decisions.
 
 use super::World;
 use super::provider::marginal_cost_per_hour;
@@ -14,7 +14,9 @@ pub struct Accounts {
     pub self_funder_revenue: f64,
     /// Incubator start-up grants received this week.
     pub grants: f64,
-    pub secure_revenue: f64,
+    /// What the week's committed work would have earned, delivered and paid in full: council
+    /// packages' assessed hours at their rate, self-funded hours at the private rate.
+    pub committed_value: f64,
     pub wage_bill: f64,
     pub on_costs: f64,
     pub admin: f64,
@@ -100,15 +102,16 @@ pub fn settle(world: &mut World) {
             emergency += at_rate - at_rate / (1.0 + premium);
         }
         outcome_bonus += pay.bonus;
+        // What the package would have paid had every assessed hour been delivered and paid at
+        // the rate (the provider's benchmark for the income it did not get).
+        let committed_value = base_rate * c.assessed_hours * factor;
         let vph = c.visits_per_week / c.assessed_hours;
         let cost = c.delivered_hours
             * factor
             * marginal_cost_per_hour(world, p, p.km_per_hour[c.patch as usize], vph);
         let p = &mut world.providers[pid];
         p.accounts.council_revenue += pay.gbp;
-        if pay.secure {
-            p.accounts.secure_revenue += pay.gbp;
-        }
+        p.accounts.committed_value += committed_value;
         let c = &mut world.clients[cid as usize];
         // A package its provider could not staff at all has no margin to judge.
         if c.delivered_hours > 0.0 {
@@ -122,7 +125,8 @@ pub fn settle(world: &mut World) {
         if !p.active {
             continue;
         }
-        let sf_delivered = p.self_funder_total() * p.fill;
+        let sf_committed = p.self_funder_total();
+        let sf_delivered = sf_committed * p.fill;
         let e_bikes = if p.terms.low_emission_travel {
             p.workers.iter().filter(|&&w| world.workers[w as usize].e_bike).count() as f64
         } else {
@@ -173,8 +177,19 @@ pub fn settle(world: &mut World) {
         council_spend += a.council_revenue;
         let week_margin = if revenue > 0.0 { ((revenue - costs) / revenue).max(-1.0) } else { -1.0 };
         p.margin += EWMA_WEIGHT * (week_margin - p.margin);
-        let security = if revenue > 0.0 { a.secure_revenue / revenue } else { 0.0 };
-        p.income_security += EWMA_WEIGHT * (security - p.income_security);
+        // Income risk (ODD §7.10): the share of the week's committed work that went unpaid,
+        // as a running average (the first week's share as its start); weeks with nothing
+        // committed say nothing about it.
+        a.committed_value += private_rate * sf_committed;
+        if a.committed_value > 0.0 {
+            let unpaid = (1.0 - (a.council_revenue + a.self_funder_revenue) / a.committed_value).max(0.0);
+            p.unpaid_share = if p.income_weeks == 0 {
+                unpaid
+            } else {
+                p.unpaid_share + EWMA_WEIGHT * (unpaid - p.unpaid_share)
+            };
+            p.income_weeks = p.income_weeks.saturating_add(1);
+        }
         // Margin of the council work under a framework contract: council revenue against
         // its share of all costs (by contact hours).
         if p.contract.is_some() {

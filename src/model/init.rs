@@ -43,8 +43,11 @@ pub fn initial_world(scenario: Scenario, streams: Streams) -> World {
         loss_making_packages: 0,
         caseload_snapshot: Default::default(),
         scratch: Scratch::default(),
+        labour_reservoir: 0.0,
         scenario,
     };
+    world.labour_reservoir =
+        super::labour::LabourSupply::new(&world.scenario.workforce).steady_state(&world.scenario.workforce);
     let mut rng = streams.weekly(Process::InitialState, 0);
     let s = world.scenario.clone();
     let n = world.geography.n;
@@ -127,7 +130,7 @@ pub fn initial_world(scenario: Scenario, streams: Streams) -> World {
     let outside = world.wages.outside_wage;
     for pid in 0..world.providers.len() {
         let need = world.providers[pid].committed_time;
-        let g_share = s.providers.guaranteed_share_base;
+        let g_share = s.providers.initial_guaranteed_share;
         let mut have = 0.0;
         while have < need || world.providers[pid].workers.len() < s.providers.min_team as usize {
             let mut w = draw_worker(&mut rng, &s, &world.geography, outside, start);

@@ -1,5 +1,6 @@
-//! The labour market (docs/ODD.md §7.13): quits, the finite pool with its inflow and outflow, and
-//! job choice by seekers from the pool and from other providers.
+//! The labour market (docs/ODD.md §7.13): quits, the finite reservoir of people willing to do
+//! care work and the international inflow that feed the pool, the pool's outflow, and job choice
+//! by seekers from the pool and from other providers.
 
 use rand::RngExt;
 use rand_distr::{Distribution, Normal, Poisson};
@@ -8,7 +9,56 @@ use super::clients::pick_weighted;
 use super::geography::OUTSIDE;
 use super::{CareWorker, NONE, PatchId, Provider, WorkerStatus, World};
 use crate::rng::{Process, Stream, WeekKeys};
-use crate::scenario::{MAX_POOL_INFLOW_PER_WEEK, Scenario};
+use crate::scenario::{MAX_POOL_INFLOW_PER_WEEK, Scenario, WorkforceParams};
+
+/// The quit hazard of ODD §7.13: logistic in the worker's pay relative to the outside wage,
+/// a zero-hours contract, hours short of those wanted, unpaid travel and being new to the job.
+#[derive(Clone, Copy, Debug)]
+pub struct QuitHazard {
+    logit_base: f64,
+    pay_elasticity: f64,
+    zero_hours: f64,
+    underemployment: f64,
+    unpaid_travel: f64,
+    untrained: f64,
+}
+
+/// What a worker's quit hazard depends on.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct JobTerms {
+    /// Effective wage (pay per hour worked, travel included) over the outside wage.
+    pub relative_pay: f64,
+    pub zero_hours: bool,
+    /// Share of desired hours not paid for.
+    pub underemployment: f64,
+    /// Share of working time that is unpaid travel.
+    pub unpaid_travel: f64,
+    pub untrained: bool,
+}
+
+impl QuitHazard {
+    pub fn new(s: &WorkforceParams) -> Self {
+        let base = s.quit_base_per_week.clamp(1e-12, 1.0 - 1e-12);
+        Self {
+            logit_base: (base / (1.0 - base)).ln(),
+            pay_elasticity: s.quit_pay_elasticity,
+            zero_hours: s.quit_zero_hours_log_odds,
+            underemployment: s.quit_underemployment_log_odds,
+            unpaid_travel: s.quit_unpaid_travel_log_odds,
+            untrained: s.quit_untrained_log_odds,
+        }
+    }
+
+    /// The weekly hazard of quitting a job on these terms.
+    pub fn weekly(&self, t: JobTerms) -> f64 {
+        let x = self.logit_base - self.pay_elasticity * t.relative_pay.max(1e-9).ln()
+            + if t.zero_hours { self.zero_hours } else { 0.0 }
+            + self.underemployment * t.underemployment
+            + self.unpaid_travel * t.unpaid_travel
+            + if t.untrained { self.untrained } else { 0.0 };
+        1.0 / (1.0 + (-x).exp())
+    }
+}
 
 /// Marks a second, independent draw for the same process, week and entity.
 const SECOND_DRAW: u64 = 1 << 40;
@@ -107,6 +157,7 @@ fn market_wage(world: &World) -> f64 {
 pub fn labour_market(world: &mut World) {
     let week = world.week as i64;
     let s = world.scenario.workforce.clone();
+    let quit = QuitHazard::new(&s);
     let outside = world.wages.outside_wage;
     let first_week = -(world.scenario.run.burn_in_weeks as i32);
     let mut seekers = std::mem::take(&mut world.scratch.seekers);
@@ -125,14 +176,13 @@ pub fn labour_market(world: &mut World) {
             let p = &world.providers[pid];
             let w = &world.workers[wid as usize];
             let worked = w.contact_hours + w.travel_hours;
-            let (gap, under, burden) = if w.absent {
+            let (relative_pay, underemployment, unpaid_travel) = if w.absent {
                 // Away last week: nothing to judge pay or hours by.
-                (((outside - p.wage) / outside).max(0.0), 0.0, 0.0)
+                (p.wage / outside, 0.0, 0.0)
             } else if worked > 0.0 {
-                let eff = w.earnings / worked;
                 let burden = if p.pays_travel { 0.0 } else { w.travel_hours / worked };
                 (
-                    ((outside - eff) / outside).max(0.0),
+                    w.earnings / worked / outside,
                     ((w.desired_hours - w.paid_hours) / w.desired_hours).max(0.0),
                     burden,
                 )
@@ -145,13 +195,15 @@ pub fn labour_market(world: &mut World) {
                 } else {
                     0.0
                 };
-                (((outside - p.wage) / outside).max(0.0), idle, 0.0)
+                (p.wage / outside, idle, 0.0)
             };
-            let hazard = s.quit_base_per_week
-                + s.quit_wage_gap * gap
-                + s.quit_insecurity * f64::from(u8::from(!w.guaranteed))
-                + s.quit_underemployment * under
-                + s.quit_travel_burden * burden;
+            let hazard = quit.weekly(JobTerms {
+                relative_pay,
+                zero_hours: !w.guaranteed,
+                underemployment,
+                unpaid_travel,
+                untrained: f64::from(world.week - w.hired_week) < s.weeks_to_competence,
+            });
             if quit_keys.uniform(wid as u64) < hazard {
                 count_leaver(world, wid, pid);
                 world.providers[pid].workers.swap_remove(i);
@@ -192,17 +244,24 @@ pub fn labour_market(world: &mut World) {
         }
     }
     let mut rng = world.streams.weekly(Process::PoolFlows, week);
-    // New entrants respond to what care work pays against the outside option: the mean
-    // posted wage net of unpaid travel, relative to the outside wage, to the power of the
-    // supply elasticity (1 at parity), and never more than the largest base rate a scenario may
-    // set: a large elasticity would otherwise turn a well-paying market into an inflow of
-    // billions a week (NaN, from 0 × ∞, is no inflow).
-    let inflow = s.pool_inflow_per_week * (market_wage(world) / outside).powf(s.inflow_wage_elasticity);
+    // New entrants from the borough's labour market respond to what care work pays against the
+    // outside option (the mean posted wage net of unpaid travel over the outside wage, to the
+    // power of the supply elasticity), in proportion to what is left of the reservoir of people
+    // willing to do care work, and never more than the largest base rate a scenario may set
+    // (NaN, from 0 × ∞, is no inflow).
+    let supply = LabourSupply::new(&s);
+    let relative = (market_wage(world) / outside).powf(s.inflow_wage_elasticity);
+    // Nobody enters who is not in the reservoir: the rate is at most the people in it, and so
+    // is the draw.
+    let in_reservoir = world.labour_reservoir.floor();
+    let inflow = (supply.entry_rate(world.labour_reservoir) * relative).min(in_reservoir);
     let n = if inflow > 0.0 {
-        Poisson::new(inflow.min(MAX_POOL_INFLOW_PER_WEEK)).expect("positive").sample(&mut rng) as u32
+        let draw = Poisson::new(inflow.min(MAX_POOL_INFLOW_PER_WEEK)).expect("positive").sample(&mut rng);
+        draw.min(in_reservoir) as u32
     } else {
         0
     };
+    world.labour_reservoir = supply.after_week(world.labour_reservoir, n);
     // A labour-supply drop keeps a share of would-be entrants out of care work. They are
     // still drawn (and kept, as never having joined), so worker ids and draws stay paired
     // with the same run without the shock.
@@ -219,6 +278,17 @@ pub fn labour_market(world: &mut World) {
         world.workers.push(w);
     }
     world.counters.pool_inflow += joined;
+    // International recruits: their own inflow, set by the visa rules, not by local pay.
+    let mut rng = world.streams.weekly(Process::International, week);
+    let rate = s.international_inflow_per_week * international_route_share(&s, world.wages.date(world.week));
+    let n = if rate > 0.0 { Poisson::new(rate).expect("positive").sample(&mut rng) as u32 } else { 0 };
+    for _ in 0..n {
+        let w = draw_worker(&mut rng, &world.scenario, &world.geography, outside, world.week);
+        world.pool.push(world.workers.len() as u32);
+        world.workers.push(w);
+    }
+    world.counters.pool_inflow += n;
+    world.counters.international_recruits += n;
     outreach(world, outside);
     for &wid in &world.pool {
         seekers.push((search_keys.uniform(wid as u64), wid));
@@ -289,6 +359,62 @@ pub fn labour_market(world: &mut World) {
         world.pool.retain(|&w| workers[w as usize].status == WorkerStatus::Pool);
     }
     world.scratch.seekers = seekers;
+}
+
+/// The share of the international inflow open in a week of the calendar (ODD §7.13): all of it
+/// before the overseas care-worker visa route closes to new applicants (22 July 2025, Statement
+/// of Changes HC 997), then the in-country switching share until the transition ends (22 July
+/// 2028), then none.
+pub fn international_route_share(s: &WorkforceParams, date: (i32, u32)) -> f64 {
+    if date < (s.overseas_route_closed_year, s.overseas_route_closed_week) {
+        1.0
+    } else if date < (s.in_country_switching_ends_year, s.in_country_switching_ends_week) {
+        s.in_country_switching_share
+    } else {
+        0.0
+    }
+}
+
+/// The finite reservoir of people in the borough willing to do care work (ODD §7.13). Its full
+/// size R̄ is set so that, however high the pay, the steady inflow is at most
+/// `supply_ceiling_multiple` (m) times `pool_inflow_per_week` (λ): the reservoir refills at
+/// rate ρ towards R̄, so the ceiling is ρR̄ = mλ. Entrants are drawn at rate a · (R / R̄) · r^ε,
+/// with a = mλ/(m − 1) so that at r = 1 the steady inflow is λ (with R = R̄ (m − 1)/m).
+#[derive(Clone, Copy, Debug)]
+pub struct LabourSupply {
+    full: f64,
+    entry_at_full: f64,
+    renewal: f64,
+}
+
+impl LabourSupply {
+    pub fn new(s: &WorkforceParams) -> Self {
+        let m = s.supply_ceiling_multiple;
+        let renewal = s.reservoir_renewal_per_week;
+        let full = if renewal > 0.0 { m * s.pool_inflow_per_week / renewal } else { 0.0 };
+        Self { full, entry_at_full: m * s.pool_inflow_per_week / (m - 1.0), renewal }
+    }
+
+    /// The reservoir's full size (people).
+    pub fn full(&self) -> f64 {
+        self.full
+    }
+
+    /// The reservoir's steady state with care work paying the outside wage.
+    pub fn steady_state(&self, s: &WorkforceParams) -> f64 {
+        self.full * (s.supply_ceiling_multiple - 1.0) / s.supply_ceiling_multiple
+    }
+
+    /// Entrants a week at parity of pay, with `reservoir` people left in it.
+    pub fn entry_rate(&self, reservoir: f64) -> f64 {
+        if self.full > 0.0 { self.entry_at_full * (reservoir / self.full).clamp(0.0, 1.0) } else { 0.0 }
+    }
+
+    /// The reservoir a week on: less the `entrants`, refilled towards its full size.
+    pub fn after_week(&self, reservoir: f64, entrants: u32) -> f64 {
+        let left = (reservoir - f64::from(entrants)).max(0.0);
+        left + self.renewal * (self.full - left)
+    }
 }
 
 /// Keeps `pid` in the sorted list of providers with open posts exactly when it `has_vacancy`.

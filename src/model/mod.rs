@@ -48,6 +48,8 @@ pub struct WeekCounters {
     pub redundancies: u32,
     pub left_sector: u32,
     pub pool_inflow: u32,
+    /// Of `pool_inflow`, international recruits.
+    pub international_recruits: u32,
     pub entries: u32,
     pub exits: u32,
     /// Exits of providers that were already trading at the reform date (week 0).
@@ -123,6 +125,8 @@ pub struct World {
     pub(crate) loss_making_packages: u32,
     /// Providers' council caseloads as first counted this week (docs/ODD.md §3 step 3).
     pub(crate) caseload_snapshot: delivery::CaseloadSnapshot,
+    /// People in the borough's reservoir of those willing to do care work (ODD §7.13).
+    pub labour_reservoir: f64,
     /// Reused buffers, so the weekly loop does not allocate.
     pub(crate) scratch: Scratch,
 }
@@ -145,6 +149,12 @@ impl World {
     /// (not its policy) and the replicate's streams, so all scenarios start alike.
     pub fn new(scenario: Scenario, streams: Streams) -> Self {
         init::initial_world(scenario, streams)
+    }
+
+    /// The full size of the labour reservoir (docs/ODD.md §7.13): `labour_reservoir` never
+    /// exceeds it.
+    pub fn labour_reservoir_full(&self) -> f64 {
+        labour::LabourSupply::new(&self.scenario.workforce).full()
     }
 
     /// The self-funders' hourly fee now: it moves with the wage floor.

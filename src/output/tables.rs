@@ -57,6 +57,7 @@ pub const COUNT_COLUMNS: &[&str] = &[
     "outreach_recruits",
     "recruits",
     "pool_entrants",
+    "international_recruits",
     "providers_paying_travel",
     "overflow_placements",
     "tupe_packages",

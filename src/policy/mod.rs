@@ -30,11 +30,10 @@ pub struct Policy {
     pub cohorts_started: u32,
 }
 
-/// What a package pays for a week, and whether that revenue was known in advance.
+/// What a package pays for a week.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Payment {
     pub gbp: f64,
-    pub secure: bool,
     /// The part of `gbp` that is an outcome bonus (continuity), not paid at the rate.
     pub bonus: f64,
 }
@@ -136,20 +135,16 @@ impl Policy {
         continuity_met: bool,
     ) -> Payment {
         match self.rules.payment {
-            PaymentBasis::ActualMinutes => {
-                Payment { gbp: rate * delivered * actual_to_planned, secure: false, bonus: 0.0 }
-            }
-            PaymentBasis::PlannedHours => {
-                Payment { gbp: rate * (delivered + cancelled), secure: true, bonus: 0.0 }
-            }
+            PaymentBasis::ActualMinutes => Payment { gbp: rate * delivered * actual_to_planned, bonus: 0.0 },
+            PaymentBasis::PlannedHours => Payment { gbp: rate * (delivered + cancelled), bonus: 0.0 },
             PaymentBasis::Block => {
                 let guaranteed = self.rules.block_share * planned;
-                Payment { gbp: rate * delivered.max(guaranteed), secure: true, bonus: 0.0 }
+                Payment { gbp: rate * delivered.max(guaranteed), bonus: 0.0 }
             }
             PaymentBasis::Outcomes => {
                 let o = &self.rules.outcomes;
                 let bonus = if continuity_met { o.continuity_bonus_gbp_per_hour * delivered } else { 0.0 };
-                Payment { gbp: o.base_share * rate * (delivered + cancelled) + bonus, secure: true, bonus }
+                Payment { gbp: o.base_share * rate * (delivered + cancelled) + bonus, bonus }
             }
         }
     }

@@ -172,6 +172,13 @@ impl Ledger {
             rec.left_sector
         );
         self.in_sector = now;
+        // The labour reservoir is a stock: never negative, never above its full size.
+        let full = w.labour_reservoir_full();
+        ensure!(
+            (0.0..=full + 1e-9).contains(&w.labour_reservoir),
+            "week {week}: labour reservoir {} outside [0, {full}]",
+            w.labour_reservoir
+        );
         for (i, x) in w.workers.iter().enumerate() {
             ensure!(
                 x.contact_hours >= 0.0 && x.travel_hours >= 0.0 && x.earnings >= 0.0 && x.paid_hours >= 0.0,
@@ -254,10 +261,11 @@ fn framework_on_planned_hours_accounts_balance_every_week() {
 /// Found by the mutation test: a valid but large `inflow_wage_elasticity` in a market paying
 /// above the outside wage made the pool inflow (pool_inflow_per_week × (w̄ / outside)^elasticity)
 /// astronomical, and the run allocated workers until memory ran out (or panicked on an
-/// infinite Poisson rate). The inflow is now at most the largest base rate a scenario may set.
+/// infinite Poisson rate). The inflow is now at most the people left in the finite labour
+/// reservoir (docs/ODD.md §7.13), and never more than the largest base rate a scenario may set.
 /// (An elasticity of 10⁶ is within the limits: 1.01^10⁶ is already infinite.)
 #[test]
-fn a_huge_inflow_elasticity_is_capped_at_the_largest_inflow() {
+fn a_huge_inflow_elasticity_drains_the_reservoir_and_no_more() {
     let mut s = crate::common::status_quo();
     s.run.burn_in_weeks = 1;
     s.run.weeks = 3;
@@ -265,16 +273,25 @@ fn a_huge_inflow_elasticity_is_capped_at_the_largest_inflow() {
     s.wage_floor.outside_wage_premium_over_nlw = 0.0;
     s.providers.initial_wage_premium_mean = 0.9;
     s.providers.nmw_travel_compliance_share = 1.0;
+    // A reservoir larger than the cap (so that both bounds are exercised), and no
+    // international inflow to blur the count.
+    s.workforce.pool_inflow_per_week = 400.0;
+    s.workforce.international_inflow_per_week = 0.0;
     assert_eq!(careshape::scenario::validate(&s), Vec::<(String, String)>::new());
     let mut sim = Simulation::new(&s, 3, 0);
     let mut ledger = Ledger::new(&sim);
-    let mut largest = 0;
+    let mut weekly = Vec::new();
     while !sim.finished() {
+        let before = sim.world.labour_reservoir;
         ledger.step(&mut sim).unwrap();
-        largest = largest.max(sim.world.counters.pool_inflow);
+        let n = sim.world.counters.pool_inflow;
+        assert!(f64::from(n) <= before.floor(), "{n} entrants from a reservoir of {before}");
+        weekly.push((n, before));
     }
-    // Poisson(10,000): within 10 sd of the cap, and the cap was reached.
-    assert!((9_000..=11_000).contains(&largest), "largest weekly pool inflow {largest}");
+    // Week 1: the reservoir (≈ 20,800) holds more than the cap, so the draw is Poisson(10,000).
+    assert!((9_000..=11_000).contains(&weekly[0].0), "first week's inflow {:?}", weekly[0]);
+    // Later weeks drain what is left: everyone in it (less what the cap holds back).
+    assert!(weekly[1].0 < weekly[0].0, "the reservoir drains: {weekly:?}");
 }
 
 /// The workforce outcomes beside the hourly wage are what their definitions say, computed from

@@ -76,7 +76,7 @@ fn calibration_recovers_known_parameters_from_synthetic_targets() {
     base.run.burn_in_weeks = 26;
     // The truth, each parameter away from its range's edges: (path, truth, min, max).
     let truth = [
-        ("providers.guaranteed_share_base", 0.55, 0.3, 0.85),
+        ("providers.guarantee_idle_cost_share", 0.5, 0.05, 1.0),
         ("workforce.quit_base_per_week", 0.0015, 0.0003, 0.004),
         ("clients.arrivals_per_week", 15.0, 10.0, 20.0),
         ("providers.wage_headroom_share", 0.5, 0.0, 1.0),

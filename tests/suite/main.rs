@@ -23,3 +23,4 @@ mod robustness;
 mod scale;
 mod stress;
 mod travel;
+mod workforce;

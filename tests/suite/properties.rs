@@ -257,7 +257,7 @@ fn estimated_agent_weeks(s: &Scenario) -> f64 {
     let agents = f64::from(s.clients.initial_clients)
         + s.clients.arrivals_per_week * (1.0 + surge) * weeks
         + f64::from(s.workforce.pool_initial)
-        + s.workforce.pool_inflow_per_week * weeks
+        + (s.workforce.pool_inflow_per_week + s.workforce.international_inflow_per_week) * weeks
         + f64::from(s.providers.initial_count);
     agents * weeks
 }

@@ -21,6 +21,7 @@ fn scale_multiplies_every_market_size_quantity_and_nothing_else() {
     assert_eq!(k.clients.arrivals_per_week, 3.0 * s.clients.arrivals_per_week);
     assert_eq!(k.workforce.pool_initial, 3 * s.workforce.pool_initial);
     assert_eq!(k.workforce.pool_inflow_per_week, 3.0 * s.workforce.pool_inflow_per_week);
+    assert_eq!(k.workforce.international_inflow_per_week, 3.0 * s.workforce.international_inflow_per_week);
     assert_eq!(k.providers.initial_count, 3 * s.providers.initial_count);
     assert_eq!(k.self_funders.hours_per_week, 3.0 * s.self_funders.hours_per_week);
     assert_eq!(k.council.annual_budget_gbp, 3.0 * s.council.annual_budget_gbp);
@@ -31,6 +32,7 @@ fn scale_multiplies_every_market_size_quantity_and_nothing_else() {
         let mut w = s.workforce.clone();
         w.pool_initial = k.workforce.pool_initial;
         w.pool_inflow_per_week = k.workforce.pool_inflow_per_week;
+        w.international_inflow_per_week = k.workforce.international_inflow_per_week;
         w
     });
     assert_eq!(k.geography, s.geography);

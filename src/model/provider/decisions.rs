@@ -1,7 +1,79 @@
 //! Provider decisions (docs/ODD.md §7.10): wage review, contract-mix target, travel pay,
 //! continuity rostering, hiring target and training; and low-emission travel terms.
 
-use crate::model::{Pledges, World};
+use crate::model::labour::{JobTerms, QuitHazard};
+use crate::model::{Pledges, Provider, World};
+use crate::scenario::ProviderParams;
+
+/// Standard normal distribution function.
+fn normal_cdf(z: f64) -> f64 {
+    0.5 * statrs::function::erf::erfc(-z / std::f64::consts::SQRT_2)
+}
+
+/// What a provider weighs in deciding its contract mix and travel pay (ODD §7.10).
+struct Retention {
+    quit: QuitHazard,
+    /// What one leaver costs (£, at this year's prices).
+    cost_per_leaver: f64,
+    on_cost_rate: f64,
+    outside_wage: f64,
+    guaranteed_share_of_desired: f64,
+}
+
+impl Retention {
+    /// The weekly quit hazard of a trained worker fully employed by `p` on these terms.
+    fn hazard(&self, p: &Provider, zero_hours: bool, unpaid_travel: bool) -> f64 {
+        let unpaid = if unpaid_travel { p.travel_share } else { 0.0 };
+        self.quit.weekly(JobTerms {
+            relative_pay: p.wage * (1.0 - unpaid) / self.outside_wage,
+            zero_hours,
+            unpaid_travel: unpaid,
+            ..JobTerms::default()
+        })
+    }
+
+    /// The share of posts `p` offers on guaranteed hours: a guaranteed contract saves the
+    /// expected cost of the leavers it retains (the hazard gap of zero-hours over guaranteed
+    /// hours, times the cost of a leaver) and costs the pay for guaranteed hours that earn
+    /// nothing: the share of committed work that goes unpaid (the provider's measured income
+    /// risk), of which the part it cannot redeploy counts. Posts differ (log-normally) in this
+    /// saving-to-cost ratio; the provider guarantees those where it exceeds 1.
+    fn guaranteed_share(&self, s: &ProviderParams, p: &Provider, hours_wanted: f64, risk: f64) -> f64 {
+        let saving = (self.hazard(p, true, !p.pays_travel) - self.hazard(p, false, !p.pays_travel)).max(0.0)
+            * self.cost_per_leaver;
+        let guaranteed_hours = self.guaranteed_share_of_desired * hours_wanted;
+        let idle = s.guarantee_idle_cost_share * risk * p.wage * (1.0 + self.on_cost_rate) * guaranteed_hours;
+        share_where_saving_exceeds_cost(saving, idle, s.guarantee_choice_log_sd)
+    }
+
+    /// Whether paying travel time pays for itself in retention: the hazard gap of unpaid over
+    /// paid travel times the cost of a leaver, against the travel time's pay.
+    fn travel_pay_pays(&self, p: &Provider, hours_worked: f64) -> bool {
+        let saving =
+            (self.hazard(p, false, true) - self.hazard(p, false, false)).max(0.0) * self.cost_per_leaver;
+        let cost = p.travel_share * hours_worked * p.wage * (1.0 + self.on_cost_rate);
+        saving >= cost
+    }
+}
+
+/// The share of posts whose saving exceeds their cost, when posts' log saving-to-cost ratios
+/// are normal around ln(saving / cost) with sd `log_sd`.
+fn share_where_saving_exceeds_cost(saving: f64, cost: f64, log_sd: f64) -> f64 {
+    if saving <= 0.0 {
+        return 0.0;
+    }
+    if cost <= 0.0 {
+        return 1.0;
+    }
+    let z = (saving / cost).ln();
+    if log_sd > 0.0 {
+        normal_cdf(z / log_sd)
+    } else if z > 0.0 {
+        1.0
+    } else {
+        0.0
+    }
+}
 
 /// ODD §7.10: weekly decisions on wage, contract mix, travel pay, hiring target and training.
 pub fn decisions(world: &mut World) {
@@ -16,6 +88,13 @@ pub fn decisions(world: &mut World) {
     let sv = &policy.rules.social_value;
     let outcomes = &policy.rules.outcomes;
     let outcome_payment = policy.rules.payment == crate::scenario::PaymentBasis::Outcomes;
+    let retention = Retention {
+        quit: QuitHazard::new(&world.scenario.workforce),
+        cost_per_leaver: s.turnover_cost_gbp_per_leaver * world.wages.cost_index,
+        on_cost_rate: s.on_cost_rate,
+        outside_wage: world.wages.outside_wage,
+        guaranteed_share_of_desired: world.scenario.workforce.guaranteed_share_of_desired,
+    };
     for (id, p) in world.providers.iter_mut().enumerate() {
         if !p.active {
             continue;
@@ -77,25 +156,28 @@ pub fn decisions(world: &mut World) {
         if terms.london_living_wage && p.wage < llw {
             p.wage = llw;
         }
-        // Contract mix: guaranteed hours are offered for the share of income the provider can
-        // count on, and as a recruitment tool when posts stay empty.
-        p.guaranteed_target = (s.guaranteed_share_base
-            + s.guaranteed_share_per_security * p.income_security
-            + s.guaranteed_share_per_vacancy * vacancy_rate)
-            .clamp(0.0, 1.0);
+        // Hours its staff want a week (the mean; a new provider's from the population).
+        let hours_wanted = if p.workers.is_empty() {
+            mean_desired
+        } else {
+            p.workers.iter().map(|&w| workers[w as usize].desired_hours).sum::<f64>() / p.workers.len() as f64
+        };
+        // Contract mix: guaranteed hours where retention saves more than idle hours cost, given
+        // the provider's income risk (kept as it is until a quarter of income has been seen).
+        if let Some(risk) = p.income_risk() {
+            p.guaranteed_target = retention.guaranteed_share(s, p, hours_wanted, risk);
+        }
         if terms.guaranteed_hours {
             p.guaranteed_target = p.guaranteed_target.max(sv.guaranteed_hours_min_share);
         }
-        // Travel pay: offered once income is secure enough and the margin allows; withdrawn
-        // only when the margin turns negative.
-        if !p.pays_travel {
-            p.pays_travel =
-                p.income_security >= s.travel_pay_security_threshold && p.margin >= s.travel_pay_min_margin;
-        } else if p.margin < 0.0 && !terms.paid_travel {
-            p.pays_travel = false;
-        }
+        // Travel pay: started when it pays for itself in retention and the margin allows;
+        // withdrawn when it no longer pays or the margin turns negative, unless a term requires it.
         if terms.paid_travel {
             p.pays_travel = true;
+        } else if !p.pays_travel {
+            p.pays_travel = p.margin >= s.travel_pay_min_margin && retention.travel_pay_pays(p, hours_wanted);
+        } else if p.margin < 0.0 || !retention.travel_pay_pays(p, hours_wanted) {
+            p.pays_travel = false;
         }
         // Continuity rostering: under outcome payment a provider keeps a named cover carer
         // for each client when the continuity bonus its clients' hours would earn covers the
@@ -106,11 +188,7 @@ pub fn decisions(world: &mut World) {
                 >= s.named_cover_gbp_per_client_week * world.wages.cost_index
         };
         // Hiring target: heads the committed caseload needs, with a buffer.
-        let avail = if p.workers.is_empty() {
-            mean_desired
-        } else {
-            p.workers.iter().map(|&w| workers[w as usize].desired_hours).sum::<f64>() / p.workers.len() as f64
-        };
+        let avail = hours_wanted;
         // Expected hours: packages turned down for lack of staff, as a running average
         // over about a month, so one unusual week does not trigger a hiring spree.
         p.declined_for_capacity += 0.25 * (p.declined_this_week - p.declined_for_capacity);

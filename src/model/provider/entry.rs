@@ -82,6 +82,15 @@ pub fn new_provider(
     nmw_compliant: bool,
 ) -> Provider {
     let s = &world.scenario.providers;
+    // Until it has its own income history it offers the going contract mix: the share of the
+    // market's employed care workers on guaranteed hours (ODD §7.18), or the initial share in a
+    // market with nobody employed yet.
+    let (mut guaranteed, mut heads) = (0usize, 0usize);
+    for p in world.providers.iter().filter(|p| p.active) {
+        guaranteed += p.workers.iter().filter(|&&w| world.workers[w as usize].guaranteed).count();
+        heads += p.workers.len();
+    }
+    let going_mix = if heads > 0 { guaranteed as f64 / heads as f64 } else { s.initial_guaranteed_share };
     let speed: f64 = world.scenario.geography.travel_modes.iter().map(|m| m.share * m.speed_kmh).sum();
     let mileage: f64 =
         world.scenario.geography.travel_modes.iter().map(|m| m.share * m.mileage_gbp_per_km).sum();
@@ -97,7 +106,7 @@ pub fn new_provider(
         base_patch: base,
         wage,
         pays_travel: false,
-        guaranteed_target: s.guaranteed_share_base,
+        guaranteed_target: going_mix,
         hiring_target: s.min_team,
         training_per_worker: s.training_gbp_per_worker_week,
         markup: s.markup_initial,
@@ -111,7 +120,8 @@ pub fn new_provider(
         contract: None,
         workers: Vec::new(),
         self_funder_hours: [0.0; MAX_PATCHES],
-        income_security: 0.0,
+        unpaid_share: 0.0,
+        income_weeks: 0,
         margin: 0.0,
         vacancy_accumulated: 0.0,
         review_weeks: 0,

@@ -201,9 +201,11 @@ impl Scenario {
         let weeks = u64::from(self.run.weeks) + u64::from(self.run.burn_in_weeks);
         // `as` saturates (and maps NaN to 0): a non-finite rate is reported by its own check.
         let arrivals = (self.clients.arrivals_per_week.max(0.0) * weeks as f64).ceil() as u64;
-        // Workers who join the pool over the run are agents too (at the base rate; the wage
-        // response is capped at the largest base rate, docs/ODD.md §7.13).
-        let inflow = (self.workforce.pool_inflow_per_week.max(0.0) * weeks as f64).ceil() as u64;
+        // Workers who join the pool over the run are agents too (at the base rates, local and
+        // international; the wage response is capped at the largest base rate, docs/ODD.md §7.13).
+        let rate = self.workforce.pool_inflow_per_week.max(0.0)
+            + self.workforce.international_inflow_per_week.max(0.0);
+        let inflow = (rate * weeks as f64).ceil() as u64;
         let agents = u64::from(self.clients.initial_clients)
             .saturating_add(arrivals)
             .saturating_add(u64::from(self.workforce.pool_initial))
@@ -228,6 +230,7 @@ impl Scenario {
         s.clients.arrivals_per_week *= k;
         s.workforce.pool_initial = count(s.workforce.pool_initial);
         s.workforce.pool_inflow_per_week *= k;
+        s.workforce.international_inflow_per_week *= k;
         s.providers.initial_count = count(s.providers.initial_count);
         s.self_funders.hours_per_week *= k;
         s.council.annual_budget_gbp *= k;
@@ -254,7 +257,8 @@ impl Scenario {
                  arrivals + initial pool workers + expected pool inflow + initial providers) × (weeks + \
                  burn-in weeks)), found {n}: shorten {weeks_key} or run.burn_in_weeks, or lower \
                  clients.initial_clients, clients.arrivals_per_week, workforce.pool_initial, \
-                 workforce.pool_inflow_per_week or providers.initial_count"
+                 workforce.pool_inflow_per_week, workforce.international_inflow_per_week or \
+                 providers.initial_count"
             )
         })
     }

@@ -27,6 +27,10 @@ pub struct ProviderParams {
     pub admin_gbp_per_contact_hour: f64,
     /// One-off cost of recruiting and inducting a worker.
     pub recruitment_gbp_per_hire: f64,
+    /// What a leaver costs the provider in all (recruitment, training, agency cover, a new
+    /// worker's time to full efficiency), as it weighs retention in its contract-mix and
+    /// travel-pay decisions (docs/ODD.md §7.10); at prices of the first burn-in year.
+    pub turnover_cost_gbp_per_leaver: f64,
     /// Share of providers that pay at least the NLW for all working time, travel included.
     pub nmw_travel_compliance_share: f64,
     /// Initial wage premium over the NLW (mean, sd).
@@ -56,14 +60,16 @@ pub struct ProviderParams {
     pub wage_review_enabled: bool,
     /// Weekly coordination cost per client of rostering a named cover carer (continuity).
     pub named_cover_gbp_per_client_week: f64,
-    /// Guaranteed-hours share the provider offers with fully insecure income.
-    pub guaranteed_share_base: f64,
-    /// Added guaranteed-hours share per unit of income security (secure revenue share).
-    pub guaranteed_share_per_security: f64,
-    /// Added guaranteed-hours share per unit of vacancy rate (used as a recruitment tool).
-    pub guaranteed_share_per_vacancy: f64,
-    /// Income security above which the provider pays travel time (if its margin allows).
-    pub travel_pay_security_threshold: f64,
+    /// Share of staff on guaranteed-hours contracts in the initial market (before providers
+    /// have income history to decide the mix by).
+    pub initial_guaranteed_share: f64,
+    /// Contract mix (docs/ODD.md §7.10): the share of the expected cost of idle guaranteed
+    /// hours (income shortfalls below the hours guaranteed) that the provider cannot redeploy
+    /// and so counts against the retention saving of a guaranteed contract.
+    pub guarantee_idle_cost_share: f64,
+    /// Sd across posts of the log ratio of a guaranteed contract's saving to its cost: the
+    /// guaranteed share is the share of posts where the saving exceeds the cost.
+    pub guarantee_choice_log_sd: f64,
     /// Margin needed to start paying travel time voluntarily.
     pub travel_pay_min_margin: f64,
     /// Hiring target as a multiple of the heads its committed hours need.
@@ -137,6 +143,7 @@ impl Default for ProviderParams {
             on_cost_rate: 0.22,
             admin_gbp_per_contact_hour: 4.5,
             recruitment_gbp_per_hire: 600.0,
+            turnover_cost_gbp_per_leaver: 7870.0,
             nmw_travel_compliance_share: 0.8,
             initial_wage_premium_mean: 0.08,
             initial_wage_premium_sd: 0.07,
@@ -144,19 +151,18 @@ impl Default for ProviderParams {
             initial_cash_log_sd: 0.6,
             wage_review_every_weeks: 13,
             wage_step: 0.1,
-            wage_headroom_share: 0.570568,
+            wage_headroom_share: 0.709684,
             named_cover_gbp_per_client_week: 4.0,
-            vacancy_trigger: 0.146811,
+            vacancy_trigger: 0.16,
             turnover_trigger: 0.3,
-            min_margin_after_raise: 0.088007,
+            min_margin_after_raise: 0.067593,
             wage_review_enabled: true,
-            guaranteed_share_base: 0.548152,
-            guaranteed_share_per_security: 0.4,
-            guaranteed_share_per_vacancy: 0.5,
-            travel_pay_security_threshold: 0.6,
+            initial_guaranteed_share: 0.6,
+            guarantee_idle_cost_share: 0.307814,
+            guarantee_choice_log_sd: 1.0,
             travel_pay_min_margin: 0.04,
-            hiring_buffer: 1.196645,
-            overbooking: 0.039133,
+            hiring_buffer: 1.192683,
+            overbooking: 0.2,
             training_gbp_per_worker_week: 8.0,
             quality_adjustment_per_week: 0.03,
             quality_floor: 0.2,
@@ -166,7 +172,7 @@ impl Default for ProviderParams {
             min_team: 2,
             handback_after_negative_weeks: 8,
             contract_notice_weeks: 13,
-            understaffing_handback_fill: 0.663886,
+            understaffing_handback_fill: 0.78,
             exit_after_negative_cash_weeks: 8,
             entry_base_per_week: 0.04,
             entry_per_expected_margin: 1.0,
@@ -222,6 +228,7 @@ impl ProviderParams {
         c.non_negative("providers.on_cost_rate", self.on_cost_rate);
         c.non_negative("providers.admin_gbp_per_contact_hour", self.admin_gbp_per_contact_hour);
         c.non_negative("providers.recruitment_gbp_per_hire", self.recruitment_gbp_per_hire);
+        c.non_negative("providers.turnover_cost_gbp_per_leaver", self.turnover_cost_gbp_per_leaver);
         c.dispersion("providers.initial_wage_premium_sd", self.initial_wage_premium_sd);
         c.positive("providers.initial_cash_weeks", self.initial_cash_weeks);
         c.dispersion("providers.initial_cash_log_sd", self.initial_cash_log_sd);
@@ -233,8 +240,8 @@ impl ProviderParams {
         c.share("providers.vacancy_trigger", self.vacancy_trigger);
         c.non_negative("providers.turnover_trigger", self.turnover_trigger);
         for (k, v) in [
-            ("providers.guaranteed_share_base", self.guaranteed_share_base),
-            ("providers.travel_pay_security_threshold", self.travel_pay_security_threshold),
+            ("providers.initial_guaranteed_share", self.initial_guaranteed_share),
+            ("providers.guarantee_idle_cost_share", self.guarantee_idle_cost_share),
             ("providers.overbooking", self.overbooking),
             ("providers.understaffing_handback_fill", self.understaffing_handback_fill),
             ("providers.entrant_overhead_share", self.entrant_overhead_share),
@@ -248,8 +255,7 @@ impl ProviderParams {
         ] {
             c.share(k, v);
         }
-        c.non_negative("providers.guaranteed_share_per_security", self.guaranteed_share_per_security);
-        c.non_negative("providers.guaranteed_share_per_vacancy", self.guaranteed_share_per_vacancy);
+        c.dispersion("providers.guarantee_choice_log_sd", self.guarantee_choice_log_sd);
         // At most 10: a provider's vacancies (and the estate residents its outreach draws) are
         // its hiring target less its staff, so a vast multiple would be a vast draw of workers.
         if !(1.0..=MAX_HIRING_BUFFER).contains(&self.hiring_buffer) {

@@ -30,7 +30,7 @@ impl Default for WageFloor {
             london_living_wage: vec![yv(2023, 13.15), yv(2024, 13.85), yv(2025, 14.80)],
             annual_uplift_beyond_data: 0.04,
             cost_inflation: 0.03,
-            outside_wage_premium_over_nlw: 0.04,
+            outside_wage_premium_over_nlw: 0.12,
         }
     }
 }

@@ -6,17 +6,42 @@ use serde::{Deserialize, Serialize};
 use super::{MAX_POOL_INFLOW_PER_WEEK, MAX_POOL_WORKERS};
 use crate::scenario::validate::Checker;
 
+/// Largest size of a log-odds coefficient of the quit hazard: 20 already moves a hazard from
+/// 10^-9 to nearly 1.
+pub const MAX_LOG_ODDS: f64 = 20.0;
+/// Largest `workforce.supply_ceiling_multiple`: 1,000 is a labour supply without a ceiling.
+pub const MAX_SUPPLY_CEILING: f64 = 1000.0;
+
 /// Care workers and the finite labour pool.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
 pub struct WorkforceParams {
     /// People between care jobs or newly entering care work at the start.
     pub pool_initial: u32,
-    /// New entrants to care work per week (incl. international recruitment).
+    /// New entrants to care work from the borough's own labour market per week, when the
+    /// market pays the outside wage and the reservoir of people willing to do care work is at
+    /// its steady state (docs/ODD.md §7.13).
     pub pool_inflow_per_week: f64,
-    /// Elasticity of new entrants to the wage: inflow = pool_inflow_per_week ×
-    /// (market wage net of unpaid travel / outside wage)^elasticity.
+    /// Elasticity of new entrants to the wage: entry rises with (market wage net of unpaid
+    /// travel / outside wage)^elasticity, while the reservoir lasts.
     pub inflow_wage_elasticity: f64,
+    /// The finite reservoir: however high the pay, the borough's steady inflow of entrants is
+    /// at most this multiple of `pool_inflow_per_week` (the rate at which the reservoir refills).
+    pub supply_ceiling_multiple: f64,
+    /// Weekly rate at which the reservoir refills towards its full size (people newly willing
+    /// to do care work: school leavers, career changers, people moving into the borough).
+    pub reservoir_renewal_per_week: f64,
+    /// International recruits per week while the overseas care-worker visa route is open.
+    pub international_inflow_per_week: f64,
+    /// Calendar year and week of the year from which the overseas route is closed to new
+    /// applicants (22 July 2025: 2025, week 30).
+    pub overseas_route_closed_year: i32,
+    pub overseas_route_closed_week: u32,
+    /// Share of the international inflow that continues after the closure, by in-country
+    /// switching of people already in the UK on a care visa, until the transition ends.
+    pub in_country_switching_share: f64,
+    pub in_country_switching_ends_year: i32,
+    pub in_country_switching_ends_week: u32,
     /// Local outreach: estate residents newly recruited into care work per week per vacancy
     /// by a provider with a local-hiring term whose estate share is below its target.
     pub estate_outreach_per_vacancy_week: f64,
@@ -34,14 +59,24 @@ pub struct WorkforceParams {
     pub guaranteed_share_of_desired: f64,
     /// Weekly chance that a worker is absent (sick, on leave) and delivers nothing.
     pub absence_per_week: f64,
-    /// Quit hazard per week: base + wage_gap·(relative shortfall of effective wage below the
-    /// outside option) + insecurity·(zero-hours) + underemployment·(hours shortfall share)
-    /// + travel_burden·(unpaid travel share).
+    /// Weekly quit hazard (leaving one's employer, for the pool or out of care work) of a
+    /// trained worker on guaranteed hours, working the hours they want, with paid travel and an
+    /// effective wage equal to the outside wage. The hazard is logistic (docs/ODD.md §7.13):
+    /// logit h = logit base − pay_elasticity · ln(effective / outside wage)
+    /// + zero_hours + underemployment · (hours shortfall share) + unpaid_travel · (unpaid
+    /// travel share) + untrained.
     pub quit_base_per_week: f64,
-    pub quit_wage_gap: f64,
-    pub quit_insecurity: f64,
-    pub quit_underemployment: f64,
-    pub quit_travel_burden: f64,
+    /// Elasticity of the quit hazard to pay (a 1% higher effective wage lowers the hazard by
+    /// about this many per cent).
+    pub quit_pay_elasticity: f64,
+    /// Log-odds added to the quit hazard on a zero-hours contract.
+    pub quit_zero_hours_log_odds: f64,
+    /// Log-odds added per unit share of desired hours not worked.
+    pub quit_underemployment_log_odds: f64,
+    /// Log-odds added per unit share of working time that is unpaid travel.
+    pub quit_unpaid_travel_log_odds: f64,
+    /// Log-odds added before the worker reaches competence (`weeks_to_competence`).
+    pub quit_untrained_log_odds: f64,
     /// Share of quitters who stay in care work (go to the pool) rather than leave the sector.
     pub quitters_to_pool_share: f64,
     /// Weekly chance that an employed worker looks at other providers' vacancies.
@@ -65,8 +100,16 @@ impl Default for WorkforceParams {
     fn default() -> Self {
         Self {
             pool_initial: 60,
-            pool_inflow_per_week: 9.926479,
-            inflow_wage_elasticity: 2.0,
+            pool_inflow_per_week: 11.601924,
+            inflow_wage_elasticity: 4.0,
+            supply_ceiling_multiple: 2.0,
+            reservoir_renewal_per_week: 1.0 / 52.0,
+            international_inflow_per_week: 2.4,
+            overseas_route_closed_year: 2025,
+            overseas_route_closed_week: 30,
+            in_country_switching_share: 0.5,
+            in_country_switching_ends_year: 2028,
+            in_country_switching_ends_week: 30,
             estate_outreach_per_vacancy_week: 0.05,
             pool_outflow_per_week: 0.04,
             intrinsic_motivation_log: 0.15,
@@ -75,11 +118,12 @@ impl Default for WorkforceParams {
             desired_hours_sd: 8.0,
             guaranteed_share_of_desired: 0.8,
             absence_per_week: 0.04,
-            quit_base_per_week: 0.001624,
-            quit_wage_gap: 0.028870,
-            quit_insecurity: 0.0015,
-            quit_underemployment: 0.004,
-            quit_travel_burden: 0.004,
+            quit_base_per_week: 0.002274,
+            quit_pay_elasticity: 1.0,
+            quit_zero_hours_log_odds: 0.52,
+            quit_underemployment_log_odds: 0.43,
+            quit_unpaid_travel_log_odds: 1.0,
+            quit_untrained_log_odds: 0.5,
             quitters_to_pool_share: 0.5,
             on_the_job_search_per_week: 0.01,
             switch_threshold_gbp: 0.40,
@@ -133,15 +177,48 @@ impl WorkforceParams {
         for (k, v) in [
             ("workforce.absence_per_week", self.absence_per_week),
             ("workforce.quit_base_per_week", self.quit_base_per_week),
-            ("workforce.quit_insecurity", self.quit_insecurity),
-            ("workforce.quit_underemployment", self.quit_underemployment),
-            ("workforce.quit_travel_burden", self.quit_travel_burden),
+            ("workforce.reservoir_renewal_per_week", self.reservoir_renewal_per_week),
+            ("workforce.in_country_switching_share", self.in_country_switching_share),
             ("workforce.quitters_to_pool_share", self.quitters_to_pool_share),
             ("workforce.on_the_job_search_per_week", self.on_the_job_search_per_week),
         ] {
             c.share(k, v);
         }
-        c.non_negative("workforce.quit_wage_gap", self.quit_wage_gap);
+        for (k, v) in [
+            ("workforce.quit_pay_elasticity", self.quit_pay_elasticity),
+            ("workforce.quit_zero_hours_log_odds", self.quit_zero_hours_log_odds),
+            ("workforce.quit_underemployment_log_odds", self.quit_underemployment_log_odds),
+            ("workforce.quit_unpaid_travel_log_odds", self.quit_unpaid_travel_log_odds),
+            ("workforce.quit_untrained_log_odds", self.quit_untrained_log_odds),
+        ] {
+            c.between(k, v, -MAX_LOG_ODDS, MAX_LOG_ODDS, "a log-odds coefficient");
+        }
+        if !(self.supply_ceiling_multiple > 1.0 && self.supply_ceiling_multiple <= MAX_SUPPLY_CEILING) {
+            c.fail(
+                "workforce.supply_ceiling_multiple",
+                format!(
+                    "expected a multiple above 1 and at most {MAX_SUPPLY_CEILING}, found {}",
+                    self.supply_ceiling_multiple
+                ),
+            );
+        }
+        c.non_negative("workforce.international_inflow_per_week", self.international_inflow_per_week);
+        c.at_most(
+            "workforce.international_inflow_per_week",
+            self.international_inflow_per_week,
+            MAX_POOL_INFLOW_PER_WEEK,
+            "workers a week",
+        );
+        c.year("workforce.overseas_route_closed_year", self.overseas_route_closed_year);
+        c.year("workforce.in_country_switching_ends_year", self.in_country_switching_ends_year);
+        for (k, v) in [
+            ("workforce.overseas_route_closed_week", self.overseas_route_closed_week),
+            ("workforce.in_country_switching_ends_week", self.in_country_switching_ends_week),
+        ] {
+            if !(1..=52).contains(&v) {
+                c.fail(k, "expected a week of the year from 1 to 52");
+            }
+        }
         c.non_negative("workforce.switch_threshold_gbp", self.switch_threshold_gbp);
         c.non_negative("workforce.value_of_guaranteed_hours_gbp", self.value_of_guaranteed_hours_gbp);
         c.non_negative("workforce.distance_cost_gbp_per_km", self.distance_cost_gbp_per_km);
