@@ -51,6 +51,7 @@ metrics! {
     placement_wait_weeks: "Weeks waited, summed over clients whose care started this week (divide by placements)",
     care_workers: "Care workers employed by providers in the borough (headcount)",
     pool_size: "People between care jobs or newly arrived, looking for a post",
+    awaiting_start: "Recruits who have accepted a post and await pre-employment checks before a first shift (their posts count as vacant, ODD §7.13)",
     hires: "Workers hired this week (from the pool or other providers)",
     recruits: "Workers hired this week from outside the borough's providers (the pool or local outreach): hires less moves between providers",
     pool_entrants: "People entering the labour pool this week from the borough's labour market or from abroad",
@@ -62,7 +63,7 @@ metrics! {
     moves_between_providers: "Leavers who moved directly to another provider",
     left_sector: "People leaving care work this week (from a job or from the pool)",
     turnover_annualised: "52 * leavers / headcount (Skills for Care definition)",
-    vacancy_rate: "Unfilled posts (hiring target - headcount, floored at 0) / hiring target",
+    vacancy_rate: "Unfilled posts (hiring target - headcount, floored at 0; a post whose recruit awaits pre-employment checks is unfilled) / hiring target",
     zero_hours_share: "Share of employed care workers on zero-hours contracts",
     wage_gbp_per_hour: "Mean posted hourly wage over employed workers (GBP)",
     effective_wage_gbp_per_hour: "Earnings / (contact + travel hours): pay per hour worked incl. unpaid travel (GBP)",
@@ -339,6 +340,7 @@ fn record_workforce(world: &World, s: &ProviderSums, r: &mut WeekRecord) {
     let c = &world.counters;
     r.care_workers = s.heads;
     r.pool_size = world.pool.len() as f64;
+    r.awaiting_start = world.starters.len() as f64;
     r.hires = c.hires as f64;
     r.recruits = (c.hires - c.moves_between_providers) as f64;
     r.pool_entrants = c.pool_inflow as f64;

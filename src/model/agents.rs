@@ -109,6 +109,9 @@ pub enum WorkerStatus {
     Employed,
     /// Between care jobs or newly arrived in care work, looking for a post.
     Pool,
+    /// Offered a post and accepted it, awaiting pre-employment checks before a first shift
+    /// (`employer` is the provider, `hired_week` the week of the first shift).
+    Starting,
     /// Left the sector.
     Left,
 }
@@ -237,6 +240,8 @@ pub struct Provider {
     pub pays_travel: bool,
     pub guaranteed_target: f64,
     pub hiring_target: u32,
+    /// Recruits who have accepted a post and await pre-employment checks.
+    pub starting: u32,
     pub training_per_worker: f64,
     pub markup: f64,
     // State.
@@ -336,8 +341,15 @@ impl Provider {
         let n = self.workers.iter().filter(|&&w| pred(&workers[w as usize])).count();
         n as f64 / self.workers.len() as f64
     }
+    /// Posts not filled by someone at work: the vacancies of the outcome tables (a post whose
+    /// recruit awaits pre-employment checks is still vacant).
     pub fn vacancies(&self) -> u32 {
         self.hiring_target.saturating_sub(self.headcount())
+    }
+    /// Posts the provider is still recruiting for: vacancies less those with a recruit awaiting
+    /// pre-employment checks.
+    pub fn open_posts(&self) -> u32 {
+        self.vacancies().saturating_sub(self.starting)
     }
     /// Income risk: the expected share of committed work that goes unpaid, once a quarter of
     /// it has been observed (`None` before).

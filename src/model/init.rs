@@ -35,6 +35,7 @@ pub fn initial_world(scenario: Scenario, streams: Streams) -> World {
         queue: std::collections::VecDeque::new(),
         active_clients: Vec::new(),
         pool: Vec::new(),
+        starters: Vec::new(),
         wages,
         council: Council::new(&scenario.council),
         in_house: Vec::new(),

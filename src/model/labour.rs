@@ -62,6 +62,8 @@ impl QuitHazard {
 
 /// Marks a second, independent draw for the same process, week and entity.
 const SECOND_DRAW: u64 = 1 << 40;
+/// Keys the draw of a recruit's weeks of pre-employment checks.
+const START_DRAW: u64 = 1 << 41;
 
 /// Draws a new care worker (in the pool).
 pub fn draw_worker(
@@ -164,6 +166,9 @@ pub fn labour_market(world: &mut World) {
     seekers.clear();
     let quit_keys = world.streams.week_keys(Process::WorkerQuit, week);
     let search_keys = world.streams.week_keys(Process::JobSearch, week);
+
+    // 0. Recruits whose pre-employment checks are done start work.
+    start_recruits(world);
 
     // 1. Quits and on-the-job search.
     for pid in 0..world.providers.len() {
@@ -302,7 +307,7 @@ pub fn labour_market(world: &mut World) {
     let mut open = std::mem::take(&mut world.scratch.ids);
     open.clear();
     for (pid, p) in world.providers.iter().enumerate() {
-        if p.active && p.vacancies() > 0 {
+        if p.active && p.open_posts() > 0 {
             open.push(pid as u32);
         }
     }
@@ -344,12 +349,14 @@ pub fn labour_market(world: &mut World) {
             old.leavers_since_review += 1;
             world.counters.moves_between_providers += 1;
             // The post left behind may open.
-            update_open(&mut open, current, world.providers[current as usize].vacancies() > 0);
+            update_open(&mut open, current, world.providers[current as usize].open_posts() > 0);
+            // A move starts at once: the notice period covers the new employer's checks.
+            hire(world, wid, pid);
         } else {
             hired_from_pool = true;
+            recruit(world, wid, pid, search_keys.uniform(wid as u64 ^ START_DRAW));
         }
-        hire(world, wid, pid);
-        update_open(&mut open, pid, world.providers[pid as usize].vacancies() > 0);
+        update_open(&mut open, pid, world.providers[pid as usize].open_posts() > 0);
     }
     world.scratch.ids = open;
     world.scratch.posts = seen_posts;
@@ -476,6 +483,51 @@ fn sample_posts(
     }
 }
 
+/// A recruit from outside the borough's providers (the pool or outreach) accepts a post at
+/// `pid`: they start after `workforce.weeks_to_start` weeks of pre-employment checks, the whole
+/// weeks and one more with chance the fraction (`u` a uniform number), or at once if that is
+/// none (docs/ODD.md §7.13). The post stays vacant meanwhile but is no longer advertised.
+fn recruit(world: &mut World, wid: u32, pid: u32, u: f64) {
+    let mean = world.scenario.workforce.weeks_to_start;
+    let weeks = mean.floor() as i32 + i32::from(u < mean.fract());
+    if weeks == 0 {
+        hire(world, wid, pid);
+        return;
+    }
+    let w = &mut world.workers[wid as usize];
+    w.status = WorkerStatus::Starting;
+    w.employer = pid;
+    w.hired_week = world.week + weeks;
+    world.providers[pid as usize].starting += 1;
+    world.starters.push(wid);
+}
+
+/// Recruits whose first shift falls this week start work (in the order they were recruited);
+/// one whose employer has closed meanwhile goes back to the pool.
+fn start_recruits(world: &mut World) {
+    let mut i = 0;
+    while i < world.starters.len() {
+        let wid = world.starters[i];
+        let w = &world.workers[wid as usize];
+        if w.hired_week > world.week {
+            i += 1;
+            continue;
+        }
+        world.starters.remove(i);
+        let pid = w.employer;
+        let p = &mut world.providers[pid as usize];
+        p.starting -= 1;
+        if p.active {
+            hire(world, wid, pid);
+        } else {
+            let w = &mut world.workers[wid as usize];
+            w.status = WorkerStatus::Pool;
+            w.employer = NONE;
+            world.pool.push(wid);
+        }
+    }
+}
+
 /// Takes on a worker (from the pool, another provider or outreach) on the contract the
 /// provider now offers.
 fn hire(world: &mut World, wid: u32, pid: u32) {
@@ -516,7 +568,7 @@ fn outreach(world: &mut World, outside: f64) {
     }
     for pid in 0..world.providers.len() {
         let p = &world.providers[pid];
-        if !p.active || !p.terms.local_hiring || p.vacancies() == 0 {
+        if !p.active || !p.terms.local_hiring || p.open_posts() == 0 {
             continue;
         }
         let target = if p.incubated { target.max(0.5) } else { target };
@@ -524,16 +576,18 @@ fn outreach(world: &mut World, outside: f64) {
             continue;
         }
         let mut rng = world.streams.entity(Process::Outreach, world.week as i64, pid as u64);
-        let n = Poisson::new(rate * p.vacancies() as f64).expect("positive").sample(&mut rng) as u32;
+        let open = p.open_posts();
+        let n = Poisson::new(rate * open as f64).expect("positive").sample(&mut rng) as u32;
         let base = p.base_patch;
-        for _ in 0..n.min(p.vacancies()) {
+        for _ in 0..n.min(open) {
             let mut w = draw_worker(&mut rng, &world.scenario, &world.geography, outside, world.week);
             w.home = base;
             w.estate_resident = true;
             let wid = world.workers.len() as u32;
             world.workers.push(w);
             if job_utility(world, wid, pid as u32) >= world.workers[wid as usize].reservation_wage {
-                hire(world, wid, pid as u32);
+                let u = rng.random::<f64>();
+                recruit(world, wid, pid as u32, u);
                 world.counters.outreach_recruits += 1;
             } else {
                 world.workers[wid as usize].status = WorkerStatus::Left;

@@ -113,6 +113,8 @@ pub struct World {
     pub active_clients: Vec<u32>,
     /// Ids of workers in the labour pool.
     pub pool: Vec<u32>,
+    /// Ids of recruits awaiting pre-employment checks, in the order they were recruited.
+    pub starters: Vec<u32>,
     /// Ids of clients served by the council's provider of last resort.
     pub in_house: Vec<u32>,
     /// Scheduled shocks in force (demand and labour-supply factors).

@@ -30,6 +30,7 @@ pub const COUNT_COLUMNS: &[&str] = &[
     "placements",
     "care_workers",
     "pool_size",
+    "awaiting_start",
     "hires",
     "leavers",
     "redundancies",

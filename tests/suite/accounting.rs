@@ -159,9 +159,30 @@ impl Ledger {
                 );
             }
         }
+        // Recruits awaiting pre-employment checks: on the starters' list exactly when starting,
+        // counted by their employer, and due to start after this week.
+        let n_starting = w.workers.iter().filter(|x| x.status == WorkerStatus::Starting).count();
+        ensure!(
+            w.starters.len() == n_starting,
+            "week {week}: {} on the starters' list, {n_starting} starting",
+            w.starters.len()
+        );
+        for &x in &w.starters {
+            let r = &w.workers[x as usize];
+            ensure!(r.status == WorkerStatus::Starting, "week {week}: starter {x} is {:?}", r.status);
+            ensure!(r.hired_week > week, "week {week}: starter {x} was due in week {}", r.hired_week);
+        }
+        for (pid, p) in w.providers.iter().enumerate().filter(|(_, p)| p.active) {
+            let n = w.starters.iter().filter(|&&x| w.workers[x as usize].employer == pid as u32).count();
+            ensure!(
+                p.starting as usize == n,
+                "week {week}: provider {pid} counts {} starters, {n} are its",
+                p.starting
+            );
+        }
         // Flows: the sector gains the pool inflow and the estate residents recruited by local
-        // outreach (hired straight into a job), and loses those who leave it.
-        let now = (n_employed + n_pool) as i64;
+        // outreach (into a job or its checks), and loses those who leave it.
+        let now = (n_employed + n_pool + n_starting) as i64;
         let (inflow, outreach) = (w.counters.pool_inflow, w.counters.outreach_recruits);
         let expected = self.in_sector + i64::from(inflow) + i64::from(outreach) - rec.left_sector as i64;
         ensure!(

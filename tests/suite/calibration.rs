@@ -67,16 +67,21 @@ fn wage_review_filter() -> Filter {
 /// does not use), one pattern filter; at least three of the four known parameters lie inside
 /// their 90% posterior intervals with posteriors narrower than half their priors, no accepted
 /// point breaks the filter, and a parameter set that breaks it is rejected. Short runs (one
-/// year after a half-year burn-in) keep it to about a minute on 2 cores.
+/// year after a year's burn-in) keep it to about half a minute on 2 cores; a shorter burn-in
+/// hides the idle cost share, because the contract-mix choice learns a provider's income risk
+/// over a quarter and then converts contracts gradually (docs/ODD.md §7.10, §7.11).
 #[test]
 #[ignore = "statistical suite: cargo test -- --include-ignored"]
 fn calibration_recovers_known_parameters_from_synthetic_targets() {
     let mut base = crate::common::status_quo();
-    base.run.weeks = 52;
-    base.run.burn_in_weeks = 26;
-    // The truth, each parameter away from its range's edges: (path, truth, min, max).
+    base.run.weeks = 104;
+    base.run.burn_in_weeks = 52;
+    // The truth, each parameter away from its range's edges: (path, truth, min, max). The idle
+    // cost share's truth and range lie where the contract-mix choice answers it (docs/ODD.md
+    // §7.10): above about 0.3 nearly every provider offers zero-hours contracts, so the
+    // zero-hours share, the target that identifies it, no longer moves.
     let truth = [
-        ("providers.guarantee_idle_cost_share", 0.5, 0.05, 1.0),
+        ("providers.guarantee_idle_cost_share", 0.1, 0.02, 0.3),
         ("workforce.quit_base_per_week", 0.0015, 0.0003, 0.004),
         ("clients.arrivals_per_week", 15.0, 10.0, 20.0),
         ("providers.wage_headroom_share", 0.5, 0.0, 1.0),
@@ -107,7 +112,7 @@ fn calibration_recovers_known_parameters_from_synthetic_targets() {
         max_batches: 2,
         tolerance_quantile: 0.5,
         stop_change: 0.05,
-        weeks: Some(52),
+        weeks: Some(104),
         confirm_replicates: 4,
         confirm_candidates: 3,
     };
@@ -123,7 +128,7 @@ fn calibration_recovers_known_parameters_from_synthetic_targets() {
         filters: vec![wage_review_filter()],
         checks: vec![],
     };
-    let cal = Calibration { file: PathBuf::from("synthetic.toml"), config, base, full_weeks: 52 };
+    let cal = Calibration { file: PathBuf::from("synthetic.toml"), config, base, full_weeks: 104 };
     let started = std::time::Instant::now();
     let result = calibrate(&cal, &|| {}).unwrap();
     print!("{}", careshape::output::calibration::rounds_markdown(&result));

@@ -33,16 +33,16 @@ fn run_short(out: &Path) {
 }
 
 const GOLDEN: &[(&str, &str)] = &[
-    ("weekly.csv", "8b5c69ec7cbd7259d398d0b273f2bc5022e2f3991c34e9aec992e656844accfd"),
-    ("weekly.parquet", "3e129fa47a0027d4379627c4aff523479ac2b3d698888c88b91796a4e825c218"),
-    ("summary.csv", "b38aa2ca51959249b00caa48ce33ef4ed7aefbd9ade8497ae3ad4c9b63bd0437"),
-    ("summary.parquet", "37f0f39d6829f8c765e825de5589daee576a961055e930bfc396a825b5ceab7a"),
-    ("providers.csv", "ad1efc3c96c2a9fd41349f8301b6fadf02af669ec56c306519e6022b792fdbe6"),
-    ("providers.parquet", "ccded364529491d31788e7d3847b17ebc7b934489d9cd5b1d80b3a0fd092200c"),
-    ("patches.csv", "51ac075a4ab9638f8e4b6c1621495a1bb7b0894ce8ddce7403caeff8ea8c5ec9"),
-    ("patches.parquet", "7f77119f6655a749e6efc513b9c127c6584c9701211d14db7f5a7b145fdd202f"),
-    ("stress.csv", "fdb18fdfe97396deb61b0c6b4812108e9e0d02a61969a40dc8f51789a4b3a102"),
-    ("stress.parquet", "aad9aae97f7c4fcb0ab034eebafa5a6dc717af65f6072f11180d5e64e0401778"),
+    ("weekly.csv", "cadee59d1f90aba5b3386730b3fed0d99ea33e92f9a2661d6d3dc652116c0957"),
+    ("weekly.parquet", "c3b1b72ad22c11bbead088fba2654bd5ce5686807e9fb425600f54da7751eea9"),
+    ("summary.csv", "b9a745c9e89bc34dade86d332eaddcf6406a14651d5ddc2a5cf93ae8c862deff"),
+    ("summary.parquet", "7259ec4481b2dc6e94c7e5949fa25d1c586b4a4817237b4b3a25e4020fdf0b8d"),
+    ("providers.csv", "dc1cecfce1196bc63b117379002cd4079d5a7d0fa70f04507e100698e998d77f"),
+    ("providers.parquet", "574e3ec4d3244bb21bb30fba863f3809638af1f47eef18d5073863777b02ec9a"),
+    ("patches.csv", "5f4aeddfa592c834182429561f79a721903375d5397cf1eea5e5e5edd63ae8ef"),
+    ("patches.parquet", "3c45d3bd64dac97fb10a52e7b24d0e223e726f4f5cfde156768f6b4f8d87a3a5"),
+    ("stress.csv", "ca77d58027880c9f3931b6ff340b8a62d4d4116ac6d68f491fb38aa2d18a0e21"),
+    ("stress.parquet", "2454ed2fcc46a0b16496d9875e17bf5ff936bea8068ae31ac098106b2ad264ad"),
 ];
 
 #[test]

@@ -108,6 +108,7 @@ pub fn new_provider(
         pays_travel: false,
         guaranteed_target: going_mix,
         hiring_target: s.min_team,
+        starting: 0,
         training_per_worker: s.training_gbp_per_worker_week,
         markup: s.markup_initial,
         overhead_per_week: overhead,

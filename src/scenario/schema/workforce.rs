@@ -11,6 +11,8 @@ use crate::scenario::validate::Checker;
 pub const MAX_LOG_ODDS: f64 = 20.0;
 /// Largest `workforce.supply_ceiling_multiple`: 1,000 is a labour supply without a ceiling.
 pub const MAX_SUPPLY_CEILING: f64 = 1000.0;
+/// Largest `workforce.weeks_to_start`: half a year of pre-employment checks.
+pub const MAX_WEEKS_TO_START: f64 = 26.0;
 
 /// Care workers and the finite labour pool.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
@@ -62,9 +64,9 @@ pub struct WorkforceParams {
     /// Weekly quit hazard (leaving one's employer, for the pool or out of care work) of a
     /// trained worker on guaranteed hours, working the hours they want, with paid travel and an
     /// effective wage equal to the outside wage. The hazard is logistic (docs/ODD.md §7.13):
-    /// logit h = logit base − pay_elasticity · ln(effective / outside wage)
-    /// + zero_hours + underemployment · (hours shortfall share) + unpaid_travel · (unpaid
-    /// travel share) + untrained.
+    /// logit h = logit base − pay_elasticity · ln(effective / outside wage) + zero_hours +
+    /// underemployment · (hours shortfall share) + unpaid_travel · (unpaid travel share) +
+    /// untrained.
     pub quit_base_per_week: f64,
     /// Elasticity of the quit hazard to pay (a 1% higher effective wage lowers the hazard by
     /// about this many per cent).
@@ -94,6 +96,11 @@ pub struct WorkforceParams {
     pub employer_taste_sd_gbp: f64,
     /// Weeks a worker's tenure must reach to count as trained (affects quality).
     pub weeks_to_competence: f64,
+    /// Mean weeks from accepting a post to the first shift, for a recruit from outside the
+    /// borough's providers: references, an enhanced DBS check with the adults' barred list,
+    /// right-to-work checks and induction (docs/ODD.md §7.13). The post stays vacant meanwhile
+    /// but is no longer advertised. Whole weeks, the fraction as a chance of one more week.
+    pub weeks_to_start: f64,
 }
 
 impl Default for WorkforceParams {
@@ -118,9 +125,9 @@ impl Default for WorkforceParams {
             desired_hours_sd: 8.0,
             guaranteed_share_of_desired: 0.8,
             absence_per_week: 0.04,
-            quit_base_per_week: 0.002274,
+            quit_base_per_week: 0.0024,
             quit_pay_elasticity: 1.0,
-            quit_zero_hours_log_odds: 0.52,
+            quit_zero_hours_log_odds: 0.14,
             quit_underemployment_log_odds: 0.43,
             quit_unpaid_travel_log_odds: 1.0,
             quit_untrained_log_odds: 0.5,
@@ -132,6 +139,7 @@ impl Default for WorkforceParams {
             vacancies_seen_per_search: 3,
             employer_taste_sd_gbp: 0.40,
             weeks_to_competence: 26.0,
+            weeks_to_start: 3.5,
         }
     }
 }
@@ -227,5 +235,7 @@ impl WorkforceParams {
             c.fail("workforce.vacancies_seen_per_search", "expected at least 1");
         }
         c.positive("workforce.weeks_to_competence", self.weeks_to_competence);
+        c.non_negative("workforce.weeks_to_start", self.weeks_to_start);
+        c.at_most("workforce.weeks_to_start", self.weeks_to_start, MAX_WEEKS_TO_START, "weeks");
     }
 }
