@@ -33,16 +33,16 @@ fn run_short(out: &Path) {
 }
 
 const GOLDEN: &[(&str, &str)] = &[
-    ("weekly.csv", "cadee59d1f90aba5b3386730b3fed0d99ea33e92f9a2661d6d3dc652116c0957"),
-    ("weekly.parquet", "c3b1b72ad22c11bbead088fba2654bd5ce5686807e9fb425600f54da7751eea9"),
-    ("summary.csv", "b9a745c9e89bc34dade86d332eaddcf6406a14651d5ddc2a5cf93ae8c862deff"),
-    ("summary.parquet", "7259ec4481b2dc6e94c7e5949fa25d1c586b4a4817237b4b3a25e4020fdf0b8d"),
-    ("providers.csv", "dc1cecfce1196bc63b117379002cd4079d5a7d0fa70f04507e100698e998d77f"),
-    ("providers.parquet", "574e3ec4d3244bb21bb30fba863f3809638af1f47eef18d5073863777b02ec9a"),
-    ("patches.csv", "5f4aeddfa592c834182429561f79a721903375d5397cf1eea5e5e5edd63ae8ef"),
-    ("patches.parquet", "3c45d3bd64dac97fb10a52e7b24d0e223e726f4f5cfde156768f6b4f8d87a3a5"),
-    ("stress.csv", "ca77d58027880c9f3931b6ff340b8a62d4d4116ac6d68f491fb38aa2d18a0e21"),
-    ("stress.parquet", "2454ed2fcc46a0b16496d9875e17bf5ff936bea8068ae31ac098106b2ad264ad"),
+    ("weekly.csv", "0843b1a558ab42835a190541bc9a237f3ec3253fd78e3a2d2c04badd6faae027"),
+    ("weekly.parquet", "e4976ea8b07c714a791b5f9525f531bc61b2a2cedd60b8f0a6c9a58b7ae5a8b3"),
+    ("summary.csv", "39d30a4b057017572682740753272268ef0a0bd0f2df0d39baa39cb6a25968d1"),
+    ("summary.parquet", "70d1d697f5c7ad197a47c03eeb532beda6a1f12cac103f70a2a270e9e62b66d8"),
+    ("providers.csv", "8026e9e5195b50ad914df627bb14b91bd67c6af444d2b322817c60d2c13c3d6b"),
+    ("providers.parquet", "37cb243dd8035204dbcabae1c1c144fc91ef88484c43e0f154196141a914983d"),
+    ("patches.csv", "8dd75b0ed6d08ad95daf747aaa9b20e2d3071cbcf9e03b93704dc1b40ee46cf6"),
+    ("patches.parquet", "315251ae57ca1db210f40621092c63fd2cdcba1105a58502b615db55f8f5cdd7"),
+    ("stress.csv", "b5eccf880c7ded8f4153d6e34bc10c50b9ef178ed26b7927683ffa1bad9778c7"),
+    ("stress.parquet", "98dd040cc4055d7d3b6e467fbe2f8979945c9ac2dee632ab1ca58882e4d4708f"),
 ];
 
 #[test]

@@ -12,6 +12,16 @@ use crate::common::{assert_passes, paired as test, shipped};
 const REPLICATES: u32 = 20;
 const SEED: u64 = 2024;
 
+/// Pattern 3's price-led design (docs/ODD.md §1): the shipped lowest-price tender with its rate
+/// frozen for the term (fixed-price terms, `fee_uplift` none). The shipped file keeps the status
+/// quo's uplift, one lever per file; a frozen rate alone is `frozen-rate.toml`.
+fn fixed_price_tender() -> Scenario {
+    let mut s = shipped("lowest-price-tender");
+    s.name = "lowest-price-tender, fixed price".into();
+    s.commissioning.fee_uplift = careshape::scenario::FeeUplift::None;
+    s
+}
+
 /// The shared (cached) summaries of a scenario: the status quo is a baseline of several tests.
 fn summaries(s: &Scenario) -> Vec<Summary> {
     crate::common::summaries(s, SEED, REPLICATES)
@@ -28,7 +38,7 @@ fn zonal_contracts_cut_the_travel_share_versus_spot() {
 #[test]
 #[ignore = "statistical suite: cargo test -- --include-ignored"]
 fn lowest_price_tendering_raises_handbacks_and_thins_margins_versus_a_quality_tender() {
-    let (low, quality) = (summaries(&shipped("lowest-price-tender")), summaries(&shipped("quality-tender")));
+    let (low, quality) = (summaries(&fixed_price_tender()), summaries(&shipped("quality-tender")));
     assert_passes(&test(&low, &quality, "handback_packages_per_year", true), "package handbacks");
     assert_passes(&test(&low, &quality, "mean_margin", false), "margins");
 }
@@ -44,10 +54,10 @@ fn lowest_price_tendering_raises_handbacks_and_thins_margins_versus_a_quality_te
 #[test]
 #[ignore = "statistical suite: cargo test -- --include-ignored"]
 fn lowest_price_tendering_raises_provider_exits_and_turnover_versus_a_quality_tender() {
-    let sized = |name: &str| -> Vec<Summary> {
-        crate::common::runs(&shipped(name), SEED, 20..57).iter().map(|r| summarise(r)).collect()
+    let sized = |s: &Scenario| -> Vec<Summary> {
+        crate::common::runs(s, SEED, 20..57).iter().map(|r| summarise(r)).collect()
     };
-    let (low, quality) = (sized("lowest-price-tender"), sized("quality-tender"));
+    let (low, quality) = (sized(&fixed_price_tender()), sized(&shipped("quality-tender")));
     for metric in ["exits_per_year", "entries_per_year", "closure_rate_annual"] {
         let t = test(&low, &quality, metric, true);
         eprintln!(

@@ -227,8 +227,11 @@ fn a_budget_cut_keeps_spend_within_the_cut_budget_and_raises_unmet_need() {
 fn a_wage_floor_jump_under_fixed_price_terms_cuts_margins_and_raises_handbacks_less_so_with_indexed_fees() {
     let mut checks = Checks::default();
     let sf = shock("wage-floor-rise");
-    let fixed = policy("lowest-price-tender");
-    assert_eq!(fixed.commissioning.fee_uplift, FeeUplift::None, "the fixed-price policy has no uplift");
+    // Pattern 3's fixed-price terms: the lowest-price tender with its rate frozen for the term
+    // (the shipped file keeps the status quo's uplift, one lever per file).
+    let mut fixed = policy("lowest-price-tender");
+    fixed.name = "lowest-price-tender-fixed-price".into();
+    fixed.commissioning.fee_uplift = FeeUplift::None;
     let mut indexed = fixed.clone();
     indexed.name = "lowest-price-tender-indexed".into();
     indexed.commissioning.fee_uplift = FeeUplift::IndexedToWageFloor;
