@@ -47,8 +47,7 @@ pub fn initial_world(scenario: Scenario, streams: Streams) -> World {
         labour_reservoir: 0.0,
         scenario,
     };
-    world.labour_reservoir =
-        super::labour::LabourSupply::new(&world.scenario.workforce).steady_state(&world.scenario.workforce);
+    world.labour_reservoir = super::labour::LabourSupply::new(&world.scenario.workforce).steady_state();
     let mut rng = streams.weekly(Process::InitialState, 0);
     let s = world.scenario.clone();
     let n = world.geography.n;

@@ -392,6 +392,8 @@ pub struct LabourSupply {
     full: f64,
     entry_at_full: f64,
     renewal: f64,
+    /// The ceiling multiple m.
+    multiple: f64,
 }
 
 impl LabourSupply {
@@ -399,7 +401,7 @@ impl LabourSupply {
         let m = s.supply_ceiling_multiple;
         let renewal = s.reservoir_renewal_per_week;
         let full = if renewal > 0.0 { m * s.pool_inflow_per_week / renewal } else { 0.0 };
-        Self { full, entry_at_full: m * s.pool_inflow_per_week / (m - 1.0), renewal }
+        Self { full, entry_at_full: m * s.pool_inflow_per_week / (m - 1.0), renewal, multiple: m }
     }
 
     /// The reservoir's full size (people).
@@ -408,8 +410,8 @@ impl LabourSupply {
     }
 
     /// The reservoir's steady state with care work paying the outside wage.
-    pub fn steady_state(&self, s: &WorkforceParams) -> f64 {
-        self.full * (s.supply_ceiling_multiple - 1.0) / s.supply_ceiling_multiple
+    pub fn steady_state(&self) -> f64 {
+        self.full * (self.multiple - 1.0) / self.multiple
     }
 
     /// Entrants a week at parity of pay, with `reservoir` people left in it.
