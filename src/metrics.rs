@@ -76,7 +76,7 @@ metrics! {
     continuity_carers_per_4_weeks: "Distinct carers per active client over the last 4 weeks",
     providers_active: "Providers trading in the borough",
     provider_entries: "Providers entering this week",
-    provider_exits: "Providers ceasing to trade this week (by insolvency, ODD §7.17, or a failure shock, §7.23)",
+    provider_exits: "Providers ceasing to trade this week (by insolvency or withdrawal, ODD §7.17, or a failure shock, §7.23)",
     handback_packages: "Packages handed back by providers this week",
     handback_packages_at_a_loss: "Of the packages handed back this week, those that had lost money for K weeks (the rest could not be staffed)",
     handback_contracts: "Framework contracts handed back this week",

@@ -393,7 +393,7 @@ const SUMMARY: &[(&str, &str, Rule)] = &[
     ),
     (
         "exits_year_after_shock",
-        "Provider exits (insolvency and failure) in the year after the shock week",
+        "Provider exits (insolvency, withdrawal and failure) in the year after the shock week",
         Rule::SumAfterShock("provider_exits"),
     ),
     (

@@ -162,6 +162,8 @@ pub enum ExitCause {
     Insolvency,
     /// Stopped trading at once in a scheduled provider-failure shock.
     Failure,
+    /// Left the borough because its running margin stayed negative (docs/ODD.md §7.17).
+    Withdrawal,
 }
 
 impl ExitCause {
@@ -169,6 +171,7 @@ impl ExitCause {
         match self {
             Self::Insolvency => "insolvency",
             Self::Failure => "failure",
+            Self::Withdrawal => "withdrawal",
         }
     }
 }
@@ -248,6 +251,8 @@ pub struct Provider {
     pub overhead_per_week: f64,
     pub cash: f64,
     pub negative_cash_weeks: u32,
+    /// Consecutive weeks its running margin has been below zero (withdrawal, ODD §7.17).
+    pub loss_weeks: u32,
     pub negative_contract_margin_weeks: u32,
     /// Consecutive weeks the provider has delivered less than its understaffing threshold.
     pub understaffed_weeks: u32,

@@ -72,7 +72,7 @@ impl BrokerageOrder {
                     continue;
                 }
                 let framework = world.policy.contract_covers(p, q as super::PatchId, world.week);
-                if !framework && !world.policy.approved(p) {
+                if !framework && !(world.policy.approved(p) && super::provider::covers_patch(world, p, q)) {
                     continue;
                 }
                 let key = rule_key(world, id, framework, q);

@@ -123,7 +123,10 @@ pub fn exits(world: &mut World) {
         } else {
             0.0
         };
-        let recovery = p.recovery_per_week * (0.5 + 0.5 * quality + 0.5 * continuity);
+        let recovery = p.recovery_per_week
+            * (p.recovery_multiplier_base
+                + p.recovery_multiplier_per_quality * quality
+                + p.recovery_multiplier_per_continuity * continuity);
         let u = exit_keys.uniform(id as u64);
         if u < p.death_per_week {
             counters.deaths += 1;

@@ -49,6 +49,7 @@ pub fn step(world: &mut World) -> f64 {
             }
             let kind = if i % 2 == 0 { ProviderKind::CoopSocial } else { ProviderKind::Micro };
             let overhead = kinds.iter().find(|k| k.kind == kind).map_or(300.0, |k| k.overhead_gbp_per_week)
+                * world.scenario.providers.overhead_scale
                 * world.wages.cost_index;
             let base = pick_weighted(&mut rng, &estates) as PatchId;
             // They pay at least the London Living Wage from the start (a Camden condition).

@@ -73,7 +73,7 @@ pub fn initial_world(scenario: Scenario, streams: Streams) -> World {
             base as PatchId,
             wage,
             0.0,
-            k.overhead_gbp_per_week,
+            k.overhead_gbp_per_week * s.providers.overhead_scale,
             compliant,
         );
         p.entry_week = start - 1;

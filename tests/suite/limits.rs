@@ -32,7 +32,7 @@ fn nan_and_inf_are_rejected_in_every_table() {
         ("geography", "min_round_hours", "-inf", "found -inf"),
         ("commissioning", "rate_gbp_per_hour", "nan", "found NaN"),
         ("commissioning.incubator", "startup_grant_gbp", "nan", "finite number, found NaN"),
-        ("self_funders", "uptake_of_spare_capacity", "nan", "found NaN"),
+        ("self_funders", "leaving_per_shortfall", "nan", "found NaN"),
         ("wage_floor", "cost_inflation", "inf", "found inf"),
         ("mission", "co2", "inf", "found inf"),
     ];

@@ -3,6 +3,18 @@
 
 use crate::model::{Provider, World};
 
+/// Whether `p` works in `patch` (docs/ODD.md §7.7): its service area is its base patch, the
+/// patches within `providers.service_radius_km` of it, and any patch where it already has
+/// council or self-funded clients. Brokers refer packages, and self-funders look for care,
+/// among the providers covering the client's patch.
+pub fn covers_patch(world: &World, p: &Provider, patch: usize) -> bool {
+    let base = p.base_patch as usize;
+    base == patch
+        || world.geography.distance_km[base][patch] <= world.scenario.providers.service_radius_km
+        || p.council_worker_hours[patch] > 0.0
+        || p.self_funder_hours[patch] > 0.0
+}
+
 /// Mean visit length (h) of the scenario's visit-length distribution.
 pub fn mean_visit_hours(world: &World) -> f64 {
     let c = &world.scenario.clients;

@@ -62,7 +62,7 @@ fn enter(world: &mut World, attempt: u64) {
     let noise = s.initial_wage_premium_sd * (rng.random::<f64>() - 0.5) * 12f64.sqrt();
     let wage = (going * (1.0 + noise)).max(world.wages.national_living_wage);
     let cash = s.entrant_cash_gbp;
-    let overhead = kind.overhead_gbp_per_week * world.wages.cost_index;
+    let overhead = kind.overhead_gbp_per_week * s.overhead_scale * world.wages.cost_index;
     let compliant = rng.random::<f64>() < s.nmw_travel_compliance_share;
     let p = new_provider(world, kind.kind, kind.local, base, wage, cash, overhead, compliant);
     world.providers.push(p);
@@ -114,9 +114,10 @@ pub fn new_provider(
         overhead_per_week: overhead,
         cash,
         negative_cash_weeks: 0,
+        loss_weeks: 0,
         negative_contract_margin_weeks: 0,
         understaffed_weeks: 0,
-        quality: s.quality_floor + 0.5 * (s.quality_weight_training + s.quality_weight_reliability),
+        quality: s.entrant_quality,
         rating: None,
         contract: None,
         workers: Vec::new(),

@@ -1,24 +1,31 @@
-//! Exit (docs/ODD.md §7.17): insolvency after K weeks of negative cash is the only exit of the
-//! model's own dynamics; a failure shock (§7.23) closes a provider the same way.
+//! Exit (docs/ODD.md §7.17): insolvency after K weeks of negative cash, or withdrawal from the
+//! borough after its running margin has stayed negative; a failure shock (§7.23) closes a
+//! provider the same way.
 
 use super::handbacks::return_clients;
 use crate::model::{ExitCause, NONE, WorkerStatus, World};
 use crate::scenario::MAX_PATCHES;
 
-/// ODD §7.17: a provider whose cash has stayed below zero for K weeks stops trading. Its
+/// ODD §7.17: a provider whose cash has stayed below zero for K weeks stops trading
+/// (insolvency); one whose running margin has stayed below zero for `withdraw_after_loss_weeks`
+/// leaves the borough (withdrawal), unless it is an entrant still ramping up its overhead. Its
 /// clients return to brokerage (emergency re-brokerage) and its workers to the pool.
 pub fn exits(world: &mut World) {
-    let k = world.scenario.providers.exit_after_negative_cash_weeks;
+    let s = &world.scenario.providers;
+    let (k, withdraw, ramp) = (s.exit_after_negative_cash_weeks, s.withdraw_after_loss_weeks, s.entrant_ramp_weeks);
     for pid in 0..world.providers.len() {
         let p = &mut world.providers[pid];
         if !p.active {
             continue;
         }
         p.negative_cash_weeks = if p.cash < 0.0 { p.negative_cash_weeks + 1 } else { 0 };
-        if p.negative_cash_weeks < k {
-            continue;
+        p.loss_weeks = if p.margin < 0.0 { p.loss_weeks + 1 } else { 0 };
+        let ramping = p.entrant && world.week - p.entry_week < ramp as i32;
+        if p.negative_cash_weeks >= k {
+            close(world, pid, ExitCause::Insolvency, true);
+        } else if withdraw > 0 && p.loss_weeks >= withdraw && !ramping {
+            close(world, pid, ExitCause::Withdrawal, true);
         }
-        close(world, pid, ExitCause::Insolvency, true);
     }
 }
 

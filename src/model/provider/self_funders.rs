@@ -1,71 +1,69 @@
-//! Self-funder uptake (docs/ODD.md §7.12): providers with spare capacity take on unserved
-//! self-funded hours; self-funders leave providers that fail to deliver.
+//! Self-funders (docs/ODD.md §7.12): self-funded care ends at its own rate, self-funders leave
+//! providers that miss visits, and the demand left unserved arrives as new self-funded clients,
+//! each choosing one provider at random among those covering its patch with room for it.
 
-use super::acceptance::marginal_cost_per_hour;
+use super::acceptance::{covers_patch, marginal_cost_per_hour};
 use crate::model::World;
 use crate::rng::Process;
 use crate::scenario::MAX_PATCHES;
 
-/// Self-funded hours: providers with spare capacity and a positive private margin take on
-/// unserved self-funded hours in the patches they serve; self-funders leave providers that
-/// fail to deliver.
+/// Self-funded hours this week: endings and leavers first, then new self-funders placed.
 pub fn self_funders(world: &mut World) {
-    let sf = world.scenario.self_funders.clone();
+    let sf = &world.scenario.self_funders;
+    let (ending, leaving, client_hours) = (sf.ending_per_week, sf.leaving_per_shortfall, sf.client_hours);
     let n = world.geography.n;
     let mut unserved = [0.0; MAX_PATCHES];
     for (q, u) in unserved.iter_mut().enumerate().take(n) {
         *u = sf.hours_per_week * world.geography.demand_share[q];
     }
-    for p in world.providers.iter().filter(|p| p.active) {
+    // Care that ends, and self-funders who leave a provider that failed to deliver last week
+    // (in proportion to the share of hours it missed).
+    for p in world.providers.iter_mut().filter(|p| p.active) {
+        let keep = (1.0 - ending) * (1.0 - leaving * (1.0 - p.fill).max(0.0));
         for (q, u) in unserved.iter_mut().enumerate().take(n) {
+            p.self_funder_hours[q] *= keep;
             *u -= p.self_funder_hours[q];
         }
     }
-    let mut order = std::mem::take(&mut world.scratch.ranked);
-    order.clear();
-    for (i, p) in world.providers.iter().enumerate() {
-        if p.active {
-            order.push((world.streams.uniform(Process::SelfFunders, world.week as i64, i as u64), i as u32));
-        }
-    }
-    order.sort_by(|a, b| a.0.total_cmp(&b.0));
-    for &(_, pid) in &order {
-        let p = &world.providers[pid as usize];
-        if p.fill < 1.0 {
-            let keep = p.fill;
-            let p = &mut world.providers[pid as usize];
-            for (q, u) in unserved.iter_mut().enumerate().take(n) {
-                let lost = p.self_funder_hours[q] * (1.0 - keep);
-                p.self_funder_hours[q] -= lost;
-                *u += lost;
-            }
-            continue;
-        }
-        let kmh = p.km_per_hour_mean;
-        let travel = p.travel_time_per_hour(&world.geography);
-        let private_margin =
-            world.private_rate() - marginal_cost_per_hour(world, p, kmh, p.visits_per_hour_mean);
-        let spare_time = p.capacity_time - p.committed_time;
-        if private_margin <= 0.0 || spare_time <= 0.0 {
-            continue;
-        }
-        let spare_contact = spare_time / (1.0 + travel);
-        // The patch with most unserved demand among those it works in (or its base).
-        let mut best: Option<usize> = None;
-        for q in 0..n {
-            let works =
-                p.council_worker_hours[q] > 0.0 || p.self_funder_hours[q] > 0.0 || q == p.base_patch as usize;
-            if works && unserved[q] > 0.0 && best.is_none_or(|b| unserved[q] > unserved[b]) {
-                best = Some(q);
+    // New self-funders, patch by patch: each brings `client_hours` (the last one the rest of
+    // the patch's demand) and picks uniformly among the providers covering the patch (their
+    // service area, ODD §7.7), with spare time for it and earn a positive margin at the private rate.
+    let private_rate = world.private_rate();
+    let mut candidates = std::mem::take(&mut world.scratch.ids);
+    let keys = world.streams.week_keys(Process::SelfFunders, world.week as i64);
+    for (q, &demand) in unserved.iter().enumerate().take(n) {
+        let mut left = demand;
+        candidates.clear();
+        for (id, p) in world.providers.iter().enumerate() {
+            if p.active
+                && covers_patch(world, p, q)
+                && private_rate - marginal_cost_per_hour(world, p, p.km_per_hour_mean, p.visits_per_hour_mean) > 0.0
+            {
+                candidates.push(id as u32);
             }
         }
-        if let Some(q) = best {
-            let add = (spare_contact * sf.uptake_of_spare_capacity).min(unserved[q]);
+        let mut k = 0u64;
+        while left > 1e-9 {
+            let hours = client_hours.min(left);
+            // Providers without room for this client drop out for the rest of the patch.
+            let g = &world.geography;
+            let providers = &world.providers;
+            candidates.retain(|&id| {
+                let p = &providers[id as usize];
+                p.capacity_time - p.committed_time >= hours * (1.0 + p.travel_time_per_hour(g))
+            });
+            if candidates.is_empty() {
+                break;
+            }
+            let u = keys.uniform(((q as u64) << 32) | k);
+            let pid = candidates[((u * candidates.len() as f64) as usize).min(candidates.len() - 1)];
             let p = &mut world.providers[pid as usize];
-            p.self_funder_hours[q] += add;
-            p.committed_time += add * (1.0 + travel);
-            unserved[q] -= add;
+            let travel = p.travel_time_per_hour(&world.geography);
+            p.self_funder_hours[q] += hours;
+            p.committed_time += hours * (1.0 + travel);
+            left -= hours;
+            k += 1;
         }
     }
-    world.scratch.ranked = order;
+    world.scratch.ids = candidates;
 }

@@ -30,6 +30,11 @@ pub struct ClientParams {
     pub death_per_week: f64,
     pub residential_care_per_week: f64,
     pub recovery_per_week: f64,
+    /// The recovery hazard is `recovery_per_week` × (base + per_quality × the provider's quality
+    /// + per_continuity × 1 / distinct carers in the last 4 weeks) (docs/ODD.md §7.4).
+    pub recovery_multiplier_base: f64,
+    pub recovery_multiplier_per_quality: f64,
+    pub recovery_multiplier_per_continuity: f64,
     /// Relative rise of the residential-care hazard per unit of unmet-need share in the
     /// client's last 4 weeks (deterioration, docs/ODD.md §7.4).
     pub deterioration_per_unmet_share: f64,
@@ -56,6 +61,9 @@ impl Default for ClientParams {
             death_per_week: 0.0040,
             residential_care_per_week: 0.0018,
             recovery_per_week: 0.0017,
+            recovery_multiplier_base: 0.5,
+            recovery_multiplier_per_quality: 0.5,
+            recovery_multiplier_per_continuity: 0.5,
             deterioration_per_unmet_share: 2.0,
             deterioration_per_week_waiting: 0.05,
             short_notice_cancellation_share: 0.04,
@@ -110,6 +118,9 @@ impl ClientParams {
         c.share("clients.death_per_week", self.death_per_week);
         c.share("clients.residential_care_per_week", self.residential_care_per_week);
         c.share("clients.recovery_per_week", self.recovery_per_week);
+        c.non_negative("clients.recovery_multiplier_base", self.recovery_multiplier_base);
+        c.non_negative("clients.recovery_multiplier_per_quality", self.recovery_multiplier_per_quality);
+        c.non_negative("clients.recovery_multiplier_per_continuity", self.recovery_multiplier_per_continuity);
         c.non_negative("clients.deterioration_per_unmet_share", self.deterioration_per_unmet_share);
         c.non_negative("clients.deterioration_per_week_waiting", self.deterioration_per_week_waiting);
         c.share("clients.short_notice_cancellation_share", self.short_notice_cancellation_share);

@@ -432,6 +432,9 @@ pub struct Incubator {
     pub budget_gbp: f64,
     /// Incubated providers recruit estate residents first.
     pub estate_hiring_first: bool,
+    /// Under estate-first hiring, the estate residents' share of its staff an incubated provider
+    /// recruits towards by outreach, at least (docs/ODD.md §7.22).
+    pub estate_hiring_min_share: f64,
 }
 
 impl Default for Incubator {
@@ -450,6 +453,7 @@ impl Default for Incubator {
             support_weeks: 104,
             budget_gbp: 900_000.0,
             estate_hiring_first: true,
+            estate_hiring_min_share: 0.5,
         }
     }
 }
@@ -462,6 +466,7 @@ impl Incubator {
                 c.fail(format!("{at}.incubator.cohort_every_weeks"), "expected at least 1 week");
             }
             c.non_negative(&format!("{at}.incubator.startup_grant_gbp"), self.startup_grant_gbp);
+            c.share(&format!("{at}.incubator.estate_hiring_min_share"), self.estate_hiring_min_share);
             c.non_negative(
                 &format!("{at}.incubator.guaranteed_worker_hours_per_week"),
                 self.guaranteed_worker_hours_per_week,

@@ -99,6 +99,18 @@ pub struct ProviderParams {
     pub understaffing_handback_fill: f64,
     /// Weeks cash must stay below zero before the provider exits.
     pub exit_after_negative_cash_weeks: u32,
+    /// Weeks a provider's running margin (a quarter's average) must stay below zero before it
+    /// withdraws from the borough (docs/ODD.md §7.17); 0 = never withdraws. Entrants do not
+    /// withdraw while their overhead is still ramping up.
+    pub withdraw_after_loss_weeks: u32,
+    /// Radius (km, centroid to centroid) of a provider's service area around its base patch:
+    /// brokers refer packages only to providers covering the client's patch (docs/ODD.md §7.7).
+    pub service_radius_km: f64,
+    /// Multiplies every kind's `overhead_gbp_per_week`: the kinds' overheads relative to one
+    /// another are assumed, their level is fitted to the closure rate (docs/CALIBRATION.md §4).
+    pub overhead_scale: f64,
+    /// Quality (0-1) of a new provider before it has a record of its own (docs/ODD.md §7.18).
+    pub entrant_quality: f64,
     /// Weekly chance of an entry attempt at zero expected margin, and its rise per unit of
     /// expected margin.
     pub entry_base_per_week: f64,
@@ -174,6 +186,10 @@ impl Default for ProviderParams {
             contract_notice_weeks: 13,
             understaffing_handback_fill: 0.78,
             exit_after_negative_cash_weeks: 8,
+            withdraw_after_loss_weeks: 0,
+            service_radius_km: 2.5,
+            overhead_scale: 0.35,
+            entrant_quality: 0.425,
             entry_base_per_week: 0.04,
             entry_per_expected_margin: 1.0,
             entrant_overhead_share: 0.35,
@@ -284,6 +300,9 @@ impl ProviderParams {
             );
         }
         c.non_negative("providers.entry_per_expected_margin", self.entry_per_expected_margin);
+        c.non_negative("providers.service_radius_km", self.service_radius_km);
+        c.non_negative("providers.overhead_scale", self.overhead_scale);
+        c.share("providers.entrant_quality", self.entrant_quality);
         c.positive("providers.entrant_cash_gbp", self.entrant_cash_gbp);
         // The markups' order, once each is finite (a non-finite one is reported above).
         let markups_finite =

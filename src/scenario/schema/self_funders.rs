@@ -17,13 +17,26 @@ pub struct SelfFunderParams {
     pub hours_per_week: f64,
     /// Hourly fee paid by self-funders.
     pub private_rate_gbp_per_hour: f64,
-    /// Share of a provider's spare capacity it offers to self-funders each week.
-    pub uptake_of_spare_capacity: f64,
+    /// Contact hours of one new self-funded client a week (a self-funder arrives as a whole
+    /// package and chooses one provider, docs/ODD.md §7.12).
+    pub client_hours: f64,
+    /// Share of self-funded hours whose care ends each week (death, residential care, recovery),
+    /// freeing demand for new self-funders.
+    pub ending_per_week: f64,
+    /// Share of self-funded hours that leave a provider in a week, per unit of the share of
+    /// hours it failed to deliver last week (self-funders leave providers that miss visits).
+    pub leaving_per_shortfall: f64,
 }
 
 impl Default for SelfFunderParams {
     fn default() -> Self {
-        Self { hours_per_week: 5000.0, private_rate_gbp_per_hour: 31.0, uptake_of_spare_capacity: 0.25 }
+        Self {
+            hours_per_week: 5000.0,
+            private_rate_gbp_per_hour: 31.0,
+            client_hours: 11.0,
+            ending_per_week: 0.0075,
+            leaving_per_shortfall: 0.25,
+        }
     }
 }
 
@@ -34,6 +47,9 @@ impl SelfFunderParams {
         // Providers start with the staff these hours need: a bound on them bounds the workforce.
         c.at_most("self_funders.hours_per_week", self.hours_per_week, MAX_SELF_FUNDED_HOURS, "hours a week");
         c.positive("self_funders.private_rate_gbp_per_hour", self.private_rate_gbp_per_hour);
-        c.share("self_funders.uptake_of_spare_capacity", self.uptake_of_spare_capacity);
+        c.positive("self_funders.client_hours", self.client_hours);
+        c.at_most("self_funders.client_hours", self.client_hours, 70.0, "hours a week (a package's most)");
+        c.share("self_funders.ending_per_week", self.ending_per_week);
+        c.share("self_funders.leaving_per_shortfall", self.leaving_per_shortfall);
     }
 }

@@ -184,7 +184,9 @@ pub fn scenario(d: &mut Draw, base: &Scenario, case: u64) -> Scenario {
     let sf = &mut s.self_funders;
     sf.hours_per_week = d.range(0.0, 2000.0);
     sf.private_rate_gbp_per_hour = d.positive(60.0);
-    sf.uptake_of_spare_capacity = d.share();
+    sf.client_hours = d.range(1.0, 30.0);
+    sf.ending_per_week = d.share();
+    sf.leaving_per_shortfall = d.share();
 
     // [workforce]: a small pool.
     let w = &mut s.workforce;
@@ -276,6 +278,10 @@ pub fn scenario(d: &mut Draw, base: &Scenario, case: u64) -> Scenario {
     p.contract_notice_weeks = d.count(0, 26);
     p.understaffing_handback_fill = d.share();
     p.exit_after_negative_cash_weeks = d.count(1, 26);
+    p.withdraw_after_loss_weeks = d.count(0, 104);
+    p.service_radius_km = d.range(0.0, 10.0);
+    p.overhead_scale = d.range(0.0, 2.0);
+    p.entrant_quality = d.share();
     p.entry_base_per_week = d.hazard(0.2);
     p.entry_per_expected_margin = d.range(0.0, 5.0);
     p.entrant_overhead_share = d.share();
