@@ -45,7 +45,8 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// Run scenarios × replicates and write weekly, summary and providers tables.
+    /// Run scenarios × replicates and write the weekly, summary, providers, patches and
+    /// provider_years tables.
     Run(RunArgs),
     /// Compare scenarios with a baseline on paired replicates: tables, charts and report.html.
     Compare(CompareArgs),

@@ -4,7 +4,7 @@
 
 use rayon::prelude::*;
 
-use crate::metrics::{self, PatchRecord, WeekRecord};
+use crate::metrics::{self, PatchRecord, ProviderYearRecord, WeekRecord};
 use crate::model::{self, World, clients, council, delivery, finance, labour, provider, tender};
 use crate::policy::Policy;
 use crate::rng::Streams;
@@ -15,6 +15,7 @@ pub struct Simulation {
     pub world: World,
     pub records: Vec<WeekRecord>,
     pub patch_records: Vec<PatchRecord>,
+    pub provider_years: Vec<ProviderYearRecord>,
 }
 
 /// Everything a finished replicate hands to the output side.
@@ -25,6 +26,9 @@ pub struct ReplicateResult {
     pub weeks: Vec<WeekRecord>,
     pub providers: Vec<ProviderRecord>,
     pub patches: Vec<PatchRecord>,
+    /// One row per provider × year of the run in which it traded (and the year of its exit),
+    /// ordered by provider, then year.
+    pub provider_years: Vec<ProviderYearRecord>,
     /// The scenario's mission-score weights (for the summary).
     pub mission: crate::scenario::MissionWeights,
     /// The week of the scenario's first scheduled shock (None without shocks): the summary's
@@ -38,6 +42,7 @@ pub struct ProviderRecord {
     pub id: u32,
     pub kind: &'static str,
     pub local: bool,
+    pub base_patch: u8,
     pub entry_week: i32,
     pub exit_week: Option<i32>,
     pub exit_cause: Option<&'static str>,
@@ -55,7 +60,12 @@ impl Simulation {
         let world = World::new(scenario.at_scale(), Streams::new(master_seed, replicate as u64));
         let n = (scenario.run.weeks + scenario.run.burn_in_weeks) as usize;
         let patches = n * scenario.geography.patches.len();
-        Self { world, records: Vec::with_capacity(n), patch_records: Vec::with_capacity(patches) }
+        Self {
+            world,
+            records: Vec::with_capacity(n),
+            patch_records: Vec::with_capacity(patches),
+            provider_years: Vec::new(),
+        }
     }
 
     /// Whether the run has reached its last week.
@@ -67,9 +77,14 @@ impl Simulation {
     pub fn step(&mut self) {
         let w = &mut self.world;
         w.counters = Default::default();
+        let year_start = metrics::is_year_start(w.week);
         for p in w.providers.iter_mut() {
             p.hires_week = 0;
             p.leavers_week = 0;
+            if year_start {
+                // A new year of the provider × year table (docs/ODD.md, "Outputs").
+                p.year = model::YearTally { contracts_won_before: p.contracts_won, ..Default::default() };
+            }
         }
         if w.week == 0 {
             // The reform date: the scenario's own policy switches on.
@@ -127,6 +142,7 @@ impl Simulation {
         // 9. Record.
         self.records.push(metrics::record(w));
         metrics::record_patches(w, &mut self.patch_records);
+        metrics::record_provider_years(w, &mut self.provider_years);
         w.week += 1;
     }
 
@@ -138,7 +154,10 @@ impl Simulation {
         self.into_result()
     }
 
-    pub fn into_result(self) -> ReplicateResult {
+    pub fn into_result(mut self) -> ReplicateResult {
+        metrics::close_provider_years(&self.world, &mut self.provider_years);
+        // Rows were closed as years ended and providers exited: in provider, year order now.
+        self.provider_years.sort_by_key(|y| (y.provider, y.year));
         let w = &self.world;
         let providers = w
             .providers
@@ -148,6 +167,7 @@ impl Simulation {
                 id: i as u32,
                 kind: p.kind.name(),
                 local: p.local,
+                base_patch: p.base_patch,
                 entry_week: p.entry_week,
                 exit_week: p.exit_week,
                 exit_cause: p.exit_cause.map(model::ExitCause::name),
@@ -166,6 +186,7 @@ impl Simulation {
             weeks: self.records,
             providers,
             patches: self.patch_records,
+            provider_years: self.provider_years,
             mission: w.scenario.mission,
             shock_week: w.scenario.first_shock_week(),
         }

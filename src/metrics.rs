@@ -2,8 +2,8 @@
 //! metric is one column of the weekly table; definitions are in docs/ODD.md, "Outputs and metric
 //! definitions".
 
-use crate::model::{ClientStatus, OUTSIDE, World};
-use crate::scenario::ProviderKind;
+use crate::model::{ClientStatus, OUTSIDE, Provider, World};
+use crate::scenario::{MAX_PATCHES, ProviderKind, Rating};
 
 macro_rules! metrics {
     ($( $field:ident : $doc:literal ),* $(,)?) => {
@@ -498,6 +498,109 @@ pub fn record_patches(world: &World, out: &mut Vec<PatchRecord>) {
     for (q, r) in rows.iter_mut().enumerate() {
         r.unmet_hours = (r.assessed_hours - r.delivered_hours - cancelled[q]).max(0.0);
         r.travel_share = ratio_or(travel[q] / (travel[q] + contact[q]), 0.0);
+    }
+}
+
+/// Weeks in a year of the run: year `y` is weeks `52y..52y + 51`, so burn-in weeks (negative)
+/// fall in negative years.
+pub const WEEKS_PER_YEAR: i32 = 52;
+
+/// The year of the run a week falls in (docs/ODD.md, "Outputs and metric definitions").
+pub fn run_year(week: i32) -> i32 {
+    week.div_euclid(WEEKS_PER_YEAR)
+}
+
+/// Whether `week` is the first week of a year of the run.
+pub fn is_year_start(week: i32) -> bool {
+    week.rem_euclid(WEEKS_PER_YEAR) == 0
+}
+
+/// One provider's year of the run (a row of the provider × year table; docs/ODD.md, "Outputs
+/// and metric definitions"), from its `YearTally` at the year's end or at its exit.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProviderYearRecord {
+    pub provider: u32,
+    pub year: i32,
+    /// Weeks it traded in the year (0 only in the year of a failure at a year's first week).
+    pub weeks_traded: u32,
+    /// Carer-hours delivered to council clients, by patch (double-handed hours count twice).
+    pub council_hours: [f64; MAX_PATCHES],
+    pub self_funded_hours: f64,
+    /// Mean weekly operating margin over the weeks traded (None without a week traded).
+    pub mean_margin: Option<f64>,
+    pub revenue_gbp: f64,
+    pub costs_gbp: f64,
+    /// Headcount and wage in the last week traded (None without a week traded).
+    pub workers: Option<u32>,
+    pub wage_gbp_per_hour: Option<f64>,
+    /// Inspection rating at the year's end or exit (None if never inspected).
+    pub rating: Option<Rating>,
+    /// Live contracts held at the year's end (0 or 1: a provider holds at most one; none after
+    /// an exit).
+    pub contracts_held: u32,
+    pub contracts_won_in_year: u32,
+    /// The week and cause of its exit, in the year it exited.
+    pub exit_week: Option<i32>,
+    pub exit_cause: Option<&'static str>,
+}
+
+impl ProviderYearRecord {
+    /// Carer-hours delivered to council clients in every patch.
+    pub fn council_hours_total(&self) -> f64 {
+        self.council_hours.iter().sum()
+    }
+}
+
+/// At the end of a week, the provider × year rows it closes: the year of each provider that
+/// exited this week and, in the last week of a year or of the run, the year of every provider
+/// still trading that traded in it. A pass over the providers only in those weeks.
+pub fn record_provider_years(world: &World, out: &mut Vec<ProviderYearRecord>) {
+    let week = world.week;
+    let year_end = is_year_start(week + 1) || week + 1 >= world.scenario.run.weeks as i32;
+    if !year_end && world.counters.exits == 0 {
+        return;
+    }
+    for (id, p) in world.providers.iter().enumerate() {
+        let exited = p.exit_week == Some(week);
+        if exited || (year_end && p.active && p.year.weeks > 0) {
+            out.push(provider_year(p, id, week));
+        }
+    }
+}
+
+/// The unfinished year of every provider still trading, for a run stopped before its last
+/// week (`Simulation::into_result`); nothing when the last week stepped closed a year.
+pub fn close_provider_years(world: &World, out: &mut Vec<ProviderYearRecord>) {
+    let last = world.week - 1;
+    if is_year_start(last + 1) || last + 1 >= world.scenario.run.weeks as i32 {
+        return;
+    }
+    for (id, p) in world.providers.iter().enumerate() {
+        if p.active && p.year.weeks > 0 {
+            out.push(provider_year(p, id, last));
+        }
+    }
+}
+
+fn provider_year(p: &Provider, id: usize, week: i32) -> ProviderYearRecord {
+    let y = &p.year;
+    let traded = y.weeks > 0;
+    ProviderYearRecord {
+        provider: id as u32,
+        year: run_year(week),
+        weeks_traded: y.weeks,
+        council_hours: y.council_hours,
+        self_funded_hours: y.self_funded_hours,
+        mean_margin: traded.then(|| y.margin_sum / y.weeks as f64),
+        revenue_gbp: y.revenue_gbp,
+        costs_gbp: y.costs_gbp,
+        workers: traded.then_some(y.workers),
+        wage_gbp_per_hour: traded.then_some(y.wage_gbp_per_hour),
+        rating: p.rating,
+        contracts_held: u32::from(crate::policy::holds_contract(p, week)),
+        contracts_won_in_year: p.contracts_won - y.contracts_won_before,
+        exit_week: p.exit_week,
+        exit_cause: p.exit_cause.map(crate::model::ExitCause::name),
     }
 }
 

@@ -328,6 +328,33 @@ pub struct Provider {
     pub lifetime_weeks: u32,
     pub lifetime_quality: f64,
     pub lifetime_margin: f64,
+    /// This year's totals so far, for the provider × year table.
+    pub year: YearTally,
+}
+
+/// One provider's totals over the weeks it has traded in the current year of the run, for the
+/// provider × year table (docs/ODD.md, "Outputs and metric definitions"): added to by
+/// `finance::settle` each week it trades, started afresh by the engine at each year's first
+/// week, and read by `metrics::record_provider_years` at the year's end or at the provider's
+/// exit. Fixed-size, so the weekly loop allocates nothing.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct YearTally {
+    /// Weeks traded (settled while active) this year.
+    pub weeks: u32,
+    /// Carer-hours delivered to council clients, by the client's patch (a double-handed
+    /// client-hour is two carer-hours, as in the weekly `council_worker_hours_delivered`).
+    pub council_hours: [f64; MAX_PATCHES],
+    /// Self-funded contact hours delivered (as in the weekly `self_funder_hours_delivered`).
+    pub self_funded_hours: f64,
+    /// Sum of the weekly operating margins (`week_margin` of ODD §7.15).
+    pub margin_sum: f64,
+    pub revenue_gbp: f64,
+    pub costs_gbp: f64,
+    /// Headcount and wage in the last week traded.
+    pub workers: u32,
+    pub wage_gbp_per_hour: f64,
+    /// `contracts_won` when the year began.
+    pub contracts_won_before: u32,
 }
 
 impl Provider {

@@ -202,6 +202,21 @@ pub fn settle(world: &mut World) {
         p.lifetime_weeks += 1;
         p.lifetime_quality += p.quality;
         p.lifetime_margin += week_margin;
+        // The provider × year table (docs/ODD.md, "Outputs and metric definitions"): every
+        // package is delivered at the provider's fill, so its council carer-hours in a patch
+        // are the patch's committed council worker-hours × fill.
+        let fill = p.fill;
+        let y = &mut p.year;
+        y.weeks += 1;
+        for (h, &committed) in y.council_hours.iter_mut().zip(&p.council_worker_hours) {
+            *h += committed * fill;
+        }
+        y.self_funded_hours += sf_delivered;
+        y.margin_sum += week_margin;
+        y.revenue_gbp += revenue;
+        y.costs_gbp += costs;
+        y.workers = p.workers.len() as u32;
+        y.wage_gbp_per_hour = p.wage;
     }
     world.counters.council_spend += council_spend;
     world.counters.emergency_premium_gbp += emergency;

@@ -1,6 +1,6 @@
 //! The outcome tables: weekly (scenario × replicate × week), summary (scenario × replicate,
-//! post-burn-in), providers (provider × replicate) and patches (patch × replicate × week), each
-//! as Parquet and CSV.
+//! post-burn-in), providers (provider × replicate), patches (patch × replicate × week) and
+//! provider_years (provider × replicate × year of the run), each as Parquet and CSV.
 //!
 //! Types: a count of things (clients, workers, providers, packages, events) is Int64; every
 //! other metric (hours, money, shares, rates, means) is Float64; summary columns are means or
@@ -205,6 +205,100 @@ pub fn patches_frame(results: &[ReplicateResult], patch_names: &[String]) -> Pol
     DataFrame::new(n, cols)
 }
 
+/// The provider × year table: one row per (scenario, replicate, provider, year of the run) in
+/// which the provider traded, and the year of its exit (docs/ODD.md, "Outputs and metric
+/// definitions"). The council hours by patch are one column per patch, named by
+/// [`patch_hours_columns`].
+pub fn provider_years_frame(results: &[ReplicateResult], patch_names: &[String]) -> PolarsResult<DataFrame> {
+    use crate::engine::ProviderRecord;
+    use crate::metrics::ProviderYearRecord;
+    let rows: Vec<(&ReplicateResult, &ProviderRecord, &ProviderYearRecord)> = results
+        .iter()
+        .flat_map(|r| r.provider_years.iter().map(move |y| (r, &r.providers[y.provider as usize], y)))
+        .collect();
+    let n = rows.len();
+    let f = |g: fn(&ProviderYearRecord) -> f64| rows.iter().map(|(_, _, y)| g(y)).collect::<Vec<f64>>();
+    let mut cols = vec![
+        Column::new("scenario".into(), rows.iter().map(|(r, _, _)| r.scenario.as_str()).collect::<Vec<_>>()),
+        Column::new("replicate".into(), rows.iter().map(|(r, _, _)| r.replicate).collect::<Vec<_>>()),
+        Column::new("provider_id".into(), rows.iter().map(|(_, _, y)| y.provider).collect::<Vec<_>>()),
+        Column::new("year".into(), rows.iter().map(|(_, _, y)| y.year).collect::<Vec<_>>()),
+        Column::new("kind".into(), rows.iter().map(|(_, p, _)| p.kind).collect::<Vec<_>>()),
+        Column::new("local".into(), rows.iter().map(|(_, p, _)| p.local).collect::<Vec<_>>()),
+        Column::new("incubated".into(), rows.iter().map(|(_, p, _)| p.incubated).collect::<Vec<_>>()),
+        Column::new(
+            "base_patch".into(),
+            rows.iter()
+                .map(|(_, p, _)| patch_names.get(p.base_patch as usize).map_or("", |s| s.as_str()))
+                .collect::<Vec<_>>(),
+        ),
+        Column::new("entry_week".into(), rows.iter().map(|(_, p, _)| p.entry_week).collect::<Vec<_>>()),
+        Column::new("weeks_traded".into(), rows.iter().map(|(_, _, y)| y.weeks_traded).collect::<Vec<_>>()),
+        Column::new(
+            "status".into(),
+            rows.iter()
+                .map(|(_, _, y)| if y.exit_week.is_some() { "exited" } else { "trading" })
+                .collect::<Vec<_>>(),
+        ),
+        Column::new("exit_week".into(), rows.iter().map(|(_, _, y)| y.exit_week).collect::<Vec<_>>()),
+        Column::new("exit_cause".into(), rows.iter().map(|(_, _, y)| y.exit_cause).collect::<Vec<_>>()),
+        Column::new(
+            "rating".into(),
+            rows.iter().map(|(_, _, y)| y.rating.map(crate::scenario::Rating::name)).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "contracts_held".into(),
+            rows.iter().map(|(_, _, y)| y.contracts_held).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "contracts_won_in_year".into(),
+            rows.iter().map(|(_, _, y)| y.contracts_won_in_year).collect::<Vec<_>>(),
+        ),
+        Column::new("workers".into(), rows.iter().map(|(_, _, y)| y.workers).collect::<Vec<_>>()),
+        Column::new(
+            "wage_gbp_per_hour".into(),
+            rows.iter().map(|(_, _, y)| y.wage_gbp_per_hour).collect::<Vec<_>>(),
+        ),
+        Column::new("mean_margin".into(), rows.iter().map(|(_, _, y)| y.mean_margin).collect::<Vec<_>>()),
+        Column::new("revenue_gbp".into(), f(|y| y.revenue_gbp)),
+        Column::new("costs_gbp".into(), f(|y| y.costs_gbp)),
+        Column::new("council_hours".into(), f(|y| y.council_hours_total())),
+        Column::new("self_funded_hours".into(), f(|y| y.self_funded_hours)),
+    ];
+    for (q, name) in patch_hours_columns(patch_names).into_iter().enumerate() {
+        cols.push(Column::new(
+            name.into(),
+            rows.iter().map(|(_, _, y)| y.council_hours[q]).collect::<Vec<f64>>(),
+        ));
+    }
+    DataFrame::new(n, cols)
+}
+
+/// The names of the provider × year table's council hours by patch, in patch order:
+/// `council_hours_<patch>`, the patch's name (`patch_name` in the patches table) in snake case
+/// (lower case, apostrophes dropped, every other run of characters that is not a letter or a
+/// digit one `_`), or `council_hours_patch_<index>` (`patch` in the patches table) for a name
+/// with no letter or digit or one that would repeat an earlier column's.
+pub fn patch_hours_columns(patch_names: &[String]) -> Vec<String> {
+    let mut names: Vec<String> = Vec::with_capacity(patch_names.len());
+    for (q, patch) in patch_names.iter().enumerate() {
+        let mut slug = String::new();
+        for ch in patch.chars().filter(|c| !matches!(c, '\'' | '\u{2019}')) {
+            if ch.is_alphanumeric() {
+                slug.extend(ch.to_lowercase());
+            } else if !slug.is_empty() && !slug.ends_with('_') {
+                slug.push('_');
+            }
+        }
+        let slug = slug.trim_end_matches('_');
+        let name = format!("council_hours_{slug}");
+        let name =
+            if slug.is_empty() || names.contains(&name) { format!("council_hours_patch_{q}") } else { name };
+        names.push(name);
+    }
+    names
+}
+
 /// The Parquet options of every table: Zstd, and the file's key-value metadata: its Arrow
 /// schema at polars' oldest compatibility level (strings as `large_string`, which every common
 /// reader can filter and sort, where polars 0.55 would record `string_view`; the pages are the
@@ -322,8 +416,8 @@ impl TableStream {
     }
 }
 
-/// The four tables of a run, in [`TableWriter`]'s order.
-const TABLES: [&str; 4] = ["weekly", "summary", "providers", "patches"];
+/// The five tables of a run, in [`TableWriter`]'s order.
+const TABLES: [&str; 5] = ["weekly", "summary", "providers", "patches", "provider_years"];
 
 /// Where a run's results go as they stream in (`Study::run_blocks`): a [`TableWriter`], or a
 /// [`Spill`] when they arrive out of order.
@@ -332,16 +426,16 @@ pub trait TableSink: Send {
     fn push(&mut self, results: &[ReplicateResult], summaries: &[ReplicateSummary]) -> Result<()>;
 }
 
-/// Writes the weekly, summary, providers and patches tables of a run (Parquet and CSV) as
-/// results arrive in (scenario, replicate) order, a row group at a time, so memory stays flat
-/// in replicates. The bytes are those of writing every result at once.
+/// Writes the weekly, summary, providers, patches and provider_years tables of a run (Parquet
+/// and CSV) as results arrive in (scenario, replicate) order, a row group at a time, so memory
+/// stays flat in replicates. The bytes are those of writing every result at once.
 pub struct TableWriter {
     streams: Vec<TableStream>,
     patch_names: Vec<String>,
 }
 
 impl TableWriter {
-    /// Creates the four tables in `dir`, tagged with `run_id`. `patch_names` are the patches'
+    /// Creates the five tables in `dir`, tagged with `run_id`. `patch_names` are the patches'
     /// names (scenarios in one run share their geography's patch count; names from the first).
     pub fn create(dir: &Path, patch_names: &[String], run_id: &str) -> Result<Self> {
         Self::open(dir, patch_names, Some(run_id), true)
@@ -377,17 +471,18 @@ impl TableSink for TableWriter {
     }
 }
 
-/// The four frames of a block of results, in [`TABLES`] order.
+/// The five frames of a block of results, in [`TABLES`] order.
 fn frames(
     results: &[ReplicateResult],
     summaries: &[ReplicateSummary],
     patch_names: &[String],
-) -> PolarsResult<[DataFrame; 4]> {
+) -> PolarsResult<[DataFrame; 5]> {
     Ok([
         weekly_frame(results)?,
         summary_frame(summaries)?,
         providers_frame(results)?,
         patches_frame(results, patch_names)?,
+        provider_years_frame(results, patch_names)?,
     ])
 }
 
@@ -497,8 +592,8 @@ pub fn read_run_id(path: &Path) -> Result<Option<String>> {
         .and_then(|kv| kv.value.clone()))
 }
 
-/// Writes the weekly, summary, providers and patches tables of results held in memory (a
-/// library user's own run): the same bytes as a streamed run with the same `run_id`.
+/// Writes the weekly, summary, providers, patches and provider_years tables of results held in
+/// memory (a library user's own run): the same bytes as a streamed run with the same `run_id`.
 pub fn write_tables(
     dir: &Path,
     results: &[ReplicateResult],
@@ -537,6 +632,25 @@ mod tests {
         for c in COUNT_COLUMNS {
             assert!(WeekRecord::NAMES.contains(c), "{c} is not a weekly metric");
         }
+    }
+
+    #[test]
+    fn patch_hours_columns_are_snake_case_names_and_never_repeat() {
+        let names: Vec<String> =
+            ["Somers Town & Regent's Park", "Kentish Town", "kentish-town", "&&", "Café Row "]
+                .iter()
+                .map(|s| s.to_string())
+                .collect();
+        assert_eq!(
+            patch_hours_columns(&names),
+            [
+                "council_hours_somers_town_regents_park",
+                "council_hours_kentish_town",
+                "council_hours_patch_2",
+                "council_hours_patch_3",
+                "council_hours_café_row",
+            ]
+        );
     }
 
     #[test]

@@ -97,7 +97,7 @@ pub fn rebuild(dir: &Path, baseline: Option<&str>) -> crate::Result<(Built, RunI
 }
 
 /// The tables a comparison is rebuilt from, and `stress` (written by `run --shock`).
-const RUN_TABLES: &[&str] = &["weekly", "summary", "providers", "patches", "stress"];
+const RUN_TABLES: &[&str] = &["weekly", "summary", "providers", "patches", "provider_years", "stress"];
 
 /// Checks that every table of `dir` comes from the run its manifest records (the same run id
 /// in the manifest and in each Parquet table's metadata): a folder whose files were copied

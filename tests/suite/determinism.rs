@@ -34,6 +34,8 @@ const TABLES: &[&str] = &[
     "summary.parquet",
     "providers.csv",
     "providers.parquet",
+    "provider_years.csv",
+    "provider_years.parquet",
     "stress.csv",
     "stress.parquet",
 ];

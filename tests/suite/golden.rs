@@ -41,6 +41,8 @@ const GOLDEN: &[(&str, &str)] = &[
     ("providers.parquet", "37cb243dd8035204dbcabae1c1c144fc91ef88484c43e0f154196141a914983d"),
     ("patches.csv", "8dd75b0ed6d08ad95daf747aaa9b20e2d3071cbcf9e03b93704dc1b40ee46cf6"),
     ("patches.parquet", "315251ae57ca1db210f40621092c63fd2cdcba1105a58502b615db55f8f5cdd7"),
+    ("provider_years.csv", "143037f95e2eccf2ef4b27b594bfd5c04ec6ed45832873a9ec82f8363c662fe5"),
+    ("provider_years.parquet", "24e6d4ae8beef6ff5a04635513b30473a3eafd33c02556b57d4f09d4f45a5d98"),
     ("stress.csv", "b5eccf880c7ded8f4153d6e34bc10c50b9ef178ed26b7927683ffa1bad9778c7"),
     ("stress.parquet", "98dd040cc4055d7d3b6e467fbe2f8979945c9ac2dee632ab1ca58882e4d4708f"),
 ];

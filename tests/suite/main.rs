@@ -18,6 +18,7 @@ mod limits;
 mod output_safety;
 mod patterns;
 mod properties;
+mod provider_years;
 mod report;
 mod robustness;
 mod scale;

@@ -222,7 +222,7 @@ fn the_weekly_table_has_integer_counts_and_unit_names() {
 fn parquet_strings_are_large_utf8() {
     use polars::prelude::{CompatLevel, SchemaExt, SerReader};
     let (tree, _) = run_named("strings");
-    for table in ["weekly", "summary", "providers", "patches"] {
+    for table in ["weekly", "summary", "providers", "patches", "provider_years"] {
         let path = tree.work().join(format!("output/strings/{table}.parquet"));
         let file = std::fs::File::open(&path).unwrap();
         let meta = polars::prelude::ParquetReader::new(file).get_metadata().unwrap().clone();

@@ -157,6 +157,8 @@ fn auto_replicates_stop_at_tolerance_or_cap_and_match_a_fixed_run() {
         "weekly.parquet",
         "providers.parquet",
         "patches.parquet",
+        "provider_years.csv",
+        "provider_years.parquet",
         "comparison.csv",
         "comparison.parquet",
     ] {
@@ -209,7 +211,7 @@ fn streamed_tables_are_the_same_bytes_however_the_run_is_split() {
         "unmet_need_share=1e-12",
     ];
     run(auto.path(), &[&tight[..], &["--threads", "1"]].concat());
-    for t in ["weekly", "summary", "providers", "patches"] {
+    for t in ["weekly", "summary", "providers", "patches", "provider_years"] {
         for ext in ["csv", "parquet"] {
             let f = format!("{t}.{ext}");
             assert!(

@@ -164,5 +164,6 @@ pub fn new_provider(
         lifetime_weeks: 0,
         lifetime_quality: 0.0,
         lifetime_margin: 0.0,
+        year: Default::default(),
     }
 }

@@ -373,6 +373,16 @@ pub enum Rating {
 }
 
 impl Rating {
+    /// The rating's name in output tables (as in scenario files).
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Inadequate => "inadequate",
+            Self::RequiresImprovement => "requires_improvement",
+            Self::Good => "good",
+            Self::Outstanding => "outstanding",
+        }
+    }
+
     pub fn score(self) -> f64 {
         match self {
             Self::Inadequate => 0.0,
