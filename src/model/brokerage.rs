@@ -72,7 +72,9 @@ impl BrokerageOrder {
                     continue;
                 }
                 let framework = world.policy.contract_covers(p, q as super::PatchId, world.week);
-                if !framework && !(world.policy.approved(p) && super::provider::covers_patch(world, p, q)) {
+                // Off contract, an approved provider is asked only in its service area (ODD §7.7).
+                let referred = world.policy.approved(p) && super::provider::covers_patch(world, p, q);
+                if !(framework || referred) {
                     continue;
                 }
                 let key = rule_key(world, id, framework, q);

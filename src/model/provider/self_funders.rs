@@ -37,7 +37,8 @@ pub fn self_funders(world: &mut World) {
         for (id, p) in world.providers.iter().enumerate() {
             if p.active
                 && covers_patch(world, p, q)
-                && private_rate - marginal_cost_per_hour(world, p, p.km_per_hour_mean, p.visits_per_hour_mean) > 0.0
+                && private_rate - marginal_cost_per_hour(world, p, p.km_per_hour_mean, p.visits_per_hour_mean)
+                    > 0.0
             {
                 candidates.push(id as u32);
             }
