@@ -26,8 +26,9 @@ pub fn self_funders(world: &mut World) {
         }
     }
     // New self-funders, patch by patch: each brings `client_hours` (the last one the rest of
-    // the patch's demand) and picks uniformly among the providers covering the patch (their
-    // service area, ODD §7.7), with spare time for it and earn a positive margin at the private rate.
+    // the patch's demand) and picks uniformly among the providers that cover the patch (their
+    // service area, ODD §7.7), have spare time for it and earn a positive margin at the private
+    // rate.
     let private_rate = world.private_rate();
     let mut candidates = std::mem::take(&mut world.scratch.ids);
     let keys = world.streams.week_keys(Process::SelfFunders, world.week as i64);
