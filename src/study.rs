@@ -35,7 +35,7 @@ pub struct Study {
 impl Study {
     /// Loads scenario files and folders (a folder contributes its `*.toml` files), reporting
     /// every bad file at once, applies `weeks` (overriding `run.weeks`) and checks that the
-    /// scenarios can be compared: unique names, the same run length and burn-in.
+    /// scenarios can be compared: unique names, the same run length and burn-in, the same patches.
     pub fn load(paths: &[PathBuf], weeks: Option<u32>) -> Result<Study> {
         let mut loaded = load_all(paths)?;
         if loaded.is_empty() {
@@ -89,6 +89,19 @@ impl Study {
                 loaded[0].0.display(),
                 weeks,
                 burn_in
+            )));
+        }
+        // The run's tables label patches by the first scenario's names (`patch_names`), so the
+        // scenarios must share their patches, in order.
+        let names = |s: &Scenario| s.geography.patches.iter().map(|p| p.name.clone()).collect::<Vec<_>>();
+        let first = names(&loaded[0].1);
+        if let Some((f, s)) = loaded.iter().find(|(_, s)| names(s) != first) {
+            return Err(Error::Input(format!(
+                "{}: its patches ({}) differ from {}'s ({}): scenarios in one run must share their geography's patches, in the same order",
+                f.display(),
+                names(s).join(", "),
+                loaded[0].0.display(),
+                first.join(", ")
             )));
         }
         let scenarios = loaded

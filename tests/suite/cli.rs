@@ -1,7 +1,7 @@
 //! Bad scenario files give a clear error (file, key, what was expected, line where known)
 //! and exit code 2, never a panic.
 
-use crate::common::{assert_input_error, careshape, scenario_file};
+use crate::common::{arg, assert_input_error, careshape, scenario_file};
 
 #[test]
 fn unknown_key_names_file_line_and_key() {
@@ -70,4 +70,24 @@ fn shipped_scenarios_validate() {
     let (code, out, err) = careshape(&["validate", "scenarios/camden"]);
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("status-quo"));
+}
+
+/// Scenarios in one run must share their patches: the run's tables label patches by the first
+/// scenario's names. A run mixing geographies is refused, naming both files and their patches.
+#[test]
+fn a_run_mixing_geographies_is_refused_naming_the_files() {
+    let sq = std::fs::canonicalize("scenarios/camden/status-quo.toml").unwrap();
+    let (dir, other) = scenario_file(
+        "two-patches.toml",
+        &format!(
+            "extends = \"{}\"\nname = \"two-patches\"\n\n[[geography.patches]]\nname = \"North\"\ncentroid_km = [1.0, 3.0]\narea_km2 = 10.0\ndemand_share = 0.5\nestate_share = 0.3\nlabour_share = 0.5\n\n[[geography.patches]]\nname = \"South\"\ncentroid_km = [1.0, 1.0]\narea_km2 = 11.8\ndemand_share = 0.5\nestate_share = 0.3\nlabour_share = 0.5\n",
+            sq.display()
+        ),
+    );
+    let out = dir.path().join("out");
+    let msg = assert_input_error(
+        &["run", arg(&sq), arg(&other), "--replicates", "1", "--weeks", "1", "--out", arg(&out)],
+        &["two-patches.toml", "North, South", "status-quo.toml", "must share their geography's patches"],
+    );
+    assert!(!out.exists(), "nothing written for a refused run: {msg}");
 }
