@@ -556,7 +556,7 @@ impl ProviderYearRecord {
 /// still trading that traded in it. A pass over the providers only in those weeks.
 pub fn record_provider_years(world: &World, out: &mut Vec<ProviderYearRecord>) {
     let week = world.week;
-    let year_end = is_year_start(week + 1) || week + 1 >= world.scenario.run.weeks as i32;
+    let year_end = closes_a_year(world, week);
     if !year_end && world.counters.exits == 0 {
         return;
     }
@@ -572,7 +572,7 @@ pub fn record_provider_years(world: &World, out: &mut Vec<ProviderYearRecord>) {
 /// week (`Simulation::into_result`); nothing when the last week stepped closed a year.
 pub fn close_provider_years(world: &World, out: &mut Vec<ProviderYearRecord>) {
     let last = world.week - 1;
-    if is_year_start(last + 1) || last + 1 >= world.scenario.run.weeks as i32 {
+    if closes_a_year(world, last) {
         return;
     }
     for (id, p) in world.providers.iter().enumerate() {
@@ -580,6 +580,12 @@ pub fn close_provider_years(world: &World, out: &mut Vec<ProviderYearRecord>) {
             out.push(provider_year(p, id, last));
         }
     }
+}
+
+/// Whether `week` is the last of a year of the run or the run's last week: the weeks
+/// `record_provider_years` closes every trading provider's year in.
+fn closes_a_year(world: &World, week: i32) -> bool {
+    is_year_start(week + 1) || week + 1 >= world.scenario.run.weeks as i32
 }
 
 fn provider_year(p: &Provider, id: usize, week: i32) -> ProviderYearRecord {

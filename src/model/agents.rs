@@ -388,6 +388,10 @@ impl Provider {
     pub fn income_risk(&self) -> Option<f64> {
         (self.income_weeks >= 13).then_some(self.unpaid_share)
     }
+    /// Whether it has council or self-funded clients in `patch` this week.
+    pub fn works_in(&self, patch: usize) -> bool {
+        self.council_worker_hours[patch] > 0.0 || self.self_funder_hours[patch] > 0.0
+    }
     pub fn self_funder_total(&self) -> f64 {
         self.self_funder_hours.iter().sum()
     }

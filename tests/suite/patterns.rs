@@ -147,6 +147,7 @@ fn exits_by_rule(s: &Scenario) -> (u32, u32) {
 #[test]
 #[ignore = "statistical suite: cargo test -- --include-ignored"]
 fn pattern_5_the_status_quo_market_holds_its_size_and_concentration() {
+    use careshape::metrics::run_year;
     let s = status_quo();
     let initial = f64::from(s.providers.initial_count);
     let runs = crate::common::runs(&s, 777, 0..30);
@@ -157,7 +158,7 @@ fn pattern_5_the_status_quo_market_holds_its_size_and_concentration() {
                 let w: Vec<f64> = r
                     .weeks
                     .iter()
-                    .filter(|w| w.week.div_euclid(52) == year)
+                    .filter(|w| run_year(w.week) == year)
                     .map(|w| w.get(metric).unwrap())
                     .collect();
                 w.iter().sum::<f64>() / w.len() as f64
@@ -168,8 +169,8 @@ fn pattern_5_the_status_quo_market_holds_its_size_and_concentration() {
     let start = -(s.run.burn_in_weeks as i32);
     let hhi_start = runs.iter().map(|r| r.weeks[0].hhi).sum::<f64>() / n;
     assert_eq!(runs[0].weeks[0].week, start);
-    let last = (s.run.weeks as i32 - 1).div_euclid(52);
-    for year in start.div_euclid(52)..=last {
+    let last = run_year(s.run.weeks as i32 - 1);
+    for year in run_year(start)..=last {
         let providers = year_mean("providers_active", year);
         eprintln!("year {year}: providers trading {providers:.1}, HHI {:.0}", year_mean("hhi", year));
         assert!(

@@ -11,8 +11,7 @@ pub fn covers_patch(world: &World, p: &Provider, patch: usize) -> bool {
     let base = p.base_patch as usize;
     base == patch
         || world.geography.distance_km[base][patch] <= world.scenario.providers.service_radius_km
-        || p.council_worker_hours[patch] > 0.0
-        || p.self_funder_hours[patch] > 0.0
+        || p.works_in(patch)
 }
 
 /// Mean visit length (h) of the scenario's visit-length distribution.
@@ -42,7 +41,7 @@ fn nearest_other_patch_km(world: &World, p: &Provider, patch: usize) -> f64 {
         g.distance_km[p.base_patch as usize][patch]
     };
     for q in 0..g.n {
-        if q != patch && (p.council_worker_hours[q] > 0.0 || p.self_funder_hours[q] > 0.0) {
+        if q != patch && p.works_in(q) {
             best = best.min(g.distance_km[q][patch]);
         }
     }
