@@ -33,18 +33,18 @@ fn run_short(out: &Path) {
 }
 
 const GOLDEN: &[(&str, &str)] = &[
-    ("weekly.csv", "861ed20f9bb5a2360c6beb5735b220d55245c309bdf8039158b609b5cd72bde4"),
-    ("weekly.parquet", "43f97a6668fc6127aa621cc00df4e41665a2a1b4fa4bf80e8b0d346a36a2eeb4"),
-    ("summary.csv", "73ee17a37b3526e2e82eb433f7e221b08ebc2468ef3fc1cc0a8736dc13136ef1"),
-    ("summary.parquet", "bf8441b81742358cb9a57b61fc593f806eadcef0d8e014a861fbcf00bedd6cc9"),
-    ("providers.csv", "6ae8cc55a0e1e48f1871e9d04394314a81326966072aaf060c46fefd96dea0e7"),
-    ("providers.parquet", "63ba3767ae685fb59ca73577c0072f02a51c7c6b8f418aeaf74b0289d0bd61ae"),
-    ("patches.csv", "1ae635daa979e62737eb4a443e8c7889b785d329d3599902df54e9fbb0214ac1"),
-    ("patches.parquet", "03bc03e839a56fd1ab100ec88669228ddc6b3f9ab5639b29621e7ac3527a4835"),
-    ("provider_years.csv", "cacacb144a8026b8dabdb4545f0ff4019d886dd7f76def696830097c40260ace"),
-    ("provider_years.parquet", "7fda1e322f6024c78f766f2c8b6c25c5934d25a2bd398bf4c8d16560a6f77c4d"),
-    ("stress.csv", "2b414ff3526ebda5221f85f0c35b501de682cebd9da850d1753386c95d3a5af4"),
-    ("stress.parquet", "42bb96c646181024649a9f1e922415a00fc44dc3a7e9d566f6a4424e8dd89aea"),
+    ("weekly.csv", "3f25832e7cc089ca967375fedcc87292e76536f295310c113ad3f93af925a237"),
+    ("weekly.parquet", "92b3f5cad83cb85b81382d4fba4cea640b5d809d0bbfacb3964424f180d69122"),
+    ("summary.csv", "60da71b90ffa947629d68ce564f63863991c972e104483c20a87875152f8e26f"),
+    ("summary.parquet", "db94ef47eb915fc87c3a77305560bf0728619ed87e09d8f5fb50ae901e17bed8"),
+    ("providers.csv", "e55b7765e49967b936478a097d265d8255a204c275bdcaf895f39a9f45f28a49"),
+    ("providers.parquet", "38dd71223cb036fd0085c8694467b73251e4ddf336eeb67ab02eb5f1620e118e"),
+    ("patches.csv", "55193c4f0ea2973c7c3529a500024abc679ad21ab1b905683c8b16682f626839"),
+    ("patches.parquet", "9b5072b3e57fef21a5fcfe84eba2bbe549fc39c05110d2fb92692d19579fa4ab"),
+    ("provider_years.csv", "ae480753333dcfd1ee4de29ffe4423fd3d3f2b38fa955da41ef5f19e493ddb25"),
+    ("provider_years.parquet", "843e3e57e148317c2fefa5763075b2e6846aa7976f3961620b37c203a30b92e7"),
+    ("stress.csv", "0fe448ee8adeb7689b4130deacd442f21e716074b9fddb8994d1608de6ebfd16"),
+    ("stress.parquet", "2bd439c920178132e36f723ec5c33b2b5a2d56912de209b1cf64f6d8cf2ca2b6"),
 ];
 
 #[test]

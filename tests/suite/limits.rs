@@ -23,6 +23,7 @@ fn nan_and_inf_are_rejected_in_every_table() {
     let cases = [
         ("providers", "min_margin_after_raise", "nan", "found NaN"),
         ("providers", "hiring_buffer", "inf", "found inf"),
+        ("providers", "hiring_buffer_heads", "nan", "found NaN"),
         ("providers", "markup_initial", "inf", "found inf"),
         ("providers", "markup_max", "nan", "found NaN"),
         ("workforce", "estate_outreach_per_vacancy_week", "inf", "found inf"),
@@ -134,6 +135,11 @@ fn spans_dispersions_growth_years_and_sizes_are_limited() {
         ),
         ("[calendar]\nreform_year = 2147483647\n", "calendar.reform_year", "a year from 1900 to 2200"),
         ("[providers]\nhiring_buffer = 1e300\n", "providers.hiring_buffer", "a multiple from 1 to 10"),
+        (
+            "[providers]\nhiring_buffer_heads = 1e300\n",
+            "providers.hiring_buffer_heads",
+            "a number of posts from 0 to 100",
+        ),
         ("[providers]\nmin_team = 4294967295\n", "providers.min_team", "at most 100 workers"),
         (
             "[self_funders]\nhours_per_week = 1e308\n",

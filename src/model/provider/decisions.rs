@@ -188,13 +188,14 @@ pub fn decisions(world: &mut World) {
                 >= s.named_cover_gbp_per_client_week * world.wages.cost_index
         };
         // Hiring target: heads the committed caseload needs (at the hours its staff want),
-        // with a buffer.
+        // and a recruitment pipeline of posts ahead of need, the same for every provider
+        // (ODD §7.10, "Hiring target"); a proportional buffer is the alternative form.
         // Expected hours: packages turned down for lack of staff, as a running average
         // over about a month, so one unusual week does not trigger a hiring spree.
         p.declined_for_capacity += 0.25 * (p.declined_this_week - p.declined_for_capacity);
         p.declined_this_week = 0.0;
         let expected = p.committed_time + p.declined_for_capacity;
-        let heads = (expected / hours_wanted * s.hiring_buffer).ceil() as u32;
+        let heads = (expected / hours_wanted * s.hiring_buffer + s.hiring_buffer_heads).ceil() as u32;
         p.hiring_target = heads.max(s.min_team);
         p.training_per_worker = if p.margin > 0.0 { training_norm } else { 0.5 * training_norm };
     }

@@ -72,8 +72,12 @@ pub struct ProviderParams {
     pub guarantee_choice_log_sd: f64,
     /// Margin needed to start paying travel time voluntarily.
     pub travel_pay_min_margin: f64,
-    /// Hiring target as a multiple of the heads its committed hours need.
+    /// Hiring target as a multiple of the heads its committed hours need (1 = no proportional
+    /// buffer).
     pub hiring_buffer: f64,
+    /// Posts a provider recruits for ahead of the heads its committed hours need, whatever its
+    /// size: its rolling recruitment pipeline (docs/ODD.md §7.10, "Hiring target").
+    pub hiring_buffer_heads: f64,
     /// Package acceptance: committed worker time may exceed current capacity by this share,
     /// counting on hires.
     pub overbooking: f64,
@@ -163,17 +167,18 @@ impl Default for ProviderParams {
             initial_cash_log_sd: 0.6,
             wage_review_every_weeks: 13,
             wage_step: 0.1,
-            wage_headroom_share: 0.81319,
+            wage_headroom_share: 0.79969,
             named_cover_gbp_per_client_week: 4.0,
             vacancy_trigger: 0.16,
             turnover_trigger: 0.3,
             min_margin_after_raise: 0.067593,
             wage_review_enabled: true,
             initial_guaranteed_share: 0.6,
-            guarantee_idle_cost_share: 0.091926,
+            guarantee_idle_cost_share: 0.089199,
             guarantee_choice_log_sd: 1.0,
             travel_pay_min_margin: 0.04,
-            hiring_buffer: 1.1992,
+            hiring_buffer: 1.0,
+            hiring_buffer_heads: 3.3557,
             overbooking: 0.2,
             training_gbp_per_worker_week: 8.0,
             quality_adjustment_per_week: 0.03,
@@ -188,9 +193,9 @@ impl Default for ProviderParams {
             exit_after_negative_cash_weeks: 8,
             withdraw_after_loss_weeks: 0,
             service_radius_km: 2.5,
-            overhead_scale: 0.38886,
+            overhead_scale: 0.34564,
             entrant_quality: 0.425,
-            entry_base_per_week: 0.08876,
+            entry_base_per_week: 0.045802,
             entry_per_expected_margin: 1.0,
             entrant_overhead_share: 0.35,
             entrant_ramp_weeks: 52,
@@ -278,6 +283,15 @@ impl ProviderParams {
             c.fail(
                 "providers.hiring_buffer",
                 format!("expected a multiple from 1 to {MAX_HIRING_BUFFER}, found {}", self.hiring_buffer),
+            );
+        }
+        if !(0.0..=MAX_MIN_TEAM as f64).contains(&self.hiring_buffer_heads) {
+            c.fail(
+                "providers.hiring_buffer_heads",
+                format!(
+                    "expected a number of posts from 0 to {MAX_MIN_TEAM}, found {}",
+                    self.hiring_buffer_heads
+                ),
             );
         }
         // Each initial provider is staffed to at least `min_team` workers.

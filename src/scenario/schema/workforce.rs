@@ -125,9 +125,9 @@ impl Default for WorkforceParams {
             desired_hours_sd: 8.0,
             guaranteed_share_of_desired: 0.8,
             absence_per_week: 0.04,
-            quit_base_per_week: 0.0026837,
+            quit_base_per_week: 0.0031934,
             quit_pay_elasticity: 1.0,
-            quit_zero_hours_log_odds: 0.16004,
+            quit_zero_hours_log_odds: 0.14776,
             quit_underemployment_log_odds: 0.43,
             quit_unpaid_travel_log_odds: 1.0,
             quit_untrained_log_odds: 0.5,
@@ -139,7 +139,7 @@ impl Default for WorkforceParams {
             vacancies_seen_per_search: 3,
             employer_taste_sd_gbp: 0.40,
             weeks_to_competence: 26.0,
-            weeks_to_start: 7.6478,
+            weeks_to_start: 3.8134,
         }
     }
 }

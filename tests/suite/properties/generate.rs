@@ -263,6 +263,7 @@ pub fn scenario(d: &mut Draw, base: &Scenario, case: u64) -> Scenario {
     p.guarantee_choice_log_sd = d.range(0.0, 3.0);
     p.travel_pay_min_margin = d.range(-1.0, 1.0);
     p.hiring_buffer = d.range(1.0, 3.0);
+    p.hiring_buffer_heads = d.range(0.0, 20.0);
     p.overbooking = d.share();
     p.training_gbp_per_worker_week = d.range(0.0, 40.0);
     p.quality_adjustment_per_week = d.share();
