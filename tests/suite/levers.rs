@@ -47,9 +47,9 @@ fn zonal_contracts_cut_the_travel_share_versus_spot() {
 /// reported, not asserted: at the seventh calibration (seed 2024, 20 replicates) the losers'
 /// council hours fall by 41% and their margin from 6.2% to 3.8%, yet 35.8% of them exit against
 /// 38.5% under the status quo (−2.7 points, 1.8 SE). Those with 200–800 hours a week at the
-/// reform date fill the council's hours with self-funders at the private rate and exit less;
-/// neither insolvency nor withdrawal comes to a provider whose margin stays positive. Issue 17
-/// stays open on this (docs/ODD.md, Known issues).
+/// reform date lose money in both arms, but under zonal they shrink, so they lose fewer pounds a
+/// week and their cash lasts longer, and withdrawal is off. Issue 17 stays open on this
+/// (docs/ODD.md, Known issues).
 #[test]
 #[ignore = "statistical suite: cargo test -- --include-ignored"]
 fn zonal_lot_losers_deliver_fewer_council_hours_and_earn_less_than_under_the_status_quo() {
