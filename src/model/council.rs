@@ -213,6 +213,7 @@ fn offer(
             }
             c.start_care(ClientStatus::Active, pid, on_contract);
             world.active_clients.push(cid);
+            world.referrals.place(on_contract);
             if new_start {
                 world.counters.placements += 1;
                 world.counters.placement_wait_weeks +=

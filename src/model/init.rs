@@ -45,6 +45,7 @@ pub fn initial_world(scenario: Scenario, streams: Streams) -> World {
         caseload_snapshot: Default::default(),
         scratch: Scratch::default(),
         labour_reservoir: 0.0,
+        referrals: super::provider::Referrals::default(),
         scenario,
     };
     world.labour_reservoir = super::labour::LabourSupply::new(&world.scenario.workforce).steady_state();

@@ -129,6 +129,9 @@ pub struct World {
     pub(crate) caseload_snapshot: delivery::CaseloadSnapshot,
     /// People in the borough's reservoir of those willing to do care work (ODD §7.13).
     pub labour_reservoir: f64,
+    /// The council's placements with providers, and those placed without a contract (open to
+    /// any approved provider): what an entrant can hope to reach (docs/ODD.md §7.18).
+    pub(crate) referrals: provider::Referrals,
     /// Reused buffers, so the weekly loop does not allocate.
     pub(crate) scratch: Scratch,
 }

@@ -33,18 +33,18 @@ fn run_short(out: &Path) {
 }
 
 const GOLDEN: &[(&str, &str)] = &[
-    ("weekly.csv", "3f25832e7cc089ca967375fedcc87292e76536f295310c113ad3f93af925a237"),
-    ("weekly.parquet", "92b3f5cad83cb85b81382d4fba4cea640b5d809d0bbfacb3964424f180d69122"),
-    ("summary.csv", "60da71b90ffa947629d68ce564f63863991c972e104483c20a87875152f8e26f"),
-    ("summary.parquet", "db94ef47eb915fc87c3a77305560bf0728619ed87e09d8f5fb50ae901e17bed8"),
-    ("providers.csv", "e55b7765e49967b936478a097d265d8255a204c275bdcaf895f39a9f45f28a49"),
-    ("providers.parquet", "38dd71223cb036fd0085c8694467b73251e4ddf336eeb67ab02eb5f1620e118e"),
-    ("patches.csv", "55193c4f0ea2973c7c3529a500024abc679ad21ab1b905683c8b16682f626839"),
-    ("patches.parquet", "9b5072b3e57fef21a5fcfe84eba2bbe549fc39c05110d2fb92692d19579fa4ab"),
-    ("provider_years.csv", "ae480753333dcfd1ee4de29ffe4423fd3d3f2b38fa955da41ef5f19e493ddb25"),
-    ("provider_years.parquet", "843e3e57e148317c2fefa5763075b2e6846aa7976f3961620b37c203a30b92e7"),
-    ("stress.csv", "0fe448ee8adeb7689b4130deacd442f21e716074b9fddb8994d1608de6ebfd16"),
-    ("stress.parquet", "2bd439c920178132e36f723ec5c33b2b5a2d56912de209b1cf64f6d8cf2ca2b6"),
+    ("weekly.csv", "d6ca28045c3645065704df6348f8f05645ccce65e3f135da9eca6abc3f26d1d2"),
+    ("weekly.parquet", "2a3a8beecc041a900de71577d163fc92748da4a47d616ba03e16821e7234c936"),
+    ("summary.csv", "a8bd11beb03be2a3c2f11688431a057d14da95b43e07a0c568fa90ce015f67a4"),
+    ("summary.parquet", "8880332f9e0c6c30eed7908631b6872ad7649be4e6eff45aff562acddebab648"),
+    ("providers.csv", "db6bbcbc3f2726292192bb11ba2e6ad0ca57b8876c1688159883a4d18c905c47"),
+    ("providers.parquet", "37bb76a938b9512101cf7ada1a9ca2ff2584052034025d013491a0180288a2bc"),
+    ("patches.csv", "626d6b655660cd6f489080b767037f469157f9bdf58b2858b84f03344f07f7d6"),
+    ("patches.parquet", "2df69cb37344b8960d2e08d3f867dd20346003f46b53a19bab5f7f572063d7de"),
+    ("provider_years.csv", "f6bc337a1cc6e9c45bdae359288a373c489b676546b933ecdeb9720dfcd1c884"),
+    ("provider_years.parquet", "604c105071ff59cd0c09867969e594491a4375ff017044dc06988fe304bce59c"),
+    ("stress.csv", "e079dc2080cc545f7ec88c582a2a320df3664bfa04ec3b494aaec76796b8bc28"),
+    ("stress.parquet", "2a6a890d0110849a06b95b5db129a90b6aefc068b2061a5f90706f9c5aaa3951"),
 ];
 
 #[test]

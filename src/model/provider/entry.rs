@@ -1,6 +1,7 @@
 //! Entry (docs/ODD.md §7.18): an entry attempt a week per unit of `run.scale`, each succeeding
-//! with a probability that rises with the market's expected margin; `new_provider` builds
-//! entrants and incubated providers alike.
+//! with a probability that rises with the market's expected margin and falls with the share of
+//! the market an entrant cannot reach; `new_provider` builds entrants and incubated providers
+//! alike.
 
 use rand::RngExt;
 
@@ -9,19 +10,83 @@ use crate::model::{PatchId, Pledges, Provider, World};
 use crate::rng::Process;
 use crate::scenario::{MAX_PATCHES, ProviderKind};
 
+/// Weight of this week's placements in the running counts of [`Referrals`]: about a year.
+const REFERRALS_WEIGHT: f64 = 1.0 / 52.0;
+
+/// The council's placements with providers as a running average over about a year: all of
+/// them, and those placed without a contract, which any approved provider (an entrant too) may
+/// be offered (docs/ODD.md §7.18).
+#[derive(Clone, Debug)]
+pub struct Referrals {
+    all: f64,
+    open: f64,
+    week_all: u32,
+    week_open: u32,
+}
+
+impl Default for Referrals {
+    /// A market where every placement is open, as before any contract is let.
+    fn default() -> Self {
+        Self { all: 1.0, open: 1.0, week_all: 0, week_open: 0 }
+    }
+}
+
+impl Referrals {
+    /// Counts one placement this week.
+    pub fn place(&mut self, on_contract: bool) {
+        self.week_all += 1;
+        self.week_open += u32::from(!on_contract);
+    }
+
+    /// Folds this week's placements into the running counts (a week without placements says
+    /// nothing and leaves them) and returns the share that was open.
+    fn close_week(&mut self) -> f64 {
+        if self.week_all > 0 {
+            self.all += REFERRALS_WEIGHT * (f64::from(self.week_all) - self.all);
+            self.open += REFERRALS_WEIGHT * (f64::from(self.week_open) - self.open);
+        }
+        self.week_all = 0;
+        self.week_open = 0;
+        self.open_share()
+    }
+
+    /// The share of placements made without a contract, 1 when all are.
+    pub fn open_share(&self) -> f64 {
+        if self.all > 0.0 { (self.open / self.all).clamp(0.0, 1.0) } else { 1.0 }
+    }
+}
+
+/// The share of an entry attempt's chance that remains when a share `open` of the council's
+/// placements is open to any approved provider and a share `self_funded` of the market's hours
+/// is self-funded (open to all): 1 − weight · (1 − self_funded) · (1 − open). Exactly 1 when
+/// every placement is open.
+pub fn reachable_share(weight: f64, self_funded: f64, open: f64) -> f64 {
+    1.0 - weight * (1.0 - self_funded) * (1.0 - open)
+}
+
 /// Entry: a new provider appears with a weekly probability that rises with the market's
-/// expected margin (revenue-weighted mean of active providers' margins). A borough at scale
-/// k makes k attempts a week (the last with the fractional part of k as its weight), so entry
-/// keeps pace with the market's size.
+/// expected margin (revenue-weighted mean of active providers' margins), scaled by the share of
+/// the market an entrant can reach: self-funders, and council packages placed without a
+/// contract (under a zonal or framework award, the lead or framework providers are offered new
+/// packages first). A borough at scale k makes k attempts a week (the last with the fractional
+/// part of k as its weight), so entry keeps pace with the market's size.
 pub fn entry(world: &mut World) {
+    let open = world.referrals.close_week();
     let s = &world.scenario.providers;
     let (mut num, mut den) = (0.0, 0.0);
+    let (mut self_funded, mut council) = (0.0, 0.0);
     for p in world.providers.iter().filter(|p| p.active) {
         num += p.margin * p.revenue_week;
         den += p.revenue_week;
+        self_funded += p.self_funder_total();
+        council += p.council_worker_hours.iter().sum::<f64>();
     }
     let expected_margin = if den > 0.0 { num / den } else { 0.0 };
-    let prob = (s.entry_base_per_week + s.entry_per_expected_margin * expected_margin.max(0.0)).min(1.0);
+    let self_funded_share =
+        if self_funded + council > 0.0 { self_funded / (self_funded + council) } else { 0.0 };
+    let reach = reachable_share(s.entry_access_weight, self_funded_share, open);
+    let prob =
+        ((s.entry_base_per_week + s.entry_per_expected_margin * expected_margin.max(0.0)) * reach).min(1.0);
     let scale = world.scenario.run.scale;
     let mut attempt = 0u64;
     while (attempt as f64) < scale {
@@ -165,5 +230,39 @@ pub fn new_provider(
         lifetime_quality: 0.0,
         lifetime_margin: 0.0,
         year: Default::default(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_open_market_leaves_entry_exactly_as_it_was() {
+        for sf in [0.0, 0.17, 1.0] {
+            assert_eq!(reachable_share(1.0, sf, 1.0), 1.0);
+        }
+        // A weight of 0 is the rule blind to access.
+        assert_eq!(reachable_share(0.0, 0.2, 0.0), 1.0);
+        // With every council placement under contract only the self-funded share is reachable.
+        assert!((reachable_share(1.0, 0.2, 0.0) - 0.2).abs() < 1e-12);
+    }
+
+    #[test]
+    fn referrals_follow_the_share_placed_without_a_contract() {
+        let mut r = Referrals::default();
+        for _ in 0..20 {
+            r.place(false);
+            r.place(false);
+            assert_eq!(r.close_week(), 1.0, "all open: exactly 1");
+        }
+        // A week with no placements changes nothing.
+        assert_eq!(r.close_week(), 1.0);
+        for _ in 0..2000 {
+            r.place(true);
+            r.place(false);
+            r.close_week();
+        }
+        assert!((r.open_share() - 0.5).abs() < 1e-6, "half open: {}", r.open_share());
     }
 }

@@ -119,6 +119,9 @@ pub struct ProviderParams {
     /// expected margin.
     pub entry_base_per_week: f64,
     pub entry_per_expected_margin: f64,
+    /// How far entry answers the share of the market an entrant cannot reach: council packages
+    /// placed under a contract (docs/ODD.md §7.18). 1 = in full, 0 = entry is blind to it.
+    pub entry_access_weight: f64,
     /// An entrant's overhead starts at this share of its kind's (an owner-manager does the
     /// coordinating) and rises linearly to the full overhead over `entrant_ramp_weeks`.
     pub entrant_overhead_share: f64,
@@ -197,6 +200,7 @@ impl Default for ProviderParams {
             entrant_quality: 0.425,
             entry_base_per_week: 0.045802,
             entry_per_expected_margin: 1.0,
+            entry_access_weight: 1.0,
             entrant_overhead_share: 0.35,
             entrant_ramp_weeks: 52,
             entrant_cash_gbp: 40_000.0,
@@ -269,6 +273,7 @@ impl ProviderParams {
             ("providers.nmw_travel_compliance_share", self.nmw_travel_compliance_share),
             ("providers.quality_adjustment_per_week", self.quality_adjustment_per_week),
             ("providers.entry_base_per_week", self.entry_base_per_week),
+            ("providers.entry_access_weight", self.entry_access_weight),
             ("providers.quality_floor", self.quality_floor),
             ("providers.quality_weight_training", self.quality_weight_training),
             ("providers.quality_weight_experience", self.quality_weight_experience),

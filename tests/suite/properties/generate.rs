@@ -283,6 +283,7 @@ pub fn scenario(d: &mut Draw, base: &Scenario, case: u64) -> Scenario {
     p.service_radius_km = d.range(0.0, 10.0);
     p.overhead_scale = d.range(0.0, 2.0);
     p.entrant_quality = d.share();
+    p.entry_access_weight = d.share();
     p.entry_base_per_week = d.hazard(0.2);
     p.entry_per_expected_margin = d.range(0.0, 5.0);
     p.entrant_overhead_share = d.share();
