@@ -38,6 +38,8 @@ pub enum Process {
     Shock = 21,
     /// International recruits (their own inflow, ODD §7.13).
     International = 22,
+    /// A provider's management quality, drawn once when it is created (ODD §7.19).
+    Management = 23,
     /// Calibration designs and ABC-SMC proposals (not model dynamics).
     Calibration = 16,
 }

@@ -257,6 +257,9 @@ pub struct Provider {
     /// Consecutive weeks the provider has delivered less than its understaffing threshold.
     pub understaffed_weeks: u32,
     pub quality: f64,
+    /// Management quality: a persistent shift of the provider's quality target, drawn once when
+    /// it is created (docs/ODD.md §7.19).
+    pub management: f64,
     pub rating: Option<Rating>,
     pub contract: Option<Contract>,
     pub workers: Vec<u32>,

@@ -163,7 +163,7 @@ pub fn initial_world(scenario: Scenario, streams: Streams) -> World {
         let weekly_cost = p.committed_time * p.wage * (1.0 + s.providers.on_cost_rate) + p.overhead_per_week;
         p.cash = weekly_cost * cash.sample(&mut rng);
         // Quality starts at its target for a provider that trains fully and delivers in full,
-        // given its staff's actual experience.
+        // given its staff's actual experience and its management (ODD §7.19).
         let competent = s.workforce.weeks_to_competence;
         let experienced = p
             .workers
@@ -171,10 +171,12 @@ pub fn initial_world(scenario: Scenario, streams: Streams) -> World {
             .filter(|&&w| (start - world.workers[w as usize].hired_week) as f64 >= competent)
             .count() as f64
             / p.workers.len().max(1) as f64;
-        p.quality = s.providers.quality_floor
+        p.quality = (s.providers.quality_floor
             + s.providers.quality_weight_training
             + experienced * s.providers.quality_weight_experience
-            + s.providers.quality_weight_reliability;
+            + s.providers.quality_weight_reliability
+            + p.management)
+            .clamp(0.0, 1.0);
         let observed = p.quality + noise.sample(&mut rng);
         p.rating = Some(rating_for(observed, t));
         p.capacity_time = p.workers.iter().map(|&w| world.workers[w as usize].desired_hours).sum();

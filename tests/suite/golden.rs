@@ -33,18 +33,18 @@ fn run_short(out: &Path) {
 }
 
 const GOLDEN: &[(&str, &str)] = &[
-    ("weekly.csv", "d6ca28045c3645065704df6348f8f05645ccce65e3f135da9eca6abc3f26d1d2"),
-    ("weekly.parquet", "2a3a8beecc041a900de71577d163fc92748da4a47d616ba03e16821e7234c936"),
-    ("summary.csv", "a8bd11beb03be2a3c2f11688431a057d14da95b43e07a0c568fa90ce015f67a4"),
-    ("summary.parquet", "8880332f9e0c6c30eed7908631b6872ad7649be4e6eff45aff562acddebab648"),
-    ("providers.csv", "db6bbcbc3f2726292192bb11ba2e6ad0ca57b8876c1688159883a4d18c905c47"),
-    ("providers.parquet", "37bb76a938b9512101cf7ada1a9ca2ff2584052034025d013491a0180288a2bc"),
-    ("patches.csv", "626d6b655660cd6f489080b767037f469157f9bdf58b2858b84f03344f07f7d6"),
-    ("patches.parquet", "2df69cb37344b8960d2e08d3f867dd20346003f46b53a19bab5f7f572063d7de"),
-    ("provider_years.csv", "f6bc337a1cc6e9c45bdae359288a373c489b676546b933ecdeb9720dfcd1c884"),
-    ("provider_years.parquet", "604c105071ff59cd0c09867969e594491a4375ff017044dc06988fe304bce59c"),
-    ("stress.csv", "e079dc2080cc545f7ec88c582a2a320df3664bfa04ec3b494aaec76796b8bc28"),
-    ("stress.parquet", "2a6a890d0110849a06b95b5db129a90b6aefc068b2061a5f90706f9c5aaa3951"),
+    ("weekly.csv", "a44a4edc2cd79b8c68ae93658fa4976e805426f50946b59eedfe071508d96875"),
+    ("weekly.parquet", "41649debe026d4d179f5a4c0d92dc78a305566d2bab861dfd371edcfc31b7707"),
+    ("summary.csv", "142449b5be33a3105ed3fc9c86fc9a5787d9f54775b5ea489d1dd1149495cd1c"),
+    ("summary.parquet", "68e3e81bb652dd382b0cedc14d834c80cff473729d689043e9d360f2e162ec20"),
+    ("providers.csv", "3a110ed9a45944fc6abb581cf379f058a43a93699a6393a489ac59dbd90acda0"),
+    ("providers.parquet", "1eef1a5fbbf9029347f997228a248e6b5b6162c47fcff96a4ca812d71993e550"),
+    ("patches.csv", "92c28e8d7ebab125d2f67e5e522ef9ebab272566aecc67d29f74b889ba87dfea"),
+    ("patches.parquet", "85c03da453cf969a73e043c1c68a733e128ba8726bdf0cb32e53df82933024d9"),
+    ("provider_years.csv", "993a29357cfde7accbe125346f0b4b36d03d0d736510a16c2dcab1bb365066a6"),
+    ("provider_years.parquet", "1d37c0fc2f54bec3742c303e15bfa9b6b28c219037e7a14344a876b197291d20"),
+    ("stress.csv", "bfb12b8ac9e1dc1c4def9f4049fdb53a94f6889ef9565c233e39bd64a1a21bda"),
+    ("stress.parquet", "e40aad628d030a76ddf3b5376cf8c4cd4554236f6b89a414640594a3205a51f0"),
 ];
 
 #[test]

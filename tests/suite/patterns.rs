@@ -182,3 +182,50 @@ fn pattern_5_the_status_quo_market_holds_its_size_and_concentration() {
         "HHI {hhi_last:.0} in year {last}, more than 20% from {hhi_start:.0} at the start of burn-in"
     );
 }
+
+/// Issue 18, ratings (docs/ODD.md §7.19, §7.20): inspection ratings spread like CQC's for
+/// homecare (CALIBRATION.md [C42]: of rated agencies about 5% Outstanding, 83% Good, 12%
+/// Requires improvement or Inadequate). Over the 30 replicates of pattern 5 (seed 777), among
+/// the rated providers trading at each year's end in years 0-4 (the provider × year table),
+/// the mean share Outstanding lies in 2-10%, Good at least 65%, and Requires improvement or
+/// worse in 10-25%; and a tender gate of `min_rating = "good"` excludes at least 10% of the
+/// providers trading at the reform date (unrated ones count as Requires improvement, as the
+/// gate treats them).
+#[test]
+#[ignore = "statistical suite: cargo test -- --include-ignored"]
+fn ratings_spread_like_cqcs_for_homecare_and_a_good_gate_excludes_a_tenth() {
+    use careshape::scenario::Rating;
+    let runs = crate::common::runs(&status_quo(), 777, 0..30);
+    let n = runs.len() as f64;
+    let (mut outstanding, mut good, mut below, mut gated) = (0.0, 0.0, 0.0, 0.0);
+    for r in &runs {
+        let rated: Vec<Rating> = r
+            .provider_years
+            .iter()
+            .filter(|y| (0..=4).contains(&y.year) && y.exit_week.is_none())
+            .filter_map(|y| y.rating)
+            .collect();
+        let share =
+            |f: &dyn Fn(Rating) -> bool| rated.iter().filter(|&&x| f(x)).count() as f64 / rated.len() as f64;
+        outstanding += share(&|x| x == Rating::Outstanding) / n;
+        good += share(&|x| x == Rating::Good) / n;
+        below += share(&|x| x <= Rating::RequiresImprovement) / n;
+        let at_reform: Vec<Option<Rating>> = r
+            .provider_years
+            .iter()
+            .filter(|y| y.year == -1 && y.exit_week.is_none())
+            .map(|y| y.rating)
+            .collect();
+        let excluded =
+            at_reform.iter().filter(|x| x.unwrap_or(Rating::RequiresImprovement) < Rating::Good).count();
+        gated += excluded as f64 / at_reform.len() as f64 / n;
+    }
+    eprintln!(
+        "rated providers, years 0-4: outstanding {outstanding:.3}, good {good:.3}, requires improvement or worse \
+         {below:.3}; a good gate at the reform date excludes {gated:.3}"
+    );
+    assert!((0.02..=0.10).contains(&outstanding), "outstanding share {outstanding:.3} outside 2-10%");
+    assert!(good >= 0.65, "good share {good:.3} below 65%");
+    assert!((0.10..=0.25).contains(&below), "requires improvement or worse {below:.3} outside 10-25%");
+    assert!(gated >= 0.10, "a good gate excludes only {gated:.3} of providers at the reform date");
+}

@@ -4,6 +4,7 @@
 //! alike.
 
 use rand::RngExt;
+use rand_distr::{Distribution, StandardNormal};
 
 use crate::model::clients::pick_weighted;
 use crate::model::{PatchId, Pledges, Provider, World};
@@ -159,6 +160,9 @@ pub fn new_provider(
     let speed: f64 = world.scenario.geography.travel_modes.iter().map(|m| m.share * m.speed_kmh).sum();
     let mileage: f64 =
         world.scenario.geography.travel_modes.iter().map(|m| m.share * m.mileage_gbp_per_km).sum();
+    // Management quality (ODD §7.19), from its own stream keyed by the new provider's id.
+    let id = world.providers.len() as u64;
+    let z: f64 = StandardNormal.sample(&mut world.streams.entity(Process::Management, world.week as i64, id));
     Provider {
         kind,
         local,
@@ -183,6 +187,7 @@ pub fn new_provider(
         negative_contract_margin_weeks: 0,
         understaffed_weeks: 0,
         quality: s.entrant_quality,
+        management: s.management_quality_sd * z,
         rating: None,
         contract: None,
         workers: Vec::new(),

@@ -1,9 +1,9 @@
-//! Quality (docs/ODD.md §7.19): each provider's quality moves towards a target set by
-//! training, experience and reliability (faster under incubator support, §7.22).
+//! Quality (docs/ODD.md §7.19): each provider's quality moves towards a target set by its
+//! management, training, experience and reliability (faster under incubator support, §7.22).
 
 use crate::model::World;
 
-/// Quality moves towards a target set by training, experience and reliability.
+/// Quality moves towards a target set by management, training, experience and reliability.
 pub fn quality(world: &mut World) {
     let s = &world.scenario.providers;
     let competence = world.scenario.workforce.weeks_to_competence;
@@ -12,10 +12,12 @@ pub fn quality(world: &mut World) {
         let experienced = p.staff_share(&world.workers, |w| (week - w.hired_week) as f64 >= competence);
         let norm = s.training_gbp_per_worker_week * world.wages.cost_index;
         let training = if norm > 0.0 { (p.training_per_worker / norm).min(1.0) } else { 1.0 };
-        let target = s.quality_floor
+        let target = (s.quality_floor
             + s.quality_weight_training * training
             + s.quality_weight_experience * experienced
-            + s.quality_weight_reliability * p.fill;
+            + s.quality_weight_reliability * p.fill
+            + p.management)
+            .clamp(0.0, 1.0);
         // Incubator capability support speeds the climb (never a fall).
         let speed = if p.incubated && week < p.support_until && target > p.quality {
             world.policy.rules.incubator.quality_growth_multiplier

@@ -85,6 +85,9 @@ pub struct ProviderParams {
     pub training_gbp_per_worker_week: f64,
     /// Weekly speed at which quality moves towards its target.
     pub quality_adjustment_per_week: f64,
+    /// Sd across providers of management quality, a persistent shift of each provider's quality
+    /// target (docs/ODD.md §7.19).
+    pub management_quality_sd: f64,
     /// Quality target = floor + training·(training spend / its norm, capped at 1)
     /// + experience·(share of workers past competence) + reliability·(share of hours delivered).
     pub quality_floor: f64,
@@ -185,6 +188,7 @@ impl Default for ProviderParams {
             overbooking: 0.2,
             training_gbp_per_worker_week: 8.0,
             quality_adjustment_per_week: 0.03,
+            management_quality_sd: 0.03,
             quality_floor: 0.2,
             quality_weight_training: 0.25,
             quality_weight_experience: 0.35,
@@ -282,6 +286,7 @@ impl ProviderParams {
             c.share(k, v);
         }
         c.dispersion("providers.guarantee_choice_log_sd", self.guarantee_choice_log_sd);
+        c.dispersion("providers.management_quality_sd", self.management_quality_sd);
         // At most 10: a provider's vacancies (and the estate residents its outreach draws) are
         // its hiring target less its staff, so a vast multiple would be a vast draw of workers.
         if !(1.0..=MAX_HIRING_BUFFER).contains(&self.hiring_buffer) {

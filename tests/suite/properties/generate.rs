@@ -267,6 +267,7 @@ pub fn scenario(d: &mut Draw, base: &Scenario, case: u64) -> Scenario {
     p.overbooking = d.share();
     p.training_gbp_per_worker_week = d.range(0.0, 40.0);
     p.quality_adjustment_per_week = d.share();
+    p.management_quality_sd = d.range(0.0, 1.0);
     // Quality floor plus its three weights at most 1.
     let q = d.shares(4);
     let total = d.share();
