@@ -71,9 +71,25 @@ fn inline(line: &str) -> String {
     out.replace('\u{E000}', "*")
 }
 
+/// A table row's cells: split at every `|` outside inline code, so an empty cell stays a cell.
 fn cells(line: &str) -> Vec<&str> {
-    let t = line.trim().trim_start_matches('|').trim_end_matches('|');
-    t.split(" | ").map(|c| c.trim().trim_matches('|').trim()).collect()
+    let t = line.trim();
+    let t = t.strip_prefix('|').unwrap_or(t);
+    let t = t.strip_suffix('|').unwrap_or(t);
+    let mut out = Vec::new();
+    let (mut start, mut code) = (0, false);
+    for (i, c) in t.char_indices() {
+        match c {
+            '`' => code = !code,
+            '|' if !code => {
+                out.push(t[start..i].trim());
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    out.push(t[start..].trim());
+    out
 }
 
 /// Renders a block of Markdown as HTML. `###` headings become `<h4>` (the report nests them).
@@ -148,6 +164,13 @@ pub fn parameter_source(key: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_empty_table_cell_stays_in_its_column() {
+        assert_eq!(cells("| a |  | b |"), vec!["a", "", "b"]);
+        assert_eq!(cells("| `x | y` | z |"), vec!["`x | y`", "z"]);
+        assert_eq!(cells("|---|---|"), vec!["---", "---"]);
+    }
 
     #[test]
     fn renders_tables_lists_and_inline_markup() {
