@@ -93,13 +93,12 @@ impl Study {
         }
         // The run's tables label patches by the first scenario's names (`patch_names`), so the
         // scenarios must share their patches, in order.
-        let names = |s: &Scenario| s.geography.patches.iter().map(|p| p.name.clone()).collect::<Vec<_>>();
-        let first = names(&loaded[0].1);
-        if let Some((f, s)) = loaded.iter().find(|(_, s)| names(s) != first) {
+        let first = patch_names_of(&loaded[0].1);
+        if let Some((f, s)) = loaded.iter().find(|(_, s)| patch_names_of(s) != first) {
             return Err(Error::Input(format!(
                 "{}: its patches ({}) differ from {}'s ({}): scenarios in one run must share their geography's patches, in the same order",
                 f.display(),
-                names(s).join(", "),
+                patch_names_of(s).join(", "),
                 loaded[0].0.display(),
                 first.join(", ")
             )));
@@ -187,7 +186,7 @@ impl Study {
     /// The patches' names (scenarios in one run share the number of patches; names from the
     /// first).
     pub fn patch_names(&self) -> Vec<String> {
-        self.scenarios[0].scenario.geography.patches.iter().map(|p| p.name.clone()).collect()
+        patch_names_of(&self.scenarios[0].scenario)
     }
 
     /// Runs replicates `replicates` of every scenario in parallel on the current rayon pool;
@@ -443,4 +442,9 @@ pub fn run_until_precise(
             return Ok((summaries, info));
         }
     }
+}
+
+/// A scenario's patch names, in order.
+fn patch_names_of(s: &Scenario) -> Vec<String> {
+    s.geography.patches.iter().map(|p| p.name.clone()).collect()
 }

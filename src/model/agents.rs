@@ -398,4 +398,8 @@ impl Provider {
     pub fn self_funder_total(&self) -> f64 {
         self.self_funder_hours.iter().sum()
     }
+    /// Council worker-hours committed this week, all patches.
+    pub fn council_worker_total(&self) -> f64 {
+        self.council_worker_hours.iter().sum()
+    }
 }

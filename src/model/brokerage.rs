@@ -49,8 +49,7 @@ fn incubating_now(world: &World, pid: u32) -> bool {
     let p = &world.providers[pid as usize];
     p.incubated
         && world.week < p.guarantee_until
-        && p.council_worker_hours.iter().sum::<f64>()
-            < world.policy.rules.incubator.guaranteed_worker_hours_per_week
+        && p.council_worker_total() < world.policy.rules.incubator.guaranteed_worker_hours_per_week
 }
 
 impl BrokerageOrder {

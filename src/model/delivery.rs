@@ -145,7 +145,7 @@ pub fn deliver(world: &mut World) {
         if !p.active {
             continue;
         }
-        let demand: f64 = p.council_worker_hours.iter().sum::<f64>() + p.self_funder_total();
+        let demand = p.council_worker_total() + p.self_funder_total();
         let (kmh, vph) = (p.km_per_hour_mean, p.visits_per_hour_mean);
         let geo = &world.geography;
         // Contact capacity of each worker: available time net of travel at their own speed.

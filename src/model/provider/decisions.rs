@@ -183,8 +183,7 @@ pub fn decisions(world: &mut World) {
         // for each client when the continuity bonus its clients' hours would earn covers the
         // coordination cost.
         p.named_cover = outcome_payment && council_clients > 0 && {
-            let hours: f64 = p.council_worker_hours.iter().sum();
-            outcomes.continuity_bonus_gbp_per_hour * hours / council_clients as f64
+            outcomes.continuity_bonus_gbp_per_hour * p.council_worker_total() / council_clients as f64
                 >= s.named_cover_gbp_per_client_week * world.wages.cost_index
         };
         // Hiring target: heads the committed caseload needs (at the hours its staff want),

@@ -80,7 +80,7 @@ pub fn entry(world: &mut World) {
         num += p.margin * p.revenue_week;
         den += p.revenue_week;
         self_funded += p.self_funder_total();
-        council += p.council_worker_hours.iter().sum::<f64>();
+        council += p.council_worker_total();
     }
     let expected_margin = if den > 0.0 { num / den } else { 0.0 };
     let self_funded_share =
