@@ -68,6 +68,24 @@ pub enum Command {
         #[arg(default_value = "scenarios")]
         dir: PathBuf,
     },
+    /// Price an hour of care part by part with the cost model (docs/ODD.md §7.24): pay, holiday
+    /// and sick pay, employer NI and pension at a year's statutory rates, mileage, business costs
+    /// and margin.
+    HourCost {
+        /// Scenario whose `[cost_model]`, wage floors and calendar to use (default:
+        /// scenarios/camden/status-quo.toml if present, else the built-in defaults).
+        #[arg(long)]
+        scenario: Option<PathBuf>,
+        /// Year whose April statutory rates and prices apply.
+        #[arg(long, default_value_t = 2026)]
+        year: i32,
+        /// Hourly wage in £ (default: that year's London Living Wage in the scenario).
+        #[arg(long)]
+        wage: Option<f64>,
+        /// Paid travel time, minutes per contact hour (default: the cost model's).
+        #[arg(long)]
+        travel_minutes: Option<f64>,
+    },
     /// Print a scenario's fully resolved parameters and how they differ from a baseline.
     Explain {
         /// The scenario file.
@@ -228,6 +246,9 @@ pub fn execute(cli: Cli) -> Result<()> {
             out!("{}", careshape::analysis::metrics_markdown());
             Ok(())
         }
+        Command::HourCost { scenario, year, wage, travel_minutes } => {
+            hour_cost(scenario.as_deref(), year, wage, travel_minutes)
+        }
         Command::Explain { file, baseline, differences_only } => {
             explain(&file, baseline.as_deref(), differences_only)
         }
@@ -304,6 +325,69 @@ fn explain(file: &Path, baseline: Option<&Path>, differences_only: bool) -> Resu
     for d in &diffs {
         outln!("  {:<width$}  {} -> {}", d.key, d.baseline, d.scenario);
     }
+    Ok(())
+}
+
+/// `careshape hour-cost`: the cost model's price of an hour of care, part by part.
+fn hour_cost(
+    scenario: Option<&Path>,
+    year: i32,
+    wage: Option<f64>,
+    travel_minutes: Option<f64>,
+) -> Result<()> {
+    use careshape::model::costs::{HourInputs, hour_cost};
+    let shipped = Path::new("scenarios/camden/status-quo.toml");
+    let s = match scenario {
+        Some(f) => load_scenario(f).map_err(Error::from)?,
+        None if shipped.is_file() => load_scenario(shipped).map_err(Error::from)?,
+        None => Scenario::default(),
+    };
+    if !(1990..=2100).contains(&year) {
+        return Err(Error::Input(format!("--year: expected a year from 1990 to 2100, found {year}")).into());
+    }
+    let floors = careshape::model::WageFloors::floors_in(&s.wage_floor, year);
+    let wage = wage.unwrap_or(floors.1);
+    if !(wage.is_finite() && wage > 0.0) {
+        return Err(
+            Error::Input(format!("--wage: expected a positive hourly wage in £, found {wage}")).into()
+        );
+    }
+    let cm = &s.cost_model;
+    // Non-wage costs are in prices of the first burn-in year, inflated each April since.
+    let start =
+        careshape::model::WageFloors::new(s.calendar, s.wage_floor.clone(), -(s.run.burn_in_weeks as i32));
+    let first_year = start.floor_year(-(s.run.burn_in_weeks as i32));
+    let cost_index = (1.0 + s.wage_floor.cost_inflation).powi(year - first_year);
+    let mut x = HourInputs::standard(cm, wage, cost_index);
+    if let Some(m) = travel_minutes {
+        if !(m.is_finite() && (0.0..=120.0).contains(&m)) {
+            return Err(
+                Error::Input(format!("--travel-minutes: expected 0 to 120 minutes, found {m}")).into()
+            );
+        }
+        x.travel_hours = m / 60.0;
+    }
+    let rates = cm.statutory_for(year);
+    let c = hour_cost(cm, rates, &x);
+    let total = c.total();
+    outln!("# The cost of a contact hour of care, {year}/{:02} ({})", (year + 1) % 100, s.name);
+    outln!(
+        "wage £{wage:.2}; travel {:.1} min per contact hour; employer NI {:.2}% above £{:.0}; pension {:.0}% of £{:.0}-£{:.0}; SSP £{:.2} a week (rates of {})
+",
+        x.travel_hours * 60.0,
+        rates.employer_ni_rate * 100.0,
+        rates.ni_threshold_gbp,
+        rates.pension_rate * 100.0,
+        rates.pension_lower_gbp,
+        rates.pension_upper_gbp,
+        rates.ssp_gbp_per_week,
+        rates.year
+    );
+    outln!("| Part | £ per contact hour | Share |\n|---|---:|---:|");
+    for (part, v) in c.parts() {
+        outln!("| {part} | {v:.2} | {:.1}% |", 100.0 * v / total);
+    }
+    outln!("| **total** | **{total:.2}** | 100% |");
     Ok(())
 }
 

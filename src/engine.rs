@@ -89,7 +89,7 @@ impl Simulation {
         if w.week == 0 {
             // The reform date: the scenario's own policy switches on.
             w.policy = Policy::new(w.scenario.commissioning.clone(), w.policy.uplift_index, 0);
-            w.policy.update_rate_floor(&w.wages);
+            w.policy.update_rate_floor(&w.wages, &w.scenario.cost_model);
         }
         // 1. Exogenous events: April wage floors, cost inflation, fee uplift, budget year.
         if w.wages.is_uplift_week(w.week) {
@@ -99,7 +99,7 @@ impl Simulation {
                 p.overhead_per_week *= inflation;
             }
             w.policy.apply_fee_uplift(rise, &mut w.providers);
-            w.policy.update_rate_floor(&w.wages);
+            w.policy.update_rate_floor(&w.wages, &w.scenario.cost_model);
             // Reservation wages move with the outside option.
             for worker in w.workers.iter_mut().filter(|x| x.status != model::WorkerStatus::Left) {
                 worker.reservation_wage *= 1.0 + rise;

@@ -80,7 +80,11 @@ metrics! {
     handback_packages: "Packages handed back by providers this week",
     handback_packages_at_a_loss: "Of the packages handed back this week, those that had lost money for K weeks (the rest could not be staffed)",
     handback_contracts: "Framework contracts handed back this week",
+    handback_contracts_first_year: "Of the contracts handed back this week, those handed back within 52 weeks of their award",
+    handback_contract_weeks: "Weeks from award to handback, summed over the contracts handed back this week",
+    contracts_awarded: "Contracts (framework places or zonal lots) awarded in a tender this week",
     rebrokered_after_exit: "Clients returned to brokerage by a provider's exit this week",
+    workers_followed_clients: "Care workers of a closed provider hired by the provider that took on their regular client this week",
     hhi: "Herfindahl-Hirschman index of providers' contact hours (0-10000)",
     hours_share_national_chain: "Share of contact hours delivered by national chains",
     hours_share_local_sme: "Share of contact hours delivered by local SMEs",
@@ -379,7 +383,11 @@ fn record_market(world: &World, s: &ProviderSums, r: &mut WeekRecord) {
     r.handback_packages = c.handback_packages as f64;
     r.handback_packages_at_a_loss = c.handback_packages_at_a_loss as f64;
     r.handback_contracts = c.handback_contracts as f64;
+    r.handback_contracts_first_year = c.handback_contracts_first_year as f64;
+    r.handback_contract_weeks = c.handback_contract_weeks as f64;
+    r.contracts_awarded = c.contracts_awarded as f64;
     r.rebrokered_after_exit = c.rebrokered_after_failure as f64;
+    r.workers_followed_clients = c.workers_followed_clients as f64;
     let kind_hours = &s.kind_hours;
     let total_hours: f64 = kind_hours.iter().sum();
     r.hhi = if total_hours > 0.0 {

@@ -40,6 +40,8 @@ pub enum Process {
     International = 22,
     /// A provider's management quality, drawn once when it is created (ODD §7.19).
     Management = 23,
+    /// Which of a closing provider's workers follow their clients (ODD §7.17).
+    FollowClients = 24,
     /// Calibration designs and ABC-SMC proposals (not model dynamics).
     Calibration = 16,
 }

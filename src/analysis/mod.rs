@@ -124,6 +124,21 @@ const SUMMARY: &[(&str, &str, Rule)] = &[
         "Framework contracts handed back per year",
         Rule::PerYear("handback_contracts"),
     ),
+    (
+        "contracts_awarded_per_year",
+        "Contracts (framework places or zonal lots) awarded in tenders per year",
+        Rule::PerYear("contracts_awarded"),
+    ),
+    (
+        "contract_handback_first_year_share",
+        "Contracts handed back within 52 weeks of their award / contracts awarded (0 without tenders)",
+        Rule::RatioOfSums("handback_contracts_first_year", "contracts_awarded"),
+    ),
+    (
+        "contract_weeks_to_handback",
+        "Mean weeks from a contract's award to its handback, over contracts handed back (0 if none)",
+        Rule::RatioOfSums("handback_contract_weeks", "handback_contracts"),
+    ),
     ("hhi", "Mean Herfindahl-Hirschman index of contact hours", Rule::Mean("hhi")),
     (
         "hours_share_national_chain",

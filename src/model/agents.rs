@@ -50,6 +50,9 @@ pub struct Client {
     pub cancelled_hours: f64,
     /// Returned to brokerage by a handback or a provider's exit: placed urgently, at a premium.
     pub urgent: bool,
+    /// After its provider closed: its regular carer there, who follows it to the provider that
+    /// takes the package if still free (docs/ODD.md §7.17); `NONE` otherwise.
+    pub following_carer: u32,
     /// The council pays the emergency premium on this package until this week.
     pub premium_until: i32,
 }
@@ -254,6 +257,9 @@ pub struct Provider {
     /// Consecutive weeks its running margin has been below zero (withdrawal, ODD §7.17).
     pub loss_weeks: u32,
     pub negative_contract_margin_weeks: u32,
+    /// The week it last handed back a contract (ODD §7.16), if ever: it may be barred from the
+    /// next tender (§7.9).
+    pub handed_back_week: Option<i32>,
     /// Consecutive weeks the provider has delivered less than its understaffing threshold.
     pub understaffed_weeks: u32,
     pub quality: f64,

@@ -38,6 +38,7 @@ pub fn draw_client(rng: &mut Stream, p: &ClientParams, demand_share: &[f64], wee
         delivered_hours: 0.0,
         cancelled_hours: 0.0,
         urgent: false,
+        following_carer: NONE,
         premium_until: i32::MIN,
     }
 }

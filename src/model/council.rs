@@ -5,7 +5,7 @@ use rand_distr::{Distribution, Normal};
 
 use super::brokerage::BrokerageOrder;
 use super::provider::accepts_package;
-use super::{ClientStatus, World};
+use super::{ClientStatus, NONE, WorkerStatus, World};
 use crate::rng::Process;
 use crate::scenario::{CouncilParams, Rating, Rationing};
 
@@ -212,6 +212,10 @@ fn offer(
                 c.urgent = false;
             }
             c.start_care(ClientStatus::Active, pid, on_contract);
+            let follower = std::mem::replace(&mut c.following_carer, NONE);
+            if follower != NONE {
+                follow(world, follower, pid, cid);
+            }
             world.active_clients.push(cid);
             world.referrals.place(on_contract);
             if new_start {
@@ -223,6 +227,24 @@ fn offer(
         }
     }
     false
+}
+
+/// A closed provider's worker follows its client to the provider `pid` that took the package
+/// (ODD §7.17): hired from the pool at once if still there (checks already done), and the
+/// client's regular carer again if it now works for `pid`.
+fn follow(world: &mut World, wid: u32, pid: u32, cid: u32) {
+    let w = &world.workers[wid as usize];
+    if w.status == WorkerStatus::Pool {
+        if let Some(i) = world.pool.iter().position(|&x| x == wid) {
+            world.pool.remove(i);
+        }
+        super::labour::hire(world, wid, pid);
+        world.counters.workers_followed_clients += 1;
+    }
+    let w = &world.workers[wid as usize];
+    if w.status == WorkerStatus::Employed && w.employer == pid {
+        world.clients[cid as usize].primary_carer = wid;
+    }
 }
 
 /// The provider of last resort takes an urgent client if it has room. The council pays its

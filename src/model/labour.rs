@@ -532,7 +532,7 @@ fn start_recruits(world: &mut World) {
 
 /// Takes on a worker (from the pool, another provider or outreach) on the contract the
 /// provider now offers.
-fn hire(world: &mut World, wid: u32, pid: u32) {
+pub(crate) fn hire(world: &mut World, wid: u32, pid: u32) {
     let guaranteed = offers_guaranteed(&world.providers[pid as usize], &world.workers);
     let w = &mut world.workers[wid as usize];
     w.status = WorkerStatus::Employed;

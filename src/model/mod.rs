@@ -9,6 +9,7 @@
 mod agents;
 pub(crate) mod brokerage;
 pub(crate) mod clients;
+pub mod costs;
 pub(crate) mod council;
 pub(crate) mod delivery;
 pub(crate) mod finance;
@@ -58,7 +59,15 @@ pub struct WeekCounters {
     /// Of which handed back because they lost money for K weeks (the rest: understaffing).
     pub handback_packages_at_a_loss: u32,
     pub handback_contracts: u32,
+    /// Of `handback_contracts`, those handed back within 52 weeks of their award.
+    pub handback_contracts_first_year: u32,
+    /// Weeks from award to handback, summed over the contracts handed back.
+    pub handback_contract_weeks: u32,
+    /// Contracts (framework places or zonal lots) awarded in tenders.
+    pub contracts_awarded: u32,
     pub rebrokered_after_failure: u32,
+    /// Care workers who followed a client from a closed provider to its new one.
+    pub workers_followed_clients: u32,
     pub council_spend: f64,
     pub budget_blocked: bool,
     /// Zonal award: packages placed with a reserve provider, not the patch's lead.

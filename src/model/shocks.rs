@@ -52,7 +52,7 @@ pub fn apply(world: &mut World) {
                 if world.policy.rules.fee_uplift == FeeUplift::IndexedToWageFloor {
                     world.policy.apply_fee_uplift(size, &mut world.providers);
                 }
-                world.policy.update_rate_floor(&world.wages);
+                world.policy.update_rate_floor(&world.wages, &world.scenario.cost_model);
                 for w in world.workers.iter_mut().filter(|x| x.status != WorkerStatus::Left) {
                     w.reservation_wage *= 1.0 + size;
                 }
@@ -73,7 +73,12 @@ pub fn apply(world: &mut World) {
                 world.shock_state.inflow_drop = size;
                 world.shock_state.inflow_until = until(week, weeks);
             }
-            Shock::ProviderFailure { provider: target, workers_to_pool, .. } => {
+            Shock::ProviderFailure {
+                provider: target,
+                workers_to_pool,
+                workers_follow_clients_share,
+                ..
+            } => {
                 let pid = match target {
                     Some(id) => {
                         Some(id as usize).filter(|&i| world.providers.get(i).is_some_and(|p| p.active))
@@ -81,7 +86,8 @@ pub fn apply(world: &mut World) {
                     None => largest_provider(world),
                 };
                 if let Some(pid) = pid {
-                    provider::fail(world, pid, workers_to_pool);
+                    let follow = if workers_to_pool { workers_follow_clients_share } else { 0.0 };
+                    provider::fail(world, pid, workers_to_pool, follow);
                 }
             }
             Shock::CostInflation { size, .. } => {
@@ -89,7 +95,7 @@ pub fn apply(world: &mut World) {
                 for p in world.providers.iter_mut() {
                     p.overhead_per_week *= 1.0 + size;
                 }
-                world.policy.update_rate_floor(&world.wages);
+                world.policy.update_rate_floor(&world.wages, &world.scenario.cost_model);
             }
         }
     }

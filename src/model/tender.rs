@@ -6,12 +6,27 @@
 //! under-estimated (the winner's curse).
 
 use rand_distr::{Distribution, Normal};
+use statrs::distribution::ContinuousCDF;
 
 use super::agents::Contract;
+use super::costs::{HourInputs, hour_cost};
 use super::provider::km_per_hour_in_patch;
 use super::{ClientStatus, NONE, PatchId, Pledges, Provider, World};
 use crate::rng::Process;
 use crate::scenario::{PriceBasis, Rating, SocialValue, SocialValueMode};
+
+/// The expected relative error of a winning cost estimate: the mean of the `winners` lowest
+/// of `bidders` draws from N(0, 1) (Blom's approximation to the expected order statistics,
+/// Φ⁻¹((i − 0.375) / (n + 0.25))); 0 when every bidder wins. Negative: winners are those who
+/// under-estimated (ODD §7.9, winner's curse).
+pub(crate) fn winners_estimate_bias(winners: usize, bidders: usize) -> f64 {
+    if winners == 0 || winners >= bidders {
+        return 0.0;
+    }
+    let z = statrs::distribution::Normal::standard();
+    let n = bidders as f64 + 0.25;
+    (1..=winners).map(|i| z.inverse_cdf((i as f64 - 0.375) / n)).sum::<f64>() / winners as f64
+}
 
 /// One provider's bid for one lot.
 #[derive(Clone, Copy, Debug)]
@@ -88,6 +103,8 @@ pub fn run_tender(world: &mut World) {
         }
         if h > 0.0 { k / h } else { 1.0 }
     };
+    let cm = &world.scenario.cost_model;
+    let rates = cm.statutory_for(world.wages.year());
     let error = Normal::new(0.0, s.bid_cost_forecast_error_sd.max(1e-12)).expect("validated");
     let previous: Vec<Option<Contract>> = world.providers.iter().map(|p| p.contract).collect();
     let mut won = vec![false; world.providers.len()];
@@ -100,9 +117,26 @@ pub fn run_tender(world: &mut World) {
             None => (patch_hours.iter().sum::<f64>(), patch_visits.iter().sum::<f64>()),
         };
         let share = 1.0 / winners as f64;
+        // One lot per provider under zonal award (so leads are spread over patches); a provider
+        // that handed back a contract since the last tender may be barred from this one.
+        let barred_since = week - rules.every_weeks as i32;
+        let may_bid = |pid: usize, p: &Provider| {
+            p.active
+                && !won[pid]
+                && world.policy.rating_allows_bid(p.rating)
+                && !(rules.exclude_after_handback && p.handed_back_week.is_some_and(|w| w >= barred_since))
+        };
+        // Bidders expect as many rivals as are eligible, and correct their estimate for the
+        // bias of a winning one (ODD §7.9): in proportion to the price's weight in the score,
+        // since winning says less about a cost estimate the less price counts.
+        let bidders = world.providers.iter().enumerate().filter(|&(pid, p)| may_bid(pid, p)).count();
+        let curse = 1.0
+            + s.winners_curse_correction
+                * rules.scoring.price
+                * s.bid_cost_forecast_error_sd
+                * winners_estimate_bias(winners, bidders);
         for (pid, p) in world.providers.iter().enumerate() {
-            // One lot per provider under zonal award (so leads are spread over patches).
-            if !p.active || won[pid] || !world.policy.rating_allows_bid(p.rating) {
+            if !may_bid(pid, p) {
                 continue;
             }
             let key = ((lot_index as u64) << 32) | pid as u64;
@@ -118,14 +152,24 @@ pub fn run_tender(world: &mut World) {
             let travel_time = world.geography.travel_time_per_hour(kmh, vph, p.speed_kmh_mean);
             let travel_paid = if p.pays_travel { travel_time } else { 0.0 };
             let volume = p.contact_hours_week + lot_hours * share;
-            let pay = |wage: f64, travel: f64| wage * (1.0 + s.on_cost_rate) * (1.0 + travel);
-            let unit_cost = pay(p.wage, travel_paid)
-                + world.admin_per_hour()
-                + p.mileage_gbp_per_km_mean * kmh
-                + p.overhead_per_week / volume.max(1.0);
+            // Its own cost of an hour under the cost model (ODD §7.24): its wage, travel and
+            // mileage, its admin and its overhead spread over the forecast volume.
+            let cost_at = |wage: f64, travel_hours: f64| {
+                let x = HourInputs {
+                    wage,
+                    travel_hours,
+                    km: kmh,
+                    mileage_gbp_per_km: p.mileage_gbp_per_km_mean,
+                    consumables_gbp: cm.consumables_gbp_per_hour * world.wages.cost_index,
+                    business_gbp: world.admin_per_hour() + p.overhead_per_week / volume.max(1.0),
+                    margin: 0.0,
+                };
+                hour_cost(cm, rates, &x).total()
+            };
+            let unit_cost = cost_at(p.wage, travel_paid);
             let llw = world.wages.london_living_wage;
-            let llw_cost = pay(p.wage.max(llw), travel_paid) - pay(p.wage, travel_paid);
-            let travel_cost = pay(p.wage, travel_time) - pay(p.wage, travel_paid);
+            let llw_cost = cost_at(p.wage.max(llw), travel_paid) - unit_cost;
+            let travel_cost = cost_at(p.wage, travel_time) - unit_cost;
             // Revenue per hour is less than the rate under actual-minutes payment.
             let per_rate = world.policy.expected_revenue_per_hour(1.0, atp);
             let noise = (1.0 + error.sample(&mut rng)).max(0.5);
@@ -145,7 +189,7 @@ pub fn run_tender(world: &mut World) {
             if pledges.paid_travel && !p.pays_travel {
                 cost += travel_cost;
             }
-            let estimate = cost / per_rate * noise;
+            let estimate = cost / per_rate * noise / curse.max(0.5);
             let price = match price_basis {
                 PriceBasis::FixedRate => world.policy.spot_rate,
                 PriceBasis::Bid => {
@@ -198,6 +242,7 @@ pub fn run_tender(world: &mut World) {
             });
             p.contracts_won += 1;
             p.negative_contract_margin_weeks = 0;
+            world.counters.contracts_awarded += 1;
         }
     }
     // Markups learn from the result: up after a win, down after a loss.

@@ -55,6 +55,12 @@ impl WageFloors {
         w
     }
 
+    /// The (National, London) Living Wage in force from `year`'s April under `params`.
+    pub fn floors_in(params: &WageFloor, year: i32) -> (f64, f64) {
+        let u = params.annual_uplift_beyond_data;
+        (value_in(&params.national_living_wage, year, u), value_in(&params.london_living_wage, year, u))
+    }
+
     /// Calendar year and week of the year (1–52) of a model week.
     pub fn date(&self, week: i32) -> (i32, u32) {
         let abs = self.calendar.reform_year * 52 + self.calendar.reform_week_of_year as i32 - 1 + week;
@@ -88,6 +94,11 @@ impl WageFloors {
     pub fn raise_floors(&mut self, size: f64) {
         self.shock_factor *= 1.0 + size;
         self.set_year(self.year);
+    }
+
+    /// The year whose April floors (and statutory rates) are in force.
+    pub fn year(&self) -> i32 {
+        self.year
     }
 
     /// Applies the April uplift if this is the uplift week; returns the relative rise of the

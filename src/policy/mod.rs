@@ -3,10 +3,12 @@
 //! submodels call `Policy`'s hooks; submodels that act on the world under a lever (tenders,
 //! the incubator) live in `model`.
 
+use crate::model::costs::{HourInputs, hour_cost};
 use crate::model::wages::WageFloors;
 use crate::model::{Contract, PatchId, Pledges, Provider};
 use crate::scenario::{
-    Award, Commissioning, FeeUplift, PaymentBasis, RateFloor, Rating, SocialValueMode, WageFloorName,
+    Award, Commissioning, CostModelParams, FeeUplift, PaymentBasis, RateFloor, Rating, SocialValueMode,
+    WageFloorName,
 };
 
 /// The policy in force, with its running state (current spot rate, tender calendar).
@@ -66,17 +68,22 @@ impl Policy {
     /// Sets the rate floor from this year's wage floors (at the reform date and each April).
     /// A fixed floor is nominal; an indexed floor is the cost model of a worker-hour at the
     /// wage floor, overheads inflated with non-wage costs.
-    pub fn update_rate_floor(&mut self, wages: &WageFloors) {
+    pub fn update_rate_floor(&mut self, wages: &WageFloors, cost_model: &CostModelParams) {
+        let wage_of = |name: WageFloorName| match name {
+            WageFloorName::NationalLivingWage => wages.national_living_wage,
+            WageFloorName::LondonLivingWage => wages.london_living_wage,
+        };
         self.floor = match self.rules.rate_floor {
             RateFloor::None => 0.0,
             RateFloor::Fixed { gbp_per_hour } => gbp_per_hour,
             RateFloor::Indexed { wage, on_cost_rate, travel_share, overhead_gbp_per_hour, margin } => {
-                let w = match wage {
-                    WageFloorName::NationalLivingWage => wages.national_living_wage,
-                    WageFloorName::LondonLivingWage => wages.london_living_wage,
-                };
+                let w = wage_of(wage);
                 (w * (1.0 + on_cost_rate) * (1.0 + travel_share) + overhead_gbp_per_hour * wages.cost_index)
                     / (1.0 - margin)
+            }
+            RateFloor::CostModel { wage } => {
+                let x = HourInputs::standard(cost_model, wage_of(wage), wages.cost_index);
+                hour_cost(cost_model, cost_model.statutory_for(wages.year()), &x).total()
             }
         };
     }

@@ -79,6 +79,7 @@ pub fn validate(s: &Scenario) -> Vec<(String, String)> {
     s.self_funders.check(&mut c);
     s.workforce.check(&mut c);
     s.providers.check(&mut c);
+    s.cost_model.check(&mut c);
     s.council.check(&mut c);
     check_shocks(&mut c, &s.shocks, s.run.weeks);
     s.mission.check(&mut c);

@@ -1,7 +1,7 @@
 //! Bad scenario files give a clear error (file, key, what was expected, line where known)
 //! and exit code 2, never a panic.
 
-use crate::common::{arg, assert_input_error, careshape, scenario_file};
+use crate::common::{arg, assert_input_error, careshape, careshape_ok, scenario_file};
 
 #[test]
 fn unknown_key_names_file_line_and_key() {
@@ -90,4 +90,41 @@ fn a_run_mixing_geographies_is_refused_naming_the_files() {
         &["two-patches.toml", "North, South", "status-quo.toml", "must share their geography's patches"],
     );
     assert!(!out.exists(), "nothing written for a refused run: {msg}");
+}
+
+#[test]
+fn hour_cost_prints_every_part_and_a_total_that_is_their_sum() {
+    let out = careshape_ok(&["hour-cost", "--year", "2022", "--wage", "11.23", "--travel-minutes", "14.6"]);
+    let value = |row: &str| -> f64 {
+        let line = out
+            .lines()
+            .find(|l| l.starts_with(&format!("| {row} |")))
+            .unwrap_or_else(|| panic!("{row}: {out}"));
+        line.split('|').nth(2).unwrap().trim().trim_matches('*').parse().unwrap()
+    };
+    let parts = [
+        "contact pay",
+        "travel time pay",
+        "holiday pay",
+        "employer National Insurance",
+        "employer pension",
+        "business costs",
+        "margin",
+    ];
+    assert!(parts.iter().all(|p| value(p) > 0.0), "{out}");
+    assert_eq!(value("contact pay"), 11.23);
+    let listed: f64 = out
+        .lines()
+        .filter(|l| l.starts_with("| ") && !l.starts_with("| Part") && !l.starts_with("| **"))
+        .map(|l| l.split('|').nth(2).unwrap().trim().parse::<f64>().unwrap())
+        .sum();
+    assert!((listed - value("**total**")).abs() < 0.06, "{out}");
+    assert!(out.contains("14.53% above £9100"), "2022/23 rates: {out}");
+}
+
+#[test]
+fn hour_cost_refuses_a_wage_or_travel_time_out_of_range() {
+    assert_input_error(&["hour-cost", "--wage=-3"], &["--wage", "positive"]);
+    assert_input_error(&["hour-cost", "--travel-minutes", "500"], &["--travel-minutes", "0 to 120"]);
+    assert_input_error(&["hour-cost", "--year", "1800"], &["--year"]);
 }

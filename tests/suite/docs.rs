@@ -33,8 +33,10 @@ fn commands_mentioned(doc: &str) -> Vec<String> {
         if before != Some('`') {
             continue;
         }
-        let word: String =
-            doc[i + "careshape ".len()..].chars().take_while(|c| c.is_ascii_lowercase()).collect();
+        let word: String = doc[i + "careshape ".len()..]
+            .chars()
+            .take_while(|c| c.is_ascii_lowercase() || *c == '-')
+            .collect();
         if !word.is_empty() && !out.contains(&word) {
             out.push(word);
         }

@@ -33,18 +33,18 @@ fn run_short(out: &Path) {
 }
 
 const GOLDEN: &[(&str, &str)] = &[
-    ("weekly.csv", "a44a4edc2cd79b8c68ae93658fa4976e805426f50946b59eedfe071508d96875"),
-    ("weekly.parquet", "41649debe026d4d179f5a4c0d92dc78a305566d2bab861dfd371edcfc31b7707"),
-    ("summary.csv", "142449b5be33a3105ed3fc9c86fc9a5787d9f54775b5ea489d1dd1149495cd1c"),
-    ("summary.parquet", "68e3e81bb652dd382b0cedc14d834c80cff473729d689043e9d360f2e162ec20"),
-    ("providers.csv", "3a110ed9a45944fc6abb581cf379f058a43a93699a6393a489ac59dbd90acda0"),
-    ("providers.parquet", "1eef1a5fbbf9029347f997228a248e6b5b6162c47fcff96a4ca812d71993e550"),
-    ("patches.csv", "92c28e8d7ebab125d2f67e5e522ef9ebab272566aecc67d29f74b889ba87dfea"),
-    ("patches.parquet", "85c03da453cf969a73e043c1c68a733e128ba8726bdf0cb32e53df82933024d9"),
-    ("provider_years.csv", "993a29357cfde7accbe125346f0b4b36d03d0d736510a16c2dcab1bb365066a6"),
-    ("provider_years.parquet", "1d37c0fc2f54bec3742c303e15bfa9b6b28c219037e7a14344a876b197291d20"),
-    ("stress.csv", "bfb12b8ac9e1dc1c4def9f4049fdb53a94f6889ef9565c233e39bd64a1a21bda"),
-    ("stress.parquet", "e40aad628d030a76ddf3b5376cf8c4cd4554236f6b89a414640594a3205a51f0"),
+    ("weekly.csv", "55693ceb211c368b8eba886fa50cf0ae3c39473d930b7c0ab39de879c6126fbf"),
+    ("weekly.parquet", "871292dac4a83ea45a0db204ba5511cf6cbfc60f5a2d771ea9a2872b71c6c9fe"),
+    ("summary.csv", "ee0fc0489e68df756e4dd0f4a1e3367adffdefff94b840ca036b6c4570eea8ad"),
+    ("summary.parquet", "e219d8d3d6bbb0e48be02cba2cb399da2a4b43d013c3b54faa814ad3982a7f16"),
+    ("providers.csv", "81eb16d4b969e5528b7166b2ac361cbc6768e24013bf908dd8a52244085c41ef"),
+    ("providers.parquet", "38704d832a25267f64089479aa115232683a2ae2106970aaf08d2fa5e7997a2a"),
+    ("patches.csv", "7f858b22fc52ce7292154b90dbb351967035d40f59bdf0fb5f0cb34950b3c1d6"),
+    ("patches.parquet", "fd3a07c084cee5610837dd0fecc8e2b08ccbdfba01be103e52600d4733412869"),
+    ("provider_years.csv", "280535c2a75d176a24e941abebf4e312249855cffb2b1eb4208b653366444e5e"),
+    ("provider_years.parquet", "75ff53544032da5e76a255581e3dd8b203242f6d25ec649c061a5e5fce00ff10"),
+    ("stress.csv", "7b22a0a9cb96d0cea10b272da08efad3b36d4ea5d5ae41c8fda2fcad14f055e1"),
+    ("stress.parquet", "8b0d6348f67674ad0bd575a15f705e7754c0f827609b276bbc4ab91105df303e"),
 ];
 
 #[test]

@@ -10,6 +10,7 @@ mod behaviour;
 mod calibration;
 mod cli;
 mod comparison;
+mod costs;
 mod determinism;
 mod docs;
 mod golden;

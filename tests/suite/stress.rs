@@ -135,6 +135,37 @@ fn largest_provider_failure_raises_waiting_and_emergency_costs_and_recovers() {
     checks.done();
 }
 
+/// When the largest provider fails, the workers who follow their clients to the providers
+/// that take them on (docs/ODD.md §7.17) bring capacity with the demand: fewer unmet hours in
+/// the year after than when every worker goes back to the pool, paired on the same failure.
+#[test]
+#[ignore = "statistical suite: cargo test -- --include-ignored"]
+fn workers_who_follow_their_clients_cut_the_unmet_hours_after_a_failure() {
+    let mut checks = Checks::default();
+    let follow_s = shocked(&policy("status-quo"), &shock("largest-provider-fails"));
+    let mut pool_s = follow_s.clone();
+    pool_s.name = "status-quo+largest-provider-fails, workers to the pool".into();
+    for s in pool_s.shocks.iter_mut() {
+        if let Shock::ProviderFailure { workers_follow_clients_share, .. } = s {
+            *workers_follow_clients_share = 0.0;
+        }
+    }
+    let (follow, pool) = (runs(&follow_s), runs(&pool_s));
+    let s = week_of(&follow);
+    // Followers are hired in the weeks after the failure, and only where the share allows.
+    let followed = |r: &[Arc<ReplicateResult>]| window_mean(r, "workers_followed_clients", s, s + 13);
+    assert!(followed(&follow).iter().all(|&x| x > 0.0), "{:?}", followed(&follow));
+    assert!(followed(&pool).iter().all(|&x| x == 0.0));
+    let (f, p) = (summaries(&follow, s), summaries(&pool, s));
+    for (metric, what) in [
+        ("unmet_hours_year_after_shock", "unmet hours, year after the failure"),
+        ("peak_unmet_need_share_after_shock", "peak unmet need after the failure"),
+    ] {
+        checks.check(&paired_test(&column(&f, metric), &column(&p, metric), false), what);
+    }
+    checks.done();
+}
+
 #[test]
 #[ignore = "statistical suite: cargo test -- --include-ignored"]
 fn a_provider_of_last_resort_takes_urgent_clients_after_a_failure_at_its_cost() {

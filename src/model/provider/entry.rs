@@ -185,6 +185,7 @@ pub fn new_provider(
         negative_cash_weeks: 0,
         loss_weeks: 0,
         negative_contract_margin_weeks: 0,
+        handed_back_week: None,
         understaffed_weeks: 0,
         quality: s.entrant_quality,
         management: s.management_quality_sd * z,

@@ -4,6 +4,7 @@
 
 use super::handbacks::return_clients;
 use crate::model::{ExitCause, NONE, WorkerStatus, World};
+use crate::rng::Process;
 use crate::scenario::MAX_PATCHES;
 
 /// ODD §7.17: a provider whose cash has stayed below zero for K weeks stops trading
@@ -12,8 +13,12 @@ use crate::scenario::MAX_PATCHES;
 /// clients return to brokerage (emergency re-brokerage) and its workers to the pool.
 pub fn exits(world: &mut World) {
     let s = &world.scenario.providers;
-    let (k, withdraw, ramp) =
-        (s.exit_after_negative_cash_weeks, s.withdraw_after_loss_weeks, s.entrant_ramp_weeks);
+    let (k, withdraw, ramp, follow) = (
+        s.exit_after_negative_cash_weeks,
+        s.withdraw_after_loss_weeks,
+        s.entrant_ramp_weeks,
+        Some(s.workers_follow_clients_share),
+    );
     for pid in 0..world.providers.len() {
         let p = &mut world.providers[pid];
         if !p.active {
@@ -23,18 +28,20 @@ pub fn exits(world: &mut World) {
         p.loss_weeks = if p.margin < 0.0 { p.loss_weeks + 1 } else { 0 };
         let ramping = p.entrant && world.week - p.entry_week < ramp as i32;
         if p.negative_cash_weeks >= k {
-            close(world, pid, ExitCause::Insolvency, true);
+            close(world, pid, ExitCause::Insolvency, follow);
         } else if withdraw > 0 && p.loss_weeks >= withdraw && !ramping {
-            close(world, pid, ExitCause::Withdrawal, true);
+            close(world, pid, ExitCause::Withdrawal, follow);
         }
     }
 }
 
 /// A provider stops trading now: it is marked inactive with its exit week and cause, its
-/// contract lapses, its workers lose their jobs (to the pool, or out of care work if
-/// `workers_to_pool` is false: redundancies either way, not leavers) and its clients go to
-/// the front of the brokerage queue as urgent (emergency re-brokerage).
-pub fn close(world: &mut World, pid: usize, cause: ExitCause, workers_to_pool: bool) {
+/// contract lapses, its workers lose their jobs (to the pool, a share `follow` of them
+/// following their clients; or out of care work if `follow` is `None`: redundancies either way,
+/// not leavers) and its clients go to the front of the brokerage queue as urgent (emergency
+/// re-brokerage).
+pub fn close(world: &mut World, pid: usize, cause: ExitCause, follow: Option<f64>) {
+    let workers_to_pool = follow.is_some();
     let p = &mut world.providers[pid];
     p.active = false;
     p.exit_week = Some(world.week);
@@ -67,15 +74,38 @@ pub fn close(world: &mut World, pid: usize, cause: ExitCause, workers_to_pool: b
     // zero means none and the scan of all clients is skipped.
     if world.providers[pid].council_clients.iter().any(|&n| n > 0) {
         let pid = pid as u32;
+        if let Some(share) = follow.filter(|&s| s > 0.0) {
+            mark_followers(world, pid, &staff, share);
+        }
         let n = return_clients(world, |c| c.provider == pid);
         world.counters.rebrokered_after_failure += n;
     }
 }
 
+/// ODD §7.17: each of a closing provider's workers follows its regular clients with
+/// probability `share` (its own stream, keyed by week and worker): the clients whose regular
+/// carer it was remember it, and the provider that takes one on hires it if it is still free
+/// (`council::offer`).
+fn mark_followers(world: &mut World, pid: u32, staff: &[u32], share: f64) {
+    let week = world.week as i64;
+    let streams = world.streams;
+    for &cid in &world.active_clients {
+        let c = &mut world.clients[cid as usize];
+        if c.provider == pid
+            && c.primary_carer != NONE
+            && staff.contains(&c.primary_carer)
+            && streams.uniform(Process::FollowClients, week, c.primary_carer as u64) < share
+        {
+            c.following_carer = c.primary_carer;
+        }
+    }
+}
+
 /// A failure shock: the provider stops trading at the start of the week, before it delivers
 /// anything, so this week it has no hours, revenue, costs or self-funders.
-pub fn fail(world: &mut World, pid: usize, workers_to_pool: bool) {
-    close(world, pid, ExitCause::Failure, workers_to_pool);
+/// With `workers_to_pool`, a share `follow_share` of its workers follow their clients.
+pub fn fail(world: &mut World, pid: usize, workers_to_pool: bool, follow_share: f64) {
+    close(world, pid, ExitCause::Failure, workers_to_pool.then_some(follow_share));
     world.counters.failures += 1;
     let p = &mut world.providers[pid];
     p.self_funder_hours = [0.0; MAX_PATCHES];

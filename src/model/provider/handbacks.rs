@@ -13,10 +13,16 @@ pub fn handbacks(world: &mut World) {
     for pid in 0..world.providers.len() {
         let p = &mut world.providers[pid];
         if p.active && p.contract.is_some() && p.negative_contract_margin_weeks >= k + notice {
-            p.contract = None;
+            let held = world.week - p.contract.take().map_or(world.week, |c| c.start_week);
             p.negative_contract_margin_weeks = 0;
+            p.handed_back_week = Some(world.week);
             p.handbacks_total += 1;
-            world.counters.handback_contracts += 1;
+            let n = &mut world.counters;
+            n.handback_contracts += 1;
+            n.handback_contract_weeks += held.max(0) as u32;
+            if held < 52 {
+                n.handback_contracts_first_year += 1;
+            }
             let pid = pid as u32;
             return_clients(world, |c| c.provider == pid && c.on_contract);
         }

@@ -217,6 +217,10 @@ pub struct TenderParams {
     /// TUPE: when a lot changes hands, the outgoing provider's packages there move to the new
     /// lead, and the workers who were their regular carers move with them.
     pub tupe: bool,
+    /// A provider that handed back a contract since the last tender may not bid in the next
+    /// one (docs/ODD.md §7.9; the discretionary exclusion for early termination of a prior
+    /// public contract, Public Contracts Regulations 2015 reg. 57(8)(g)).
+    pub exclude_after_handback: bool,
 }
 
 impl Default for TenderParams {
@@ -230,6 +234,7 @@ impl Default for TenderParams {
             min_rating: Rating::RequiresImprovement,
             leads_per_patch: 1,
             tupe: false,
+            exclude_after_handback: true,
         }
     }
 }
@@ -268,13 +273,19 @@ pub enum RateFloor {
         overhead_gbp_per_hour: f64,
         margin: f64,
     },
+    /// Indexed each April to a wage floor through the full cost model of an hour of care
+    /// (`[cost_model]`, docs/ODD.md §7.24): the year's statutory rates, the model's travel,
+    /// mileage, training, sickness and business costs, and its margin.
+    CostModel {
+        wage: WageFloorName,
+    },
 }
 
 impl RateFloor {
     /// Range checks of `rate_floor` under the commissioning policy at key `at`.
     fn check(&self, c: &mut Checker, at: &str) {
         match *self {
-            RateFloor::None => {}
+            RateFloor::None | RateFloor::CostModel { .. } => {}
             RateFloor::Fixed { gbp_per_hour } => {
                 c.positive(&format!("{at}.rate_floor.gbp_per_hour"), gbp_per_hour)
             }

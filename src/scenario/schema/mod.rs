@@ -15,6 +15,7 @@ use super::validate::Checker;
 mod calendar;
 mod clients;
 mod commissioning;
+mod cost_model;
 mod council;
 mod geography;
 mod mission;
@@ -30,6 +31,7 @@ pub use commissioning::{
     Award, Brokerage, Commissioning, FeeUplift, Incubator, OutcomeTerms, PaymentBasis, PriceBasis, RateFloor,
     ScoringWeights, SocialValue, SocialValueMode, TenderParams, WageFloorName,
 };
+pub use cost_model::{CostModelParams, StatutoryRates};
 pub use council::{CouncilParams, Downstream, LastResort, Rationing};
 pub use geography::{Geography, MAX_PATCHES, Patch, TravelMode};
 pub use mission::MissionWeights;
@@ -59,6 +61,8 @@ pub struct Scenario {
     pub self_funders: SelfFunderParams,
     pub workforce: WorkforceParams,
     pub providers: ProviderParams,
+    /// The cost model of an hour of care (indexed rate floors, bidders' estimates).
+    pub cost_model: CostModelParams,
     pub council: CouncilParams,
     /// The policy in force from week 0 (the reform date).
     pub commissioning: Commissioning,
@@ -90,6 +94,7 @@ impl Default for Scenario {
             self_funders: SelfFunderParams::default(),
             workforce: WorkforceParams::default(),
             providers: ProviderParams::default(),
+            cost_model: CostModelParams::default(),
             council: CouncilParams::default(),
             commissioning: Commissioning::default(),
             burn_in: BurnIn::default(),

@@ -141,6 +141,15 @@ pub struct ProviderParams {
     pub markup_per_non_price_weight: f64,
     /// Sd of the relative error in a bidder's forecast of its unit cost in a lot.
     pub bid_cost_forecast_error_sd: f64,
+    /// Share (0-1) of the care workers of a provider closing by insolvency or withdrawal who
+    /// follow their regular clients to the providers that take them on (docs/ODD.md §7.17); the
+    /// rest go to the pool. 0 as shipped (the calibration was fitted without it); a failure
+    /// shock has its own share.
+    pub workers_follow_clients_share: f64,
+    /// Share (0-1) of the winner's-curse correction bidders apply (docs/ODD.md §7.9): a bidder
+    /// raises its cost estimate by the bias expected of a winner's estimate, given the number
+    /// of bidders and winners and `bid_cost_forecast_error_sd`. 0 is naive bidding.
+    pub winners_curse_correction: f64,
 }
 
 impl Default for ProviderParams {
@@ -214,6 +223,8 @@ impl Default for ProviderParams {
             markup_max: 0.30,
             markup_per_non_price_weight: 0.15,
             bid_cost_forecast_error_sd: 0.08,
+            winners_curse_correction: 1.0,
+            workers_follow_clients_share: 0.0,
         }
     }
 }
@@ -282,6 +293,8 @@ impl ProviderParams {
             ("providers.quality_weight_training", self.quality_weight_training),
             ("providers.quality_weight_experience", self.quality_weight_experience),
             ("providers.quality_weight_reliability", self.quality_weight_reliability),
+            ("providers.winners_curse_correction", self.winners_curse_correction),
+            ("providers.workers_follow_clients_share", self.workers_follow_clients_share),
         ] {
             c.share(k, v);
         }

@@ -44,13 +44,17 @@ pub enum Shock {
     },
     /// A provider stops trading at once: provider id `provider`, or (if omitted) the one
     /// that delivered most contact hours last week. Its clients return to brokerage as
-    /// urgent; its workers go to the pool (`workers_to_pool`, default true) or leave care.
+    /// urgent; its workers go to the pool (`workers_to_pool`, default true) or leave care. With
+    /// `workers_to_pool`, a share `workers_follow_clients_share` (default 0.5, assumed) of them
+    /// follow their regular clients to the providers that take them on (docs/ODD.md §7.17).
     ProviderFailure {
         week: u32,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         provider: Option<u32>,
         #[serde(default = "yes")]
         workers_to_pool: bool,
+        #[serde(default = "half")]
+        workers_follow_clients_share: f64,
     },
     /// Providers' non-wage costs (overheads, admin, training, recruitment) jump by `size`.
     CostInflation { week: u32, size: f64 },
@@ -58,6 +62,10 @@ pub enum Shock {
 
 fn yes() -> bool {
     true
+}
+
+fn half() -> f64 {
+    0.5
 }
 
 impl Shock {
@@ -118,7 +126,9 @@ impl Shock {
                 }
             }
             Shock::LabourSupplyDrop { size, .. } => c.share(&k("size"), size),
-            Shock::ProviderFailure { .. } => {}
+            Shock::ProviderFailure { workers_follow_clients_share, .. } => {
+                c.share(&k("workers_follow_clients_share"), workers_follow_clients_share)
+            }
         }
     }
 }

@@ -484,6 +484,7 @@ fn shock(d: &mut Draw, weeks: u32, providers: u32) -> Shock {
             // Any id: the largest provider, one that exists, or one that does not.
             provider: if d.chance(0.5) { None } else { Some(d.count(0, providers + 5)) },
             workers_to_pool: d.chance(0.5),
+            workers_follow_clients_share: d.share(),
         },
         _ => Shock::CostInflation { week, size: change(d) },
     }
