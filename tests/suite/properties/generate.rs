@@ -296,6 +296,38 @@ pub fn scenario(d: &mut Draw, base: &Scenario, case: u64) -> Scenario {
     p.markup_step = d.range(0.0, 0.2);
     p.markup_per_non_price_weight = d.range(0.0, 1.0);
     p.bid_cost_forecast_error_sd = d.range(0.0, 0.5);
+    p.winners_curse_correction = d.share();
+    p.workers_follow_clients_share = d.share();
+
+    // [cost_model]: its parts anywhere in range, and statutory rates of one to three years.
+    let cm = &mut s.cost_model;
+    cm.contact_hours_per_worker_week = d.range(0.5, 80.0);
+    cm.holiday_share = d.share();
+    cm.training_hours_per_worker_year = d.range(0.0, 200.0);
+    cm.non_contact_paid_share = d.share();
+    cm.sickness_absence_share = d.share();
+    cm.consumables_gbp_per_hour = d.range(0.0, 5.0);
+    cm.travel_hours_per_contact_hour = d.range(0.0, 2.0);
+    cm.km_per_contact_hour = d.range(0.0, 30.0);
+    cm.mileage_gbp_per_km = d.range(0.0, 1.0);
+    cm.business_gbp_per_hour = d.range(0.0, 20.0);
+    cm.margin = d.value(0.0..0.5f64);
+    let years = d.count(1, 3);
+    let first = d.count(2015, 2030) as i32;
+    cm.statutory = (0..years as i32)
+        .map(|i| {
+            let lower = d.range(0.0, 20_000.0);
+            careshape::scenario::StatutoryRates {
+                year: first + i,
+                employer_ni_rate: d.share(),
+                ni_threshold_gbp: d.range(0.0, 20_000.0),
+                pension_rate: d.share(),
+                pension_lower_gbp: lower,
+                pension_upper_gbp: lower + d.range(0.0, 60_000.0),
+                ssp_gbp_per_week: d.range(0.0, 300.0),
+            }
+        })
+        .collect();
 
     // [council]
     let co = &mut s.council;
@@ -380,9 +412,10 @@ fn commissioning(d: &mut Draw, weeks: u32, atp: f64) -> Commissioning {
         _ => FeeUplift::IndexedToWageFloor,
     };
     let wage = |d: &mut Draw| d.pick(&[WageFloorName::NationalLivingWage, WageFloorName::LondonLivingWage]);
-    c.rate_floor = match d.count(0, 2) {
+    c.rate_floor = match d.count(0, 3) {
         0 => RateFloor::None,
         1 => RateFloor::Fixed { gbp_per_hour: d.positive(60.0) },
+        2 => RateFloor::CostModel { wage: wage(d) },
         _ => RateFloor::Indexed {
             wage: wage(d),
             on_cost_rate: d.range(0.0, 0.6),
