@@ -98,7 +98,7 @@ impl Simulation {
             for p in w.providers.iter_mut() {
                 p.overhead_per_week *= inflation;
             }
-            w.policy.apply_fee_uplift(rise, &mut w.providers);
+            w.policy.apply_fee_uplift(rise, &mut w.providers, &mut w.clients, &w.active_clients);
             w.policy.update_rate_floor(&w.wages, &w.scenario.cost_model);
             // Reservation wages move with the outside option.
             for worker in w.workers.iter_mut().filter(|x| x.status != model::WorkerStatus::Left) {

@@ -53,6 +53,10 @@ pub struct Client {
     /// After its provider closed: its regular carer there, who follows it to the provider that
     /// takes the package if still free (docs/ODD.md §7.17); `NONE` otherwise.
     pub following_carer: u32,
+    /// A package placed under a framework contract that has since ended keeps that contract's
+    /// rate (£/h, uplifted each April as contract rates are), as a call-off contract keeps its
+    /// terms beyond its framework (docs/ODD.md §7.2); 0 otherwise.
+    pub call_off_rate: f64,
     /// The council pays the emergency premium on this package until this week.
     pub premium_until: i32,
 }
@@ -72,8 +76,15 @@ impl Client {
         self.provider = provider;
         self.on_contract = on_contract;
         self.negative_margin_weeks = 0;
+        self.call_off_rate = 0.0;
         self.primary_carer = NONE;
         self.clear_carers();
+    }
+    /// Its provider's contract no longer covers the package: paid from now on at `rate` (the
+    /// ended contract's, a call-off keeping its terms) if there is one, else at the spot rate.
+    pub fn end_contract(&mut self, rate: Option<f64>) {
+        self.on_contract = false;
+        self.call_off_rate = rate.unwrap_or(0.0);
     }
     /// Distinct carers seen over the last 4 weeks.
     pub fn distinct_recent_carers(&self) -> u32 {

@@ -39,6 +39,7 @@ pub fn draw_client(rng: &mut Stream, p: &ClientParams, demand_share: &[f64], wee
         cancelled_hours: 0.0,
         urgent: false,
         following_carer: NONE,
+        call_off_rate: 0.0,
         premium_until: i32::MIN,
     }
 }

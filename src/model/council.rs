@@ -159,7 +159,7 @@ pub fn broker(world: &mut World) {
                 if room.is_finite() {
                     let c = &world.clients[cid as usize];
                     room -= c.worker_hours()
-                        * world.policy.rate_for(&world.providers[c.provider as usize], c.on_contract);
+                        * world.policy.package_rate(&world.providers[c.provider as usize], c);
                 }
                 continue;
             }

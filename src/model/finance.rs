@@ -83,7 +83,7 @@ pub fn settle(world: &mut World) {
         let pid = c.provider as usize;
         let p = &world.providers[pid];
         let factor = if c.double_handed { 2.0 } else { 1.0 };
-        let base_rate = world.policy.rate_for(p, c.on_contract);
+        let base_rate = world.policy.package_rate(p, c);
         // An urgent placement after a handback or an exit costs a premium for a few weeks.
         let rate = if week < c.premium_until { base_rate * (1.0 + premium) } else { base_rate };
         // Only outcome payment looks at continuity (a scan of the carer ring per package).

@@ -50,7 +50,12 @@ pub fn apply(world: &mut World) {
                 // A fee indexed to the wage floor follows it at once; a fixed uplift waits
                 // for April.
                 if world.policy.rules.fee_uplift == FeeUplift::IndexedToWageFloor {
-                    world.policy.apply_fee_uplift(size, &mut world.providers);
+                    world.policy.apply_fee_uplift(
+                        size,
+                        &mut world.providers,
+                        &mut world.clients,
+                        &world.active_clients,
+                    );
                 }
                 world.policy.update_rate_floor(&world.wages, &world.scenario.cost_model);
                 for w in world.workers.iter_mut().filter(|x| x.status != WorkerStatus::Left) {

@@ -262,13 +262,14 @@ pub fn run_tender(world: &mut World) {
     if zonal {
         transfer_lots(world, &previous, &lots, &winners_of, rules.tupe);
     }
-    // Packages placed under a contract that no longer covers them are paid the spot rate.
+    // Packages placed under a contract that no longer covers them keep its rate (a call-off
+    // keeps its terms beyond its framework, ODD §7.2).
     for &cid in &world.active_clients {
         let c = &mut world.clients[cid as usize];
         if c.on_contract
             && !world.policy.contract_covers(&world.providers[c.provider as usize], c.patch, week)
         {
-            c.on_contract = false;
+            c.end_contract(previous[c.provider as usize].map(|k| k.rate_gbp_per_hour));
         }
     }
     world.policy.next_tender_week = Some(week + rules.every_weeks as i32);

@@ -5,7 +5,7 @@
 
 use crate::model::costs::{HourInputs, hour_cost};
 use crate::model::wages::WageFloors;
-use crate::model::{Contract, PatchId, Pledges, Provider};
+use crate::model::{Client, Contract, PatchId, Pledges, Provider};
 use crate::scenario::{
     Award, Commissioning, CostModelParams, FeeUplift, PaymentBasis, RateFloor, Rating, SocialValueMode,
     WageFloorName,
@@ -88,7 +88,19 @@ impl Policy {
         };
     }
 
-    /// The hourly rate a package with this provider is paid (never below the rate floor).
+    /// The hourly rate a package is paid: its provider's contract rate while on contract, else
+    /// the rate of the contract it was placed under if that has ended (its call-off rate),
+    /// else the spot rate; never below the rate floor.
+    pub fn package_rate(&self, provider: &Provider, client: &Client) -> f64 {
+        if !client.on_contract && client.call_off_rate > 0.0 {
+            client.call_off_rate.max(self.floor)
+        } else {
+            self.rate_for(provider, client.on_contract)
+        }
+    }
+
+    /// The hourly rate a new package with this provider would be paid (never below the rate
+    /// floor).
     pub fn rate_for(&self, provider: &Provider, on_contract: bool) -> f64 {
         let rate = match (on_contract, provider.contract) {
             (true, Some(c)) => c.rate_gbp_per_hour,
@@ -104,26 +116,23 @@ impl Policy {
         if holds_council_work || provider.contract.is_some() { self.required.union(pledged) } else { pledged }
     }
 
-    /// Ends contracts whose term is over: their packages stay with the provider at the spot
-    /// rate. Called every week before any tender.
-    pub fn expire_contracts(
-        week: i32,
-        providers: &mut [Provider],
-        clients: &mut [crate::model::Client],
-        active: &[u32],
-    ) {
-        let mut any = false;
-        for p in providers.iter_mut() {
-            if p.contract.is_some_and(|c| week >= c.end_week) {
+    /// Ends contracts whose term is over: their packages stay with the provider at the ended
+    /// contract's rate (call-offs keep their terms). Called every week before any tender.
+    pub fn expire_contracts(week: i32, providers: &mut [Provider], clients: &mut [Client], active: &[u32]) {
+        // (provider, rate) of the contracts ending this week: few, and most weeks none.
+        let mut ended: Vec<(u32, f64)> = Vec::new();
+        for (pid, p) in providers.iter_mut().enumerate() {
+            if let Some(c) = p.contract.filter(|c| week >= c.end_week) {
+                ended.push((pid as u32, c.rate_gbp_per_hour));
                 p.contract = None;
-                any = true;
             }
         }
-        if any {
+        if !ended.is_empty() {
             for &cid in active {
                 let c = &mut clients[cid as usize];
                 if c.on_contract && providers[c.provider as usize].contract.is_none() {
-                    c.on_contract = false;
+                    let rate = ended.iter().find(|e| e.0 == c.provider).map(|e| e.1);
+                    c.end_contract(rate);
                 }
             }
         }
@@ -176,8 +185,14 @@ impl Policy {
     }
 
     /// April fee uplift; `nlw_rise` is the relative rise of the National Living Wage. Applies to
-    /// the spot rate and to framework contract rates.
-    pub fn apply_fee_uplift(&mut self, nlw_rise: f64, providers: &mut [Provider]) {
+    /// the spot rate, to framework contract rates and to active packages' call-off rates.
+    pub fn apply_fee_uplift(
+        &mut self,
+        nlw_rise: f64,
+        providers: &mut [Provider],
+        clients: &mut [Client],
+        active: &[u32],
+    ) {
         let factor = match self.rules.fee_uplift {
             FeeUplift::None => 1.0,
             FeeUplift::Fixed { percent } => 1.0 + percent / 100.0,
@@ -189,6 +204,10 @@ impl Policy {
             if let Some(c) = p.contract.as_mut() {
                 c.rate_gbp_per_hour *= factor;
             }
+        }
+        for &cid in active {
+            let c = &mut clients[cid as usize];
+            c.call_off_rate *= factor;
         }
     }
 

@@ -344,3 +344,43 @@ fn workforce_summary_outcomes_follow_from_the_weekly_table() {
     assert!(close(get("entrants_per_year"), total(&|w| w.pool_entrants) * 52.0 / n));
     assert!(get("entrants_per_year") > 0.0);
 }
+
+/// A package placed under a framework contract keeps that contract's rate when its provider
+/// loses its place at the re-let (docs/ODD.md §7.2, its call-off rate), and is paid it.
+#[test]
+fn a_framework_package_keeps_its_contract_rate_when_the_framework_is_re_let() {
+    let mut s = crate::common::shipped("quality-tender");
+    s.run.weeks = 158;
+    let mut sim = Simulation::new(&s, 3, 0);
+    while sim.world.week < 156 {
+        sim.step();
+    }
+    // Before the re-let: each on-contract package and its provider's contract rate.
+    let w = &sim.world;
+    let before: Vec<(u32, u32, f64)> = w
+        .active_clients
+        .iter()
+        .filter(|&&cid| w.clients[cid as usize].on_contract)
+        .map(|&cid| {
+            let provider = w.clients[cid as usize].provider;
+            let contract = w.providers[provider as usize].contract.expect("a package on contract has one");
+            (cid, provider, contract.rate_gbp_per_hour)
+        })
+        .collect();
+    assert!(!before.is_empty());
+    sim.step();
+    let w = &sim.world;
+    let mut kept = 0;
+    for (cid, provider, rate) in before {
+        let c = &w.clients[cid as usize];
+        if c.provider != provider || !w.active_clients.contains(&cid) || c.on_contract {
+            continue;
+        }
+        // Off contract after the re-let, with the same provider: its old contract's rate.
+        assert!((c.call_off_rate - rate).abs() < 1e-9, "client {cid}: {} against {rate}", c.call_off_rate);
+        let p = &w.providers[provider as usize];
+        assert_eq!(w.policy.package_rate(p, c), rate.max(w.policy.floor));
+        kept += 1;
+    }
+    assert!(kept > 0, "no package lost its contract at the re-let: the path went unchecked");
+}

@@ -33,16 +33,16 @@ fn run_short(out: &Path) {
 }
 
 const GOLDEN: &[(&str, &str)] = &[
-    ("weekly.csv", "55693ceb211c368b8eba886fa50cf0ae3c39473d930b7c0ab39de879c6126fbf"),
-    ("weekly.parquet", "871292dac4a83ea45a0db204ba5511cf6cbfc60f5a2d771ea9a2872b71c6c9fe"),
-    ("summary.csv", "ee0fc0489e68df756e4dd0f4a1e3367adffdefff94b840ca036b6c4570eea8ad"),
-    ("summary.parquet", "e219d8d3d6bbb0e48be02cba2cb399da2a4b43d013c3b54faa814ad3982a7f16"),
-    ("providers.csv", "81eb16d4b969e5528b7166b2ac361cbc6768e24013bf908dd8a52244085c41ef"),
-    ("providers.parquet", "38704d832a25267f64089479aa115232683a2ae2106970aaf08d2fa5e7997a2a"),
+    ("weekly.csv", "ec61dba72f343664ecbe945fed46f0248791eb0a0e0f0b0cffdb2b506fb7eca3"),
+    ("weekly.parquet", "d2cf8f22a41bbf0f1446fb481fa3f9dcbdab32fe1a0a8ead8fd5dd9ec1bbbbc3"),
+    ("summary.csv", "d4958f672b0f66b3938b474150b748e0714151f7df1d318812c62c39559d4090"),
+    ("summary.parquet", "4686cedabe9361b6657ff5653524041ad403ae7ead2dc01810572ff3aa90abf2"),
+    ("providers.csv", "810a87ba1a8e4150e3b14388c437c351d83ec3c1a4aed6d01b2587108303b122"),
+    ("providers.parquet", "cdd3ef171cadd4e4cd18c971405451dfd726ce5b8a80e21d6537c0039e971263"),
     ("patches.csv", "7f858b22fc52ce7292154b90dbb351967035d40f59bdf0fb5f0cb34950b3c1d6"),
     ("patches.parquet", "fd3a07c084cee5610837dd0fecc8e2b08ccbdfba01be103e52600d4733412869"),
-    ("provider_years.csv", "280535c2a75d176a24e941abebf4e312249855cffb2b1eb4208b653366444e5e"),
-    ("provider_years.parquet", "75ff53544032da5e76a255581e3dd8b203242f6d25ec649c061a5e5fce00ff10"),
+    ("provider_years.csv", "9440d2fda5cfb9a227af008a12808b59a79dfef5e7a984af8c8dd0b96cf42319"),
+    ("provider_years.parquet", "8d87d42eb8d4a05210bc53e4e38a62adad26e4ae928465a8ec786bd32029879c"),
     ("stress.csv", "7b22a0a9cb96d0cea10b272da08efad3b36d4ea5d5ae41c8fda2fcad14f055e1"),
     ("stress.parquet", "8b0d6348f67674ad0bd575a15f705e7754c0f827609b276bbc4ab91105df303e"),
 ];

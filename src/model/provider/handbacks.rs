@@ -76,6 +76,7 @@ fn return_to_queue(world: &mut World, index: usize) {
     c.status = ClientStatus::Waiting;
     c.provider = NONE;
     c.on_contract = false;
+    c.call_off_rate = 0.0;
     c.waiting_since = world.week;
     c.negative_margin_weeks = 0;
     c.urgent = true;
