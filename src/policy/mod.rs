@@ -66,8 +66,9 @@ impl Policy {
     }
 
     /// Sets the rate floor from this year's wage floors (at the reform date and each April).
-    /// A fixed floor is nominal; an indexed floor is the cost model of a worker-hour at the
-    /// wage floor, overheads inflated with non-wage costs.
+    /// A fixed floor is nominal; an `indexed` floor is the one-line HCA arithmetic at the wage
+    /// floor, overheads inflated with non-wage costs; a `cost_model` floor prices an hour at the
+    /// wage floor with the full cost model and the year's statutory rates (docs/ODD.md §7.24).
     pub fn update_rate_floor(&mut self, wages: &WageFloors, cost_model: &CostModelParams) {
         let wage_of = |name: WageFloorName| match name {
             WageFloorName::NationalLivingWage => wages.national_living_wage,
