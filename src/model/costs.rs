@@ -132,23 +132,6 @@ pub fn hour_cost(p: &CostModelParams, rates: &StatutoryRates, x: &HourInputs) ->
     }
 }
 
-/// The employer on-costs of a pound of pay for hours worked (holiday, sick pay, NI, pension),
-/// at `wage` under `rates`: a bidder's on-cost rate.
-pub fn on_cost_rate(p: &CostModelParams, rates: &StatutoryRates, wage: f64) -> f64 {
-    let x = HourInputs {
-        wage,
-        travel_hours: 0.0,
-        km: 0.0,
-        mileage_gbp_per_km: 0.0,
-        consumables_gbp: 0.0,
-        business_gbp: 0.0,
-        margin: 0.0,
-    };
-    let c = hour_cost(p, rates, &x);
-    (c.holiday_pay + c.sick_pay + c.employer_ni + c.employer_pension)
-        / (c.contact_pay + c.non_contact_pay + c.training_pay)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -171,12 +171,7 @@ pub fn initial_world(scenario: Scenario, streams: Streams) -> World {
             .filter(|&&w| (start - world.workers[w as usize].hired_week) as f64 >= competent)
             .count() as f64
             / p.workers.len().max(1) as f64;
-        p.quality = (s.providers.quality_floor
-            + s.providers.quality_weight_training
-            + experienced * s.providers.quality_weight_experience
-            + s.providers.quality_weight_reliability
-            + p.management)
-            .clamp(0.0, 1.0);
+        p.quality = super::provider::quality_target(&s.providers, p, 1.0, experienced, 1.0);
         let observed = p.quality + noise.sample(&mut rng);
         p.rating = Some(rating_for(observed, t));
         p.capacity_time = p.workers.iter().map(|&w| world.workers[w as usize].desired_hours).sum();

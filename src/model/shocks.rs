@@ -91,8 +91,7 @@ pub fn apply(world: &mut World) {
                     None => largest_provider(world),
                 };
                 if let Some(pid) = pid {
-                    let follow = if workers_to_pool { workers_follow_clients_share } else { 0.0 };
-                    provider::fail(world, pid, workers_to_pool, follow);
+                    provider::fail(world, pid, workers_to_pool.then_some(workers_follow_clients_share));
                 }
             }
             Shock::CostInflation { size, .. } => {

@@ -103,9 +103,10 @@ fn mark_followers(world: &mut World, pid: u32, staff: &[u32], share: f64) {
 
 /// A failure shock: the provider stops trading at the start of the week, before it delivers
 /// anything, so this week it has no hours, revenue, costs or self-funders.
-/// With `workers_to_pool`, a share `follow_share` of its workers follow their clients.
-pub fn fail(world: &mut World, pid: usize, workers_to_pool: bool, follow_share: f64) {
-    close(world, pid, ExitCause::Failure, workers_to_pool.then_some(follow_share));
+/// `follow` is as for [`close`]: the share of its workers who follow their clients, `None`
+/// when its workers leave care work.
+pub fn fail(world: &mut World, pid: usize, follow: Option<f64>) {
+    close(world, pid, ExitCause::Failure, follow);
     world.counters.failures += 1;
     let p = &mut world.providers[pid];
     p.self_funder_hours = [0.0; MAX_PATCHES];

@@ -19,4 +19,5 @@ pub use entry::{Referrals, entry, new_provider};
 pub use exit::{exits, fail};
 pub use handbacks::handbacks;
 pub use quality::quality;
+pub(crate) use quality::quality_target;
 pub use self_funders::self_funders;
