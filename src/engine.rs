@@ -90,6 +90,7 @@ impl Simulation {
             // The reform date: the scenario's own policy switches on.
             w.policy = Policy::new(w.scenario.commissioning.clone(), w.policy.uplift_index, 0);
             w.policy.update_rate_floor(&w.wages, &w.scenario.cost_model);
+            model::clients::replan_visits(w);
         }
         // 1. Exogenous events: April wage floors, cost inflation, fee uplift, budget year.
         if w.wages.is_uplift_week(w.week) {

@@ -58,6 +58,7 @@ metrics! {
     international_recruits: "Of pool_entrants, international recruits (overseas visas while open, then in-country switching)",
     labour_reservoir: "People in the borough willing to do care work who have not yet entered it (the finite reservoir, ODD §7.13)",
     providers_paying_travel: "Providers paying travel time (chosen or required)",
+    council_hours_travel_paid_share: "Share of council-funded worker-hours this week planned with providers that pay travel time",
     leavers: "Workers leaving an employer that is still trading this week, incl. moves to another provider (Skills for Care definition)",
     redundancies: "Workers who lost their job because their employer closed this week (not counted as leavers)",
     moves_between_providers: "Leavers who moved directly to another provider",
@@ -351,6 +352,12 @@ fn record_workforce(world: &World, s: &ProviderSums, r: &mut WeekRecord) {
     r.international_recruits = c.international_recruits as f64;
     r.labour_reservoir = world.labour_reservoir;
     r.providers_paying_travel = world.providers.iter().filter(|p| p.active && p.pays_travel).count() as f64;
+    let (council_hours, paid) =
+        world.providers.iter().filter(|p| p.active).fold((0.0, 0.0), |(all, paid), p| {
+            let h: f64 = p.council_worker_hours.iter().sum();
+            (all + h, if p.pays_travel { paid + h } else { paid })
+        });
+    r.council_hours_travel_paid_share = ratio_or(paid / council_hours, 0.0);
     r.leavers = s.leavers;
     r.moves_between_providers = c.moves_between_providers as f64;
     r.redundancies = c.redundancies as f64;

@@ -152,7 +152,8 @@ pub fn headline(metric: &str) -> Option<&'static Headline> {
 }
 
 /// The baseline's index among `scenarios`: `requested` if given, else `status-quo` if present,
-/// else the first. An unknown name is an error that lists the scenarios.
+/// else the first whose name ends in `-status-quo` (a folder's own status quo, such as
+/// `charter-status-quo`), else the first. An unknown name is an error that lists the scenarios.
 pub fn choose_baseline<S: AsRef<str>>(scenarios: &[S], requested: Option<&str>) -> crate::Result<usize> {
     let names: Vec<&str> = scenarios.iter().map(|s| s.as_ref()).collect();
     match requested {
@@ -162,7 +163,11 @@ pub fn choose_baseline<S: AsRef<str>>(scenarios: &[S], requested: Option<&str>) 
                 names.join(", ")
             ))
         }),
-        None => Ok(names.iter().position(|n| *n == "status-quo").unwrap_or(0)),
+        None => Ok(names
+            .iter()
+            .position(|n| *n == "status-quo")
+            .or_else(|| names.iter().position(|n| n.ends_with("-status-quo")))
+            .unwrap_or(0)),
     }
 }
 
@@ -459,6 +464,15 @@ pub fn precision(samples: &Samples, baseline: usize, tolerances: &[(String, Tole
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_baseline_is_the_status_quo_then_a_folders_own_status_quo_then_the_first() {
+        assert_eq!(choose_baseline(&["a", "status-quo", "charter-status-quo"], None).unwrap(), 1);
+        assert_eq!(choose_baseline(&["charter-mission-led", "charter-status-quo"], None).unwrap(), 1);
+        assert_eq!(choose_baseline(&["b", "a"], None).unwrap(), 0);
+        assert_eq!(choose_baseline(&["b", "a"], Some("a")).unwrap(), 1);
+        assert!(choose_baseline(&["b", "a"], Some("c")).is_err());
+    }
 
     #[test]
     fn tolerance_parses_absolute_and_percent() {

@@ -82,10 +82,22 @@ pub fn arrivals(world: &mut World) {
         let mut c = draw_client(rng, p, &world.geography.demand_share[..n_patches], world.week);
         // Set-up time before care can start, in whole weeks with the right mean.
         c.ready_week = world.week + (lead + rng.random::<f64>()).floor() as i32;
+        world.policy.plan_visits(&mut c);
         world.queue.push_back(world.clients.len() as u32);
         world.clients.push(c);
     }
     world.counters.arrivals += n + extra;
+}
+
+/// Re-plans the visits of every current client under the policy just installed (its minimum
+/// visit length, docs/ODD.md §7.2): at the start of burn-in and at the reform date. Plans are
+/// only ever merged into longer visits: a policy without a minimum leaves them as they are.
+pub fn replan_visits(world: &mut World) {
+    if world.policy.rules.min_visit_minutes > 0.0 {
+        for c in world.clients.iter_mut().filter(|c| c.status != ClientStatus::Left) {
+            world.policy.plan_visits(c);
+        }
+    }
 }
 
 /// Exits of active and waiting clients. One uniform draw per client and week, keyed by client

@@ -48,6 +48,8 @@ pub fn initial_world(scenario: Scenario, streams: Streams) -> World {
         referrals: super::provider::Referrals::default(),
         scenario,
     };
+    // The burn-in policy's rate floor, if it has one, from the start (then each April).
+    world.policy.update_rate_floor(&world.wages, &world.scenario.cost_model);
     world.labour_reservoir = super::labour::LabourSupply::new(&world.scenario.workforce).steady_state();
     let mut rng = streams.weekly(Process::InitialState, 0);
     let s = world.scenario.clone();
@@ -97,6 +99,7 @@ pub fn initial_world(scenario: Scenario, streams: Streams) -> World {
     // Clients already in care, placed with providers serving their patch (by size weight).
     for i in 0..s.clients.initial_clients {
         let mut c = draw_client(&mut rng, &s.clients, &world.geography.demand_share[..n], start);
+        world.policy.plan_visits(&mut c);
         let patch = c.patch as usize;
         let w: Vec<f64> = weights.iter().zip(&serves).map(|(w, m)| if m[patch] { *w } else { 0.0 }).collect();
         let pid = if w.iter().sum::<f64>() > 0.0 {

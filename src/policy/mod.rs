@@ -89,6 +89,18 @@ impl Policy {
         };
     }
 
+    /// Plans a care plan's visits under the council's minimum visit length (docs/ODD.md §7.2):
+    /// with a minimum of *m* minutes a package of *h* hours a week has at most
+    /// max(1, ⌊60·*h*/*m*⌋) visits, so the same hours come in fewer, longer visits. Plans with
+    /// visits at least that long, and every plan when there is no minimum, are unchanged.
+    pub fn plan_visits(&self, client: &mut Client) {
+        let m = self.rules.min_visit_minutes;
+        if m > 0.0 {
+            let most = (60.0 * client.need_hours / m).floor().max(1.0);
+            client.visits_per_week = client.visits_per_week.min(most);
+        }
+    }
+
     /// The hourly rate a package is paid: its provider's contract rate while on contract, else
     /// the rate of the contract it was placed under if that has ended (its call-off rate),
     /// else the spot rate; never below the rate floor.

@@ -291,10 +291,17 @@ fn resolve_extends(text: &str, file: &Path, chain: &mut Vec<PathBuf>) -> Result<
     Ok(merged)
 }
 
+/// Merges a file's own keys over its base's, table by table. A table with a `kind` (a choice
+/// such as `rate_floor` or `fee_uplift`) that names a different kind from the base's replaces
+/// the base's table whole: the old kind's fields do not belong to the new one.
 fn merge(base: &mut toml::Table, over: toml::Table) {
     for (k, v) in over {
         match (base.get_mut(&k), v) {
-            (Some(toml::Value::Table(b)), toml::Value::Table(o)) => merge(b, o),
+            (Some(toml::Value::Table(b)), toml::Value::Table(o))
+                if o.get("kind").is_none_or(|kind| b.get("kind") == Some(kind)) =>
+            {
+                merge(b, o)
+            }
             (_, v) => {
                 base.insert(k, v);
             }
@@ -349,6 +356,27 @@ mod tests {
         assert_eq!(locate(text, "providers.on_cost_rate"), Some((3, 1)));
         assert_eq!(locate(text, "geography.patches[0]").map(|l| l.0), Some(4));
         assert_eq!(locate(text, "nope"), None);
+    }
+
+    #[test]
+    fn a_table_naming_another_kind_replaces_the_base_table_and_one_of_the_same_kind_merges() {
+        let table = |t: &str| t.parse::<toml::Table>().unwrap();
+        let base = "[c.floor]\nkind = \"indexed\"\nmargin = 0.04\nwage = \"nlw\"\n[c.other]\na = 1\n";
+        let mut merged = table(base);
+        merge(&mut merged, table("[c.floor]\nkind = \"cost_model\"\nwage = \"llw\"\n[c.other]\nb = 2\n"));
+        assert_eq!(
+            merged,
+            table("[c.floor]\nkind = \"cost_model\"\nwage = \"llw\"\n[c.other]\na = 1\nb = 2\n")
+        );
+        let mut merged = table(base);
+        merge(&mut merged, table("[c.floor]\nkind = \"indexed\"\nmargin = 0.1\n"));
+        assert_eq!(
+            merged,
+            table("[c.floor]\nkind = \"indexed\"\nmargin = 0.1\nwage = \"nlw\"\n[c.other]\na = 1\n")
+        );
+        let mut merged = table(base);
+        merge(&mut merged, table("[c.floor]\nmargin = 0.1\n"));
+        assert_eq!(merged["c"]["floor"]["kind"].as_str(), Some("indexed"));
     }
 
     #[test]

@@ -33,8 +33,8 @@ fn run_short(out: &Path) {
 }
 
 const GOLDEN: &[(&str, &str)] = &[
-    ("weekly.csv", "ec61dba72f343664ecbe945fed46f0248791eb0a0e0f0b0cffdb2b506fb7eca3"),
-    ("weekly.parquet", "d2cf8f22a41bbf0f1446fb481fa3f9dcbdab32fe1a0a8ead8fd5dd9ec1bbbbc3"),
+    ("weekly.csv", "e8807dcac9b84ae222a42c3fad2e3312953120647d926c39a096034a2ead5a83"),
+    ("weekly.parquet", "61d4adde621d4320398320dd48ca3f04bbf42d6eb28fba30c70e6b902263f8c8"),
     ("summary.csv", "d4958f672b0f66b3938b474150b748e0714151f7df1d318812c62c39559d4090"),
     ("summary.parquet", "4686cedabe9361b6657ff5653524041ad403ae7ead2dc01810572ff3aa90abf2"),
     ("providers.csv", "810a87ba1a8e4150e3b14388c437c351d83ec3c1a4aed6d01b2587108303b122"),

@@ -30,6 +30,10 @@ pub struct Commissioning {
     pub outcomes: OutcomeTerms,
     pub social_value: SocialValue,
     pub incubator: Incubator,
+    /// Shortest visit the council commissions (minutes; 0 = no minimum): a care plan with
+    /// shorter visits is planned as fewer, longer ones for the same hours (the Ethical Care
+    /// Charter's "no 15-minute visits", docs/ODD.md §7.2).
+    pub min_visit_minutes: f64,
 }
 
 impl Default for Commissioning {
@@ -49,6 +53,7 @@ impl Default for Commissioning {
             outcomes: OutcomeTerms::default(),
             social_value: SocialValue::default(),
             incubator: Incubator::default(),
+            min_visit_minutes: 0.0,
         }
     }
 }
@@ -133,6 +138,12 @@ impl Commissioning {
             c.fail(format!("{at}.tender.leads_per_patch"), "expected 1 or 2 lead providers per patch");
         }
         self.rate_floor.check(c, at);
+        if !(0.0..=240.0).contains(&self.min_visit_minutes) {
+            c.fail(
+                format!("{at}.min_visit_minutes"),
+                format!("expected 0 (no minimum) to 240 minutes, found {}", self.min_visit_minutes),
+            );
+        }
         c.share(&format!("{at}.block_share"), self.block_share);
         self.outcomes.check(c, at);
         self.incubator.check(c, at);

@@ -404,6 +404,7 @@ fn commissioning(d: &mut Draw, weeks: u32, atp: f64) -> Commissioning {
         approved_min_rating: rating(d),
         admit_unrated: d.chance(0.7),
         block_share: d.share(),
+        min_visit_minutes: if d.chance(0.3) { d.range(0.0, 240.0) } else { 0.0 },
         ..Commissioning::default()
     };
     c.fee_uplift = match d.count(0, 2) {
