@@ -124,7 +124,7 @@ pub fn chart(input: &Input, dir: &Path) -> Result<Option<super::Chart>> {
     let title = "Headline outcomes over time".to_string();
     let subtitle = format!(
         "Lines: median of {} replicates; bands: 90% of replicates (5th–95th percentile). \
-         4-week moving averages unless stated. Burn-in (grey) runs the status-quo rules, so all scenarios coincide there.",
+         4-week moving averages unless stated. Burn-in (grey) runs the same rules in every scenario, so all scenarios coincide there.",
         w.replicates
     );
     // Reading: the first panel over the last year of the run.

@@ -108,7 +108,7 @@ pub fn render(run: &RunInfo, built: &Built) -> String {
     let _ = writeln!(
         h,
         "<p class=\"lead\">{} scenario(s) × {n} paired replicate(s); {} weeks after the reform date, after {} weeks of \
-         burn-in under the status-quo rules. Seed {}. careshape {}{}.</p>",
+         burn-in under the same rules in every scenario. Seed {}. careshape {}{}.</p>",
         s.scenarios.len(),
         run.weeks,
         run.burn_in_weeks,
@@ -119,6 +119,15 @@ pub fn render(run: &RunInfo, built: &Built) -> String {
             .map(|c| format!(", commit <code>{}</code>", escape(&c[..c.len().min(12)])))
             .unwrap_or_default()
     );
+    if let Some(sc) = run.scenario(baseline) {
+        // Which market every difference is measured from (README, "Two baselines").
+        let _ = writeln!(
+            h,
+            "<p class=\"lead\">Baseline: <strong>{}</strong>: {}</p>",
+            escape(baseline),
+            escape(sc.description())
+        );
+    }
     h.push_str(
         "<nav><ol><li><a href=\"#headline\">Headline outcomes</a></li><li><a href=\"#charts\">Charts</a></li>\
          <li><a href=\"#scenarios\">Scenarios</a></li><li><a href=\"#all\">Every outcome</a></li>\

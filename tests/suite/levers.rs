@@ -233,15 +233,16 @@ fn outcome_payment_raises_continuity_and_recovery() {
     assert_passes(&test(&outcomes, &base, "recovery_rate_annual", true), "recovery rate");
 }
 
-/// Every shipped scenario validates and runs.
+/// Every shipped scenario (both folders) validates and runs.
 #[test]
 fn every_shipped_scenario_runs() {
-    let files: Vec<_> = std::fs::read_dir("scenarios/camden")
-        .unwrap()
+    let files: Vec<_> = ["scenarios/camden", "scenarios/camden-charter"]
+        .iter()
+        .flat_map(|d| std::fs::read_dir(d).unwrap())
         .map(|e| e.unwrap().path())
         .filter(|p| p.extension().is_some_and(|x| x == "toml"))
         .collect();
-    assert!(files.len() >= 8, "expected the 8 Camden scenarios, found {}", files.len());
+    assert!(files.len() >= 15, "expected the 9 Camden and 6 Charter scenarios, found {}", files.len());
     for f in files {
         let mut s = careshape::load_scenario(&f).unwrap_or_else(|e| panic!("{e}"));
         assert!(!s.description.is_empty(), "{} has no description", f.display());

@@ -247,8 +247,9 @@ fn a_shock_after_the_end_of_the_run_names_the_shock_file() {
 
 #[test]
 fn shipped_and_test_scenarios_shock_and_calibration_files_are_within_limits() {
-    // scenarios/camden alone is checked in cli.rs; here with the test scenarios.
-    careshape_ok(&["validate", "scenarios/camden", "tests/data"]);
+    // scenarios/camden alone is checked in cli.rs; here with the Charter folder and the test
+    // scenarios.
+    careshape_ok(&["validate", "scenarios/camden", "scenarios/camden-charter", "tests/data"]);
     let base = crate::common::status_quo();
     let shocks = careshape::scenario::load_shock_files(&["scenarios/stress".into()])
         .unwrap_or_else(|e| panic!("{e:?}"));

@@ -8,6 +8,7 @@ mod common;
 mod accounting;
 mod behaviour;
 mod calibration;
+mod charter;
 mod cli;
 mod comparison;
 mod costs;

@@ -120,9 +120,12 @@ fn inputs() -> &'static Inputs {
     static INPUTS: OnceLock<Inputs> = OnceLock::new();
     INPUTS.get_or_init(|| {
         let mut files = Vec::new();
-        for (dir, kind) in
-            [("camden", Kind::Scenario), ("stress", Kind::Shock), ("calibration", Kind::Calibration)]
-        {
+        for (dir, kind) in [
+            ("camden", Kind::Scenario),
+            ("camden-charter", Kind::Scenario),
+            ("stress", Kind::Shock),
+            ("calibration", Kind::Calibration),
+        ] {
             let mut names: Vec<PathBuf> = std::fs::read_dir(Path::new("scenarios").join(dir))
                 .unwrap()
                 .map(|e| e.unwrap().path())
