@@ -29,6 +29,7 @@ macro_rules! out {
 use clap::{Args, Parser, Subcommand};
 
 use careshape::analysis::ReplicateSummary;
+use careshape::analysis::budget::SameBudget;
 use careshape::analysis::compare::{self, ComparisonRow, Samples, Tolerance};
 use careshape::output::tables::{Spill, TableSink, TableWriter};
 use careshape::output::{manifest, tables};
@@ -199,6 +200,11 @@ pub struct CompareArgs {
     /// Write the tables only (no charts, no report.html).
     #[arg(long)]
     pub no_report: bool,
+    /// Also compare every design on the baseline's money: its spend becomes a binding budget
+    /// from the reform date (rationed by each scenario's `council.rationing`), in `same-budget/`
+    /// beside the unconstrained comparison; the report shows both (docs/COMPARISON.md).
+    #[arg(long)]
+    pub same_budget: bool,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -512,11 +518,45 @@ fn compare(args: &CompareArgs) -> Result<()> {
         auto: auto.clone(),
     };
     let execution = manifest::Execution { threads, wall_time_seconds: wall };
-    manifest::write_manifest(folder.path(), &study.manifest(seed, replicates, Some(info), execution)?)?;
+    manifest::write_manifest(
+        folder.path(),
+        &study.manifest(seed, replicates, Some(info.clone()), execution)?,
+    )?;
+    let same_budget = if args.same_budget {
+        // The same replicates again, every design on the baseline's money (docs/COMPARISON.md).
+        let budget = pool.install(|| SameBudget::measure(&study.scenarios[b].scenario, seed, replicates));
+        let mut constrained = study.clone();
+        for s in &mut constrained.scenarios {
+            budget.apply(&mut s.scenario);
+        }
+        let dir = folder.path().join(report_page::SAME_BUDGET_DIR);
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| Error::Input(format!("cannot create {}: {e}", dir.display())))?;
+        let mut tables = TableWriter::create(&dir, &patch_names, &constrained.run_id(seed, replicates))?;
+        let progress = Progress::new(constrained.scenarios.len() * replicates as usize, quiet);
+        pool.install(|| constrained.write_run(seed, 0..replicates, &mut tables, &|| progress.tick()))?;
+        progress.finish();
+        tables.finish()?;
+        let execution =
+            manifest::Execution { threads, wall_time_seconds: started.elapsed().as_secs_f64() - wall };
+        manifest::write_manifest(&dir, &constrained.manifest(seed, replicates, Some(info), execution)?)?;
+        Some((budget, report_page::build(&dir, &baseline, !args.no_report)?))
+    } else {
+        None
+    };
     let built = report_page::build(folder.path(), &baseline, !args.no_report)?;
     folder.commit()?;
     if !quiet {
         print_comparison(&built.rows, &baseline, replicates)?;
+        if let Some((budget, same)) = &same_budget {
+            outln!(
+                "\nSame budget: every design with {baseline}'s spend, £{:.2}m a year at the reform date, \
+                 {:+.1}% a year (binding from the reform date):",
+                budget.annual_gbp_at_reform / 1e6,
+                budget.growth_percent
+            );
+            print_comparison(&same.rows, &baseline, replicates)?;
+        }
         if let Some(a) = &auto {
             print_precision(a, replicates)?;
         }

@@ -105,9 +105,15 @@ impl Simulation {
             for worker in w.workers.iter_mut().filter(|x| x.status != model::WorkerStatus::Left) {
                 worker.reservation_wage *= 1.0 + rise;
             }
+            w.council.annual_budget *= w.scenario.council.budget_index.factor(rise);
             council::new_financial_year(w);
         }
         council::budget_week(w);
+        if w.week == 0 && w.scenario.council.reform_budget_gbp > 0.0 {
+            // A budget set at the reform date binds from now (docs/ODD.md §7.7).
+            let rule = w.scenario.council.rationing;
+            w.council.set_reform_budget(w.scenario.council.reform_budget_gbp, rule);
+        }
         // Scheduled shocks (after the April events, so a shock in an April week adds to them).
         model::shocks::apply(w);
         // 2. Client exits and arrivals.

@@ -109,7 +109,10 @@ metrics! {
     provider_costs_gbp: "Providers' costs this week (GBP)",
     provider_cash_gbp: "Cash reserves of active providers at the end of the week (GBP)",
     wage_bill_gbp: "Gross pay of care workers this week (GBP)",
+    self_funder_hours_sought: "Self-funded client-hours a week sought from the borough's providers (self_funders.hours_per_week)",
+    self_funder_hours_held: "Self-funded client-hours a week placed with providers (their self-funded caseloads)",
     self_funder_hours_delivered: "Self-funded client-hours delivered this week",
+    self_funder_hours_unmet: "Self-funded client-hours sought and not delivered this week (no provider with room, or missed visits)",
     local_spend_share: "Share of council spend staying local: spend with in-borough providers plus wages of borough residents at other providers",
     care_workers_guaranteed: "Care workers on guaranteed-hours contracts (headcount)",
     care_workers_at_least_llw: "Care workers whose posted wage is at least the London Living Wage (headcount)",
@@ -302,6 +305,7 @@ fn sum_providers(world: &World, r: &mut WeekRecord) -> ProviderSums {
         r.wage_bill_gbp += p.wage_bill_week;
         r.travel_km += p.accounts.travel_km;
         r.co2_kg += p.accounts.co2_kg;
+        r.self_funder_hours_held += p.self_funder_total();
         r.self_funder_hours_delivered += p.self_funder_total() * p.fill;
         let council = p.accounts.council_revenue;
         local_spend += if p.local {
@@ -352,6 +356,8 @@ fn record_workforce(world: &World, s: &ProviderSums, r: &mut WeekRecord) {
     r.international_recruits = c.international_recruits as f64;
     r.labour_reservoir = world.labour_reservoir;
     r.providers_paying_travel = world.providers.iter().filter(|p| p.active && p.pays_travel).count() as f64;
+    r.self_funder_hours_sought = world.scenario.self_funders.hours_per_week;
+    r.self_funder_hours_unmet = (r.self_funder_hours_sought - r.self_funder_hours_delivered).max(0.0);
     let (council_hours, paid) =
         world.providers.iter().filter(|p| p.active).fold((0.0, 0.0), |(all, paid), p| {
             let h: f64 = p.council_worker_hours.iter().sum();

@@ -1,6 +1,7 @@
 //! Summaries of replicates (one row per scenario × replicate, post-burn-in) and the statistics
 //! used to report them (means with t-based 95% confidence intervals).
 
+pub mod budget;
 pub mod compare;
 pub mod stats;
 pub mod stress;
@@ -335,6 +336,16 @@ const SUMMARY: &[(&str, &str, Rule)] = &[
         "unmet_hours_per_year",
         "Assessed client-hours neither delivered nor cancelled per year (active, waiting and in-house clients)",
         Rule::PerYear("unmet_hours"),
+    ),
+    (
+        "self_funder_hours_delivered",
+        "Mean self-funded client-hours delivered per week",
+        Rule::Mean("self_funder_hours_delivered"),
+    ),
+    (
+        "self_funder_unmet_share",
+        "Self-funded client-hours sought and not delivered / sought, over the period",
+        Rule::RatioOfSums("self_funder_hours_unmet", "self_funder_hours_sought"),
     ),
     (
         "last_resort_spend_gbp_per_year",

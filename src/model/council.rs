@@ -34,6 +34,9 @@ pub struct Council {
     /// A budget cut is in force: spend and budget are counted from the cut, across financial
     /// years (an overspend must be recovered; councils cannot run a deficit).
     pub cut_in_force: bool,
+    /// Under a budget set mid-year (a cut, or a budget set at the reform date) rationed by
+    /// `waits`, packages start only while the weekly run rate stays within the weekly budget.
+    pub hold_run_rate: bool,
 }
 
 impl Council {
@@ -82,7 +85,20 @@ impl Council {
         self.budget_binding = true;
         self.rationing = rationing;
         self.cut_in_force = true;
+        self.hold_run_rate = true;
         // This week's allowance was added at the old rate; count it at the new one.
+        self.budget_year_to_date = self.spend_year_to_date + annual / 52.0;
+    }
+
+    /// A budget set at the reform date (`council.reform_budget_gbp`, docs/ODD.md §7.7): it binds
+    /// from this week, rationed by `rationing`, counted from now to the end of this financial
+    /// year and then year by year as any budget (an overspend is not carried into the next
+    /// year, unlike a cut's).
+    pub fn set_reform_budget(&mut self, annual: f64, rationing: Rationing) {
+        self.annual_budget = annual;
+        self.budget_binding = true;
+        self.rationing = rationing;
+        self.hold_run_rate = true;
         self.budget_year_to_date = self.spend_year_to_date + annual / 52.0;
     }
 }
@@ -127,11 +143,11 @@ pub fn broker(world: &mut World) {
         world.council.last_resort_hours =
             world.in_house.iter().map(|&c| clients[c as usize].worker_hours()).sum();
     }
-    // After a cut rationed by waits, the council also holds its weekly run rate within the
+    // After a cut or a budget set at the reform date, rationed by waits, the council also holds its weekly run rate within the
     // cut budget: packages start only while last week's spend plus the weekly cost of the
     // packages started this week is below the weekly budget, so a backlog is not released all
     // at once in the first week spend dips under the line.
-    let mut room = if world.council.cut_in_force && world.council.rationing == Rationing::Waits {
+    let mut room = if world.council.hold_run_rate && world.council.rationing == Rationing::Waits {
         world.council.annual_budget / 52.0 - world.council.last_week_spend()
     } else {
         f64::INFINITY

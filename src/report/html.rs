@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 use base64::Engine as _;
 
 use super::markdown::{self, escape};
-use super::{Built, RunInfo};
+use super::{Built, RunInfo, SameBudgetView};
 use crate::analysis::compare::{ALPHA, Family, LEVEL};
 use crate::output::comparison::{display, fmt_difference, fmt_estimate, sig};
 use crate::scenario::diff::value_differences;
@@ -90,7 +90,9 @@ const CHECK_SCRIPT: &str = r#"
 "#;
 
 /// The whole page.
-pub fn render(run: &RunInfo, built: &Built) -> String {
+/// The whole page; `same_budget` is the comparison of the same designs on the baseline's money,
+/// if `compare --same-budget` wrote one (shown after the unconstrained view).
+pub fn render(run: &RunInfo, built: &Built, same_budget: Option<&SameBudgetView>) -> String {
     let s = &built.samples;
     let baseline = &built.baseline;
     let n = s.replicates.len();
@@ -128,13 +130,20 @@ pub fn render(run: &RunInfo, built: &Built) -> String {
             escape(sc.description())
         );
     }
+    h.push_str("<nav><ol><li><a href=\"#headline\">Headline outcomes</a></li>");
+    if same_budget.is_some() {
+        h.push_str("<li><a href=\"#same-budget\">Same budget</a></li>");
+    }
     h.push_str(
-        "<nav><ol><li><a href=\"#headline\">Headline outcomes</a></li><li><a href=\"#charts\">Charts</a></li>\
+        "<li><a href=\"#charts\">Charts</a></li>\
          <li><a href=\"#scenarios\">Scenarios</a></li><li><a href=\"#all\">Every outcome</a></li>\
          <li><a href=\"#method\">Method</a></li><li><a href=\"#validity\">Validity and limits</a></li>\
          <li><a href=\"#run\">Run details</a></li></ol></nav>\n",
     );
     headline_table(&mut h, built);
+    if let Some(same) = same_budget {
+        same_budget_table(&mut h, same);
+    }
     charts(&mut h, built);
     scenarios(&mut h, run, built);
     all_outcomes(&mut h, built);
@@ -143,6 +152,26 @@ pub fn render(run: &RunInfo, built: &Built) -> String {
     run_details(&mut h, run);
     h.push_str("</body>\n</html>\n");
     h
+}
+
+/// The same designs with the baseline's spend as a binding budget from the reform date.
+fn same_budget_table(h: &mut String, same: &SameBudgetView) {
+    let b = &same.built;
+    let _ = writeln!(h, "<h2 id=\"same-budget\">Same budget</h2>");
+    let _ = writeln!(
+        h,
+        "<p>The same designs on the same replicates, each with <strong>{}</strong>'s own spend as a binding budget from \
+         the reform date{}, rationed by each scenario's rule (by default new packages wait while spend runs ahead of \
+         the budget): a design that costs more per hour buys fewer hours. Tables and a report of their own are in \
+         <code>same-budget/</code>.</p>",
+        escape(&b.baseline),
+        match (same.annual_gbp, same.growth_percent) {
+            (Some(a), Some(g)) =>
+                format!(" (£{:.2}m a year at the reform date, {g:+.1}% a year after)", a / 1e6),
+            _ => String::new(),
+        }
+    );
+    headline_rows(h, b, &["delivered_hours", "clients_waiting"]);
 }
 
 fn headline_table(h: &mut String, b: &Built) {
@@ -158,19 +187,31 @@ fn headline_table(h: &mut String, b: &Built) {
         escape(&b.baseline),
         LEVEL * 100.0
     );
+    headline_rows(h, b, &[]);
+}
+
+/// The headline outcomes (and `extra` outcomes first) as a table: mean and CI, and the paired
+/// difference to the baseline.
+fn headline_rows(h: &mut String, b: &Built, extra: &[&str]) {
+    let s = &b.samples;
     h.push_str("<div class=\"table-wrap\"><table>\n<tr><th>outcome</th>");
     for sc in &s.scenarios {
         let _ = write!(h, "<th>{}</th>", escape(sc));
     }
     h.push_str("</tr>\n");
-    let mut outcomes: Vec<&str> = Vec::new();
+    let mut outcomes: Vec<&str> =
+        extra.iter().copied().filter(|o| b.rows.iter().any(|r| r.outcome == *o)).collect();
     for r in b.rows.iter().filter(|r| r.family == Family::Headline) {
         if !outcomes.contains(&r.outcome.as_str()) {
             outcomes.push(&r.outcome);
         }
     }
     for o in outcomes {
-        let (scale, label) = display(o);
+        let (scale, label) = match o {
+            "delivered_hours" => (1.0, "delivered hours (client-hours/week)".to_string()),
+            "clients_waiting" => (1.0, "clients waiting".to_string()),
+            _ => display(o),
+        };
         let _ = write!(h, "<tr><th>{}</th>", escape(&label));
         for r in b.rows.iter().filter(|r| r.outcome == o) {
             let e = &r.estimate;

@@ -16,6 +16,18 @@ use crate::output::comparison::{read_summary, write_comparison};
 use crate::output::manifest::ComparisonInfo;
 use crate::output::write_atomic;
 
+/// The subfolder of a comparison's output that `compare --same-budget` writes: the same
+/// designs with the baseline's spend as a binding budget (docs/COMPARISON.md, "Same budget").
+pub const SAME_BUDGET_DIR: &str = "same-budget";
+
+/// A same-budget comparison beside the main one (`same-budget/`), with the budget it applied.
+pub struct SameBudgetView {
+    pub built: Built,
+    /// The baseline's `council.reform_budget_gbp` and `budget_index` percent in that run.
+    pub annual_gbp: Option<f64>,
+    pub growth_percent: Option<f64>,
+}
+
 /// What `build` made.
 pub struct Built {
     pub baseline: String,
@@ -150,7 +162,35 @@ fn build_from(dir: &Path, run: &RunInfo, baseline: &str, charts_and_report: bool
         let input =
             charts::Input { samples: &built.samples, baseline: b, rows: &built.rows, weekly: &weekly };
         built.charts = charts::render_all(&input, &dir.join("charts"))?;
-        let page = html::render(run, &built);
+        // A same-budget comparison beside this one, if `compare --same-budget` wrote it.
+        let same_dir = dir.join(SAME_BUDGET_DIR);
+        let same = if same_dir.join("summary.parquet").is_file() {
+            let samples = read_summary(&same_dir)?;
+            let rows = samples.scenario_index(baseline).map(|b| compare(&samples, b)).unwrap_or_default();
+            let info = RunInfo::read(&same_dir)?;
+            let council = info.scenario(baseline).and_then(|s| s.parameters.get("council")).cloned();
+            let number = |path: &[&str]| {
+                let mut v = council.as_ref()?;
+                for k in path {
+                    v = v.get(k)?;
+                }
+                v.as_f64()
+            };
+            Some(SameBudgetView {
+                annual_gbp: number(&["reform_budget_gbp"]),
+                growth_percent: number(&["budget_index", "percent"]),
+                built: Built {
+                    baseline: baseline.to_string(),
+                    samples,
+                    rows,
+                    charts: Vec::new(),
+                    report: None,
+                },
+            })
+        } else {
+            None
+        };
+        let page = html::render(run, &built, same.as_ref());
         let path = dir.join("report.html");
         write_atomic(&path, |f| {
             use std::io::Write;

@@ -33,10 +33,10 @@ fn run_short(out: &Path) {
 }
 
 const GOLDEN: &[(&str, &str)] = &[
-    ("weekly.csv", "e8807dcac9b84ae222a42c3fad2e3312953120647d926c39a096034a2ead5a83"),
-    ("weekly.parquet", "61d4adde621d4320398320dd48ca3f04bbf42d6eb28fba30c70e6b902263f8c8"),
-    ("summary.csv", "d4958f672b0f66b3938b474150b748e0714151f7df1d318812c62c39559d4090"),
-    ("summary.parquet", "4686cedabe9361b6657ff5653524041ad403ae7ead2dc01810572ff3aa90abf2"),
+    ("weekly.csv", "91c5e9ce39087510dd1854bf834d887fa74c47d1c11a5322b226897909b8cc40"),
+    ("weekly.parquet", "47ba1d9c19c4277866e8ca3e4d72228b1451b5fff5fa8d390d76247f001910b8"),
+    ("summary.csv", "0c321b9902276b5d61adc392c4addd03eaf497642a4a235391a73770066e113b"),
+    ("summary.parquet", "9d2bdcdc5aa8c28969a51117b866da74862cb8c4c57e52589d72752ed5b527e7"),
     ("providers.csv", "810a87ba1a8e4150e3b14388c437c351d83ec3c1a4aed6d01b2587108303b122"),
     ("providers.parquet", "cdd3ef171cadd4e4cd18c971405451dfd726ce5b8a80e21d6537c0039e971263"),
     ("patches.csv", "7f858b22fc52ce7292154b90dbb351967035d40f59bdf0fb5f0cb34950b3c1d6"),

@@ -7,6 +7,7 @@ mod common;
 
 mod accounting;
 mod behaviour;
+mod budget;
 mod calibration;
 mod charter;
 mod cli;

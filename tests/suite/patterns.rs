@@ -53,10 +53,13 @@ fn pattern_1_higher_rate_raises_wages_and_lowers_turnover_and_unmet_need() {
 #[ignore = "statistical suite: cargo test -- --include-ignored"]
 fn pattern_1_with_a_binding_budget_a_higher_rate_buys_fewer_hours() {
     let mut base = status_quo();
-    // A budget that roughly pays for today's care at today's rate, and binds.
+    // A nominal budget at the status quo's mean spend, binding from the start: it pays for
+    // today's care at today's rate and binds more as rates rise. (The status quo's budget is
+    // indexed at 4% a year, which would keep this one above spend throughout.)
     let spend: Vec<f64> = col(&summaries(&base), "council_spend_gbp_per_year");
     base.council.annual_budget_gbp = spend.iter().sum::<f64>() / spend.len() as f64;
     base.council.budget_binding = true;
+    base.council.budget_index = careshape::scenario::BudgetIndex::None;
     let high = with_rate(base.clone(), 3.0);
     let (b, h) = (summaries(&base), summaries(&high));
     let hours = test(&h, &b, "delivered_hours", false);

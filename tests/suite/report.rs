@@ -260,3 +260,40 @@ fn bad_compare_input_gives_clear_errors() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("summary.parquet"), "{err}");
 }
+
+/// `compare --same-budget` writes a second comparison in `same-budget/` whose scenarios carry
+/// the baseline's spend as a binding budget from the reform date, and the main report shows
+/// it; `report` rebuilds the main report with it.
+#[test]
+fn same_budget_writes_a_second_comparison_and_the_report_shows_both_views() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    compare(&out, &["-r", "2", "--same-budget"]);
+    let same = out.join("same-budget");
+    for t in ["summary.parquet", "weekly.parquet", "comparison.csv", "manifest.json", "report.html"] {
+        assert!(same.join(t).is_file(), "same-budget/{t} is missing");
+    }
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(same.join("manifest.json")).unwrap()).unwrap();
+    for s in manifest["scenarios"].as_array().unwrap() {
+        let budget = s["parameters"]["council"]["reform_budget_gbp"].as_f64().unwrap();
+        assert!(budget > 1e6, "{}: reform budget {budget}", s["name"]);
+        assert_eq!(s["parameters"]["council"]["budget_index"]["kind"], "fixed");
+    }
+    let unconstrained: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(
+        unconstrained["scenarios"][0]["parameters"]["council"]["reform_budget_gbp"].as_f64(),
+        Some(0.0)
+    );
+    let page = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(page.contains("id=\"same-budget\""), "the report has no same-budget section");
+    assert!(
+        page.contains("a year at the reform date") && !page.contains("£0.00m"),
+        "the budget is not stated"
+    );
+    assert!(page.contains("delivered hours") || page.contains("Delivered hours"), "no delivered hours row");
+    std::fs::remove_file(out.join("report.html")).unwrap();
+    careshape_ok(&["report", arg(&out), "--quiet"]);
+    assert!(std::fs::read_to_string(out.join("report.html")).unwrap().contains("id=\"same-budget\""));
+}

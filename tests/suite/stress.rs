@@ -208,9 +208,17 @@ fn a_budget_cut_keeps_spend_within_the_cut_budget_and_raises_unmet_need() {
     let (c, b) = (summaries(&cut, s), summaries(&base, s));
     // The cut budget binds: the year's spend (providers and last resort) stays within it, up
     // to the overshoot of the weeks it takes for exits to bring the caseload down (blocking
-    // new packages cannot stop care already running; measured 0.1-1.1%): at most 2%.
+    // new packages cannot stop care already running; measured 0.5-1.4%, seed of this module, 20
+    // replicates): at most 2%. The cut
+    // budget is indexed each April as the budget it replaced (`council.budget_index`), so the
+    // year's budget is the sum of its weekly allowances over the year after the shock.
     for (r, spend) in cut.iter().zip(column(&c, "council_spend_gbp_year_after_shock")) {
-        let budget = r.weeks.iter().find(|w| w.week == s).unwrap().annual_budget_gbp;
+        let budget: f64 = r
+            .weeks
+            .iter()
+            .filter(|w| (s..s + 52).contains(&w.week))
+            .map(|w| w.annual_budget_gbp / 52.0)
+            .sum();
         eprintln!("budget cut, replicate {}: spend / cut budget = {:.4}", r.replicate, spend / budget);
         assert!(
             spend <= budget * 1.02,

@@ -65,6 +65,9 @@ pub fn self_funders(world: &mut World) {
             p.committed_time += hours * (1.0 + travel);
             left -= hours;
             k += 1;
+            // At least 0.25 hours a package (validated), so the patch's demand is placed in a
+            // bounded number of packages.
+            debug_assert!(hours >= 0.25 || left <= 1e-9, "a self-funded package of {hours} hours");
         }
     }
     world.scratch.ids = candidates;

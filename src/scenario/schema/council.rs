@@ -13,6 +13,14 @@ pub struct CouncilParams {
     pub annual_budget_gbp: f64,
     /// Whether the budget binds; if so, new packages wait while spend runs ahead of it.
     pub budget_binding: bool,
+    /// How the annual budget moves each April (docs/ODD.md §7.7), so a budget means the same
+    /// in year 5 as in year 1.
+    pub budget_index: BudgetIndex,
+    /// A budget set at the reform date (£ a year; 0 = none): from week 0 it binds, rationed by
+    /// `rationing`, and moves each April by `budget_index`; spend and budget are counted from
+    /// the reform date across financial years. Burn-in is unconstrained as before, so paired
+    /// scenarios still share it. `compare --same-budget` sets it to the baseline's spend.
+    pub reform_budget_gbp: f64,
     /// Weekly chance that a provider is inspected.
     pub inspection_per_week: f64,
     /// Sd of inspectors' noise around true quality.
@@ -46,6 +54,8 @@ impl Default for CouncilParams {
         Self {
             annual_budget_gbp: 36.0e6,
             budget_binding: false,
+            budget_index: BudgetIndex::None,
+            reform_budget_gbp: 0.0,
             inspection_per_week: 1.0 / 104.0,
             inspection_noise_sd: 0.02,
             rating_thresholds: [0.45, 0.78, 1.0],
@@ -65,6 +75,15 @@ impl CouncilParams {
     /// Range checks of `[council]`, including `[council.downstream]` and `[council.last_resort]`.
     pub(in crate::scenario) fn check(&self, c: &mut Checker) {
         c.positive("council.annual_budget_gbp", self.annual_budget_gbp);
+        c.non_negative("council.reform_budget_gbp", self.reform_budget_gbp);
+        if let BudgetIndex::Fixed { percent } = self.budget_index
+            && !(-50.0..=100.0).contains(&percent)
+        {
+            c.fail(
+                "council.budget_index.percent",
+                format!("expected −50 to 100 (% a year), found {percent}"),
+            );
+        }
         c.share("council.inspection_per_week", self.inspection_per_week);
         c.dispersion("council.inspection_noise_sd", self.inspection_noise_sd);
         let t = self.rating_thresholds;
@@ -132,6 +151,30 @@ impl Downstream {
         );
         c.non_negative("council.downstream.residential_weeks_costed", self.residential_weeks_costed);
         c.non_negative("council.downstream.emergency_premium", self.emergency_premium);
+    }
+}
+
+/// How the council's annual budget moves each April (docs/ODD.md §7.7).
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Default)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum BudgetIndex {
+    /// A nominal budget: the same pounds every year.
+    #[default]
+    None,
+    /// Up by a fixed percentage a year.
+    Fixed { percent: f64 },
+    /// Up by the rise of the National Living Wage, as `fee_uplift = "indexed_to_wage_floor"`.
+    WageFloor,
+}
+
+impl BudgetIndex {
+    /// The factor the annual budget is multiplied by in an April whose NLW rose by `nlw_rise`.
+    pub fn factor(&self, nlw_rise: f64) -> f64 {
+        match *self {
+            BudgetIndex::None => 1.0,
+            BudgetIndex::Fixed { percent } => 1.0 + percent / 100.0,
+            BudgetIndex::WageFloor => 1.0 + nlw_rise,
+        }
     }
 }
 

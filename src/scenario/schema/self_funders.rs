@@ -47,7 +47,17 @@ impl SelfFunderParams {
         // Providers start with the staff these hours need: a bound on them bounds the workforce.
         c.at_most("self_funders.hours_per_week", self.hours_per_week, MAX_SELF_FUNDED_HOURS, "hours a week");
         c.positive("self_funders.private_rate_gbp_per_hour", self.private_rate_gbp_per_hour);
-        c.positive("self_funders.client_hours", self.client_hours);
+        // A self-funded package is at least one 15-minute visit a week (and so a week's demand
+        // is placed in a bounded number of packages).
+        if self.client_hours.is_nan() || self.client_hours < 0.25 {
+            c.fail(
+                "self_funders.client_hours",
+                format!(
+                    "expected at least 0.25 hours (one 15-minute visit) a week, found {}",
+                    self.client_hours
+                ),
+            );
+        }
         c.at_most("self_funders.client_hours", self.client_hours, 70.0, "hours a week (a package's most)");
         c.share("self_funders.ending_per_week", self.ending_per_week);
         c.share("self_funders.leaving_per_shortfall", self.leaving_per_shortfall);
