@@ -89,9 +89,10 @@ pub fn arrivals(world: &mut World) {
     world.counters.arrivals += n + extra;
 }
 
-/// Re-plans the visits of every current client under the policy just installed (its minimum
-/// visit length, docs/ODD.md §7.2): at the start of burn-in and at the reform date. Plans are
-/// only ever merged into longer visits: a policy without a minimum leaves them as they are.
+/// Re-plans the visits of every current client under the policy just installed at the reform
+/// date (its minimum visit length, docs/ODD.md §7.2; the initial clients are planned under the
+/// burn-in policy as they are created). Plans are only ever merged into longer visits: a
+/// policy without a minimum leaves them as they are.
 pub fn replan_visits(world: &mut World) {
     if world.policy.rules.min_visit_minutes > 0.0 {
         for c in world.clients.iter_mut().filter(|c| c.status != ClientStatus::Left) {

@@ -143,10 +143,10 @@ pub fn broker(world: &mut World) {
         world.council.last_resort_hours =
             world.in_house.iter().map(|&c| clients[c as usize].worker_hours()).sum();
     }
-    // After a cut or a budget set at the reform date, rationed by waits, the council also holds its weekly run rate within the
-    // cut budget: packages start only while last week's spend plus the weekly cost of the
-    // packages started this week is below the weekly budget, so a backlog is not released all
-    // at once in the first week spend dips under the line.
+    // After a cut or a budget set at the reform date, rationed by waits, the council also holds
+    // its weekly run rate within the budget: packages start only while last week's spend plus
+    // the weekly cost of the packages started this week is below the weekly budget, so a
+    // backlog is not released all at once in the first week spend dips under the line.
     let mut room = if world.council.hold_run_rate && world.council.rationing == Rationing::Waits {
         world.council.annual_budget / 52.0 - world.council.last_week_spend()
     } else {
