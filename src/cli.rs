@@ -29,13 +29,13 @@ macro_rules! out {
 use clap::{Args, Parser, Subcommand};
 
 use careshape::analysis::ReplicateSummary;
-use careshape::analysis::budget::SameBudget;
+use careshape::analysis::budget::SpendRecord;
 use careshape::analysis::compare::{self, ComparisonRow, Samples, Tolerance};
 use careshape::output::tables::{Spill, TableSink, TableWriter};
 use careshape::output::{manifest, tables};
 use careshape::scenario::{Scenario, load_scenario};
 use careshape::study::{StoppingRule, Study, run_until_precise};
-use careshape::{Error, report as report_page};
+use careshape::{Error, ReplicateResult, report as report_page};
 
 #[derive(Parser, Debug)]
 #[command(name = "careshape", version, about = "Simulate a local homecare market under commissioning rules")]
@@ -475,9 +475,16 @@ fn compare(args: &CompareArgs) -> Result<()> {
     let quiet = args.run.quiet;
     let seed = args.run.seed;
     let patch_names = study.patch_names();
-    let run_batch = |range: std::ops::Range<u32>, sink: &mut dyn TableSink| {
+    // With --same-budget, the baseline's spend is recorded as its runs go to the tables.
+    let mut baseline_spend = SpendRecord::default();
+    let mut run_batch = |range: std::ops::Range<u32>, sink: &mut dyn TableSink| {
         let progress = Progress::new(study.scenarios.len() * range.len(), quiet);
-        let r = pool.install(|| study.write_run(seed, range, sink, &|| progress.tick()));
+        let mut sink = RecordSpend {
+            inner: sink,
+            scenario: &baseline,
+            record: args.same_budget.then_some(&mut baseline_spend),
+        };
+        let r = pool.install(|| study.write_run(seed, range, &mut sink, &|| progress.tick()));
         progress.finish();
         r
     };
@@ -524,7 +531,7 @@ fn compare(args: &CompareArgs) -> Result<()> {
     )?;
     let same_budget = if args.same_budget {
         // The same replicates again, every design on the baseline's money (docs/COMPARISON.md).
-        let budget = pool.install(|| SameBudget::measure(&study.scenarios[b].scenario, seed, replicates));
+        let budget = baseline_spend.budget();
         let mut constrained = study.clone();
         for s in &mut constrained.scenarios {
             budget.apply(&mut s.scenario);
@@ -575,6 +582,29 @@ fn compare(args: &CompareArgs) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Passes a run's results on to `inner` and, if it has a `record`, records the spend of
+/// `scenario`'s replicates (the baseline's, for `compare --same-budget`).
+struct RecordSpend<'a> {
+    inner: &'a mut dyn TableSink,
+    scenario: &'a str,
+    record: Option<&'a mut SpendRecord>,
+}
+
+impl TableSink for RecordSpend<'_> {
+    fn push(
+        &mut self,
+        results: &[ReplicateResult],
+        summaries: &[ReplicateSummary],
+    ) -> careshape::output::Result<()> {
+        if let Some(record) = self.record.as_deref_mut() {
+            for r in results.iter().filter(|r| r.scenario == self.scenario) {
+                record.add(r);
+            }
+        }
+        self.inner.push(results, summaries)
+    }
 }
 
 /// After each batch of `--replicates auto`: which headline differences are not yet precise.

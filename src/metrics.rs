@@ -238,6 +238,10 @@ struct ProviderSums {
     g_worked: f64,
     z_earn: f64,
     z_worked: f64,
+    /// Council worker-hours planned this week with active providers, and with those of them
+    /// paying travel time.
+    council_hours: f64,
+    council_hours_travel_paid: f64,
 }
 
 /// The one pass over providers: fills the columns that are plain sums over providers
@@ -252,6 +256,7 @@ fn sum_providers(world: &World, r: &mut WeekRecord) -> ProviderSums {
     let (mut quality_w, mut margin_w, mut revenue) = (0.0, 0.0, 0.0);
     let mut local_spend = 0.0;
     let (mut g_earn, mut g_worked, mut z_earn, mut z_worked) = (0.0, 0.0, 0.0, 0.0);
+    let (mut council_hours, mut council_hours_travel_paid) = (0.0, 0.0);
     let nlw = world.wages.national_living_wage;
     let llw_level = world.wages.london_living_wage;
     for p in &world.providers {
@@ -265,8 +270,14 @@ fn sum_providers(world: &World, r: &mut WeekRecord) -> ProviderSums {
             r.providers_active += 1.0;
             r.incubated_providers_active += f64::from(u8::from(p.incubated));
             r.contract_holders += f64::from(u8::from(crate::policy::holds_contract(p, world.week)));
+            r.providers_paying_travel += f64::from(u8::from(p.pays_travel));
             target += p.hiring_target as f64;
             vacancies += p.vacancies() as f64;
+            let h: f64 = p.council_worker_hours.iter().sum();
+            council_hours += h;
+            if p.pays_travel {
+                council_hours_travel_paid += h;
+            }
         }
         let mut resident_pay = 0.0;
         for &wid in &p.workers {
@@ -341,6 +352,8 @@ fn sum_providers(world: &World, r: &mut WeekRecord) -> ProviderSums {
         g_worked,
         z_earn,
         z_worked,
+        council_hours,
+        council_hours_travel_paid,
     }
 }
 
@@ -355,15 +368,9 @@ fn record_workforce(world: &World, s: &ProviderSums, r: &mut WeekRecord) {
     r.pool_entrants = c.pool_inflow as f64;
     r.international_recruits = c.international_recruits as f64;
     r.labour_reservoir = world.labour_reservoir;
-    r.providers_paying_travel = world.providers.iter().filter(|p| p.active && p.pays_travel).count() as f64;
     r.self_funder_hours_sought = world.scenario.self_funders.hours_per_week;
     r.self_funder_hours_unmet = (r.self_funder_hours_sought - r.self_funder_hours_delivered).max(0.0);
-    let (council_hours, paid) =
-        world.providers.iter().filter(|p| p.active).fold((0.0, 0.0), |(all, paid), p| {
-            let h: f64 = p.council_worker_hours.iter().sum();
-            (all + h, if p.pays_travel { paid + h } else { paid })
-        });
-    r.council_hours_travel_paid_share = ratio_or(paid / council_hours, 0.0);
+    r.council_hours_travel_paid_share = ratio_or(s.council_hours_travel_paid / s.council_hours, 0.0);
     r.leavers = s.leavers;
     r.moves_between_providers = c.moves_between_providers as f64;
     r.redundancies = c.redundancies as f64;

@@ -102,10 +102,8 @@ pub fn hour_cost(p: &CostModelParams, rates: &StatutoryRates, x: &HourInputs) ->
     let non_contact_pay = x.wage * p.non_contact_paid_share;
     let worked = contact_pay + travel_pay + training_pay + non_contact_pay;
     let holiday_pay = worked * p.holiday_share;
-    // Sick time is paid at SSP, spread over a week of the worker's paid hours.
-    let paid_hours_per_week = p.contact_hours_per_worker_week * worked / x.wage.max(1e-9);
-    let sick_pay = p.sickness_absence_share * rates.ssp_gbp_per_week / paid_hours_per_week.max(1.0)
-        * (worked / x.wage.max(1e-9));
+    // Sick time is paid at SSP: a week's SSP for each week lost, over a week's contact hours.
+    let sick_pay = p.sickness_absence_share * rates.ssp_gbp_per_week / p.contact_hours_per_worker_week;
     let pay = worked + holiday_pay + sick_pay;
     // NI and pension on a year's earnings above their thresholds, per contact hour.
     let earnings = pay * contact_per_year;

@@ -7,8 +7,7 @@ use crate::model::costs::{HourInputs, hour_cost};
 use crate::model::wages::WageFloors;
 use crate::model::{Client, Contract, PatchId, Pledges, Provider};
 use crate::scenario::{
-    Award, Commissioning, CostModelParams, FeeUplift, PaymentBasis, RateFloor, Rating, SocialValueMode,
-    WageFloorName,
+    Award, Commissioning, CostModelParams, PaymentBasis, RateFloor, Rating, SocialValueMode, WageFloorName,
 };
 
 /// The policy in force, with its running state (current spot rate, tender calendar).
@@ -206,11 +205,7 @@ impl Policy {
         clients: &mut [Client],
         active: &[u32],
     ) {
-        let factor = match self.rules.fee_uplift {
-            FeeUplift::None => 1.0,
-            FeeUplift::Fixed { percent } => 1.0 + percent / 100.0,
-            FeeUplift::IndexedToWageFloor => 1.0 + nlw_rise,
-        };
+        let factor = self.rules.fee_uplift.factor(nlw_rise);
         self.spot_rate *= factor;
         self.uplift_index *= factor;
         for p in providers.iter_mut() {

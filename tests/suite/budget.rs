@@ -2,7 +2,7 @@
 //! docs/COMPARISON.md "Same budget").
 
 use careshape::analysis::budget::SameBudget;
-use careshape::scenario::BudgetIndex;
+use careshape::scenario::FeeUplift;
 
 use crate::common::{Checks, paired, runs_uncached, shipped, summaries};
 
@@ -16,7 +16,7 @@ fn budget_line(w: &careshape::metrics::WeekRecord) -> f64 {
 /// `council.budget_index` moves the annual budget each April by its factor, and only then.
 #[test]
 fn an_indexed_budget_rises_by_its_percentage_each_april_and_a_nominal_one_stays() {
-    for (index, factor) in [(BudgetIndex::Fixed { percent: 4.0 }, 1.04), (BudgetIndex::None, 1.0)] {
+    for (index, factor) in [(FeeUplift::Fixed { percent: 4.0 }, 1.04), (FeeUplift::None, 1.0)] {
         let mut s = shipped("status-quo");
         s.run.weeks = 60;
         s.council.budget_index = index;

@@ -59,7 +59,7 @@ fn pattern_1_with_a_binding_budget_a_higher_rate_buys_fewer_hours() {
     let spend: Vec<f64> = col(&summaries(&base), "council_spend_gbp_per_year");
     base.council.annual_budget_gbp = spend.iter().sum::<f64>() / spend.len() as f64;
     base.council.budget_binding = true;
-    base.council.budget_index = careshape::scenario::BudgetIndex::None;
+    base.council.budget_index = careshape::scenario::FeeUplift::None;
     let high = with_rate(base.clone(), 3.0);
     let (b, h) = (summaries(&base), summaries(&high));
     let hours = test(&h, &b, "delivered_hours", false);

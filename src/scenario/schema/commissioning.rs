@@ -194,6 +194,18 @@ pub enum FeeUplift {
     IndexedToWageFloor,
 }
 
+impl FeeUplift {
+    /// The factor a rate (or a budget, `council.budget_index`) is multiplied by in an April
+    /// whose National Living Wage rose by `nlw_rise`.
+    pub fn factor(&self, nlw_rise: f64) -> f64 {
+        match *self {
+            FeeUplift::None => 1.0,
+            FeeUplift::Fixed { percent } => 1.0 + percent / 100.0,
+            FeeUplift::IndexedToWageFloor => 1.0 + nlw_rise,
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
 pub enum PaymentBasis {

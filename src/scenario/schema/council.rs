@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::scenario::FeeUplift;
 use crate::scenario::validate::Checker;
 
 /// The commissioner.
@@ -13,9 +14,10 @@ pub struct CouncilParams {
     pub annual_budget_gbp: f64,
     /// Whether the budget binds; if so, new packages wait while spend runs ahead of it.
     pub budget_binding: bool,
-    /// How the annual budget moves each April (docs/ODD.md §7.7), so a budget means the same
-    /// in year 5 as in year 1.
-    pub budget_index: BudgetIndex,
+    /// How the annual budget moves each April (docs/ODD.md §7.7), by the same rules as a fee
+    /// uplift (`none`, a `fixed` percentage, which may be negative here, or
+    /// `indexed_to_wage_floor`), so a budget means the same in year 5 as in year 1.
+    pub budget_index: FeeUplift,
     /// A budget set at the reform date (£ a year; 0 = none): from week 0 it binds, rationed by
     /// `rationing`, and moves each April by `budget_index`; spend and budget are counted from
     /// the reform date across financial years. Burn-in is unconstrained as before, so paired
@@ -54,7 +56,7 @@ impl Default for CouncilParams {
         Self {
             annual_budget_gbp: 36.0e6,
             budget_binding: false,
-            budget_index: BudgetIndex::None,
+            budget_index: FeeUplift::None,
             reform_budget_gbp: 0.0,
             inspection_per_week: 1.0 / 104.0,
             inspection_noise_sd: 0.02,
@@ -76,7 +78,7 @@ impl CouncilParams {
     pub(in crate::scenario) fn check(&self, c: &mut Checker) {
         c.positive("council.annual_budget_gbp", self.annual_budget_gbp);
         c.non_negative("council.reform_budget_gbp", self.reform_budget_gbp);
-        if let BudgetIndex::Fixed { percent } = self.budget_index
+        if let FeeUplift::Fixed { percent } = self.budget_index
             && !(-50.0..=100.0).contains(&percent)
         {
             c.fail(
@@ -151,30 +153,6 @@ impl Downstream {
         );
         c.non_negative("council.downstream.residential_weeks_costed", self.residential_weeks_costed);
         c.non_negative("council.downstream.emergency_premium", self.emergency_premium);
-    }
-}
-
-/// How the council's annual budget moves each April (docs/ODD.md §7.7).
-#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Default)]
-#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
-pub enum BudgetIndex {
-    /// A nominal budget: the same pounds every year.
-    #[default]
-    None,
-    /// Up by a fixed percentage a year.
-    Fixed { percent: f64 },
-    /// Up by the rise of the National Living Wage, as `fee_uplift = "indexed_to_wage_floor"`.
-    WageFloor,
-}
-
-impl BudgetIndex {
-    /// The factor the annual budget is multiplied by in an April whose NLW rose by `nlw_rise`.
-    pub fn factor(&self, nlw_rise: f64) -> f64 {
-        match *self {
-            BudgetIndex::None => 1.0,
-            BudgetIndex::Fixed { percent } => 1.0 + percent / 100.0,
-            BudgetIndex::WageFloor => 1.0 + nlw_rise,
-        }
     }
 }
 

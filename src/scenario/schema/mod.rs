@@ -32,7 +32,7 @@ pub use commissioning::{
     ScoringWeights, SocialValue, SocialValueMode, TenderParams, WageFloorName,
 };
 pub use cost_model::{CostModelParams, StatutoryRates};
-pub use council::{BudgetIndex, CouncilParams, Downstream, LastResort, Rationing};
+pub use council::{CouncilParams, Downstream, LastResort, Rationing};
 pub use geography::{Geography, MAX_PATCHES, Patch, TravelMode};
 pub use mission::MissionWeights;
 pub use providers::{KindParams, MAX_HIRING_BUFFER, MAX_MIN_TEAM, ProviderKind, ProviderParams, Rating};

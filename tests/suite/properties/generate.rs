@@ -16,8 +16,8 @@ use proptest::test_runner::TestRunner;
 
 use careshape::Scenario;
 use careshape::scenario::{
-    Award, Brokerage, BudgetBasis, BudgetIndex, Commissioning, FeeUplift, KindParams, MAX_PATCHES, Patch,
-    PaymentBasis, PriceBasis, ProviderKind, RateFloor, Rating, Rationing, Shock, SocialValueMode, TravelMode,
+    Award, Brokerage, BudgetBasis, Commissioning, FeeUplift, KindParams, MAX_PATCHES, Patch, PaymentBasis,
+    PriceBasis, ProviderKind, RateFloor, Rating, Rationing, Shock, SocialValueMode, TravelMode,
     WageFloorName, YearValue,
 };
 
@@ -350,9 +350,9 @@ pub fn scenario(d: &mut Draw, base: &Scenario, case: u64) -> Scenario {
     co.trim_max_share = d.share();
     co.review_every_weeks = d.count(1, 52);
     co.budget_index = match d.count(0, 2) {
-        0 => BudgetIndex::None,
-        1 => BudgetIndex::Fixed { percent: d.range(-50.0, 100.0) },
-        _ => BudgetIndex::WageFloor,
+        0 => FeeUplift::None,
+        1 => FeeUplift::Fixed { percent: d.range(-50.0, 100.0) },
+        _ => FeeUplift::IndexedToWageFloor,
     };
     co.reform_budget_gbp = if d.chance(0.3) { d.value(1e5..1e8f64) } else { 0.0 };
     co.last_resort.enabled = d.chance(0.4);
