@@ -120,6 +120,11 @@ pub struct RunOptions {
     /// No progress bar or summary.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// Mission-score weights, overriding the scenarios' [mission] table, e.g.
+    /// `unmet_need=0.5,co2=0` (keys: unmet_need, turnover, local_spend, estate_employment, co2,
+    /// continuity, public_cost; only ratios matter).
+    #[arg(long, value_name = "KEY=WEIGHT,...")]
+    pub mission_weights: Option<String>,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -238,6 +243,11 @@ pub struct CalibrateArgs {
     /// No progress bar or summary.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// Mission-score weights, overriding the scenarios' [mission] table, e.g.
+    /// `unmet_need=0.5,co2=0` (keys: unmet_need, turnover, local_spend, estate_employment, co2,
+    /// continuity, public_cost; only ratios matter).
+    #[arg(long, value_name = "KEY=WEIGHT,...")]
+    pub mission_weights: Option<String>,
 }
 
 pub fn execute(cli: Cli) -> Result<()> {
@@ -410,7 +420,7 @@ fn run(args: &RunArgs) -> Result<()> {
     if args.replicates == 0 {
         return Err(Error::Input("--replicates must be at least 1".into()).into());
     }
-    let study = Study::load(&args.scenarios, args.run.weeks)?;
+    let study = Study::load_with(&args.scenarios, args.run.weeks, args.run.mission_weights.as_deref())?;
     let out = args.run.out.clone().unwrap_or_else(|| study.default_out(&args.scenarios));
     let folder = careshape::output::open_run_folder(&out)?;
     // Stress composition: every policy, then itself with each shock file's shocks.
@@ -456,7 +466,7 @@ fn run(args: &RunArgs) -> Result<()> {
 /// `careshape compare`: run every scenario on the same replicate seeds, write the run's tables,
 /// then the comparison tables, charts and report.html; print the headline comparison.
 fn compare(args: &CompareArgs) -> Result<()> {
-    let study = Study::load(&args.scenarios, args.run.weeks)?;
+    let study = Study::load_with(&args.scenarios, args.run.weeks, args.run.mission_weights.as_deref())?;
     let names = study.names();
     let b = compare::choose_baseline(&names, args.baseline.as_deref())?;
     let baseline = names[b].to_string();

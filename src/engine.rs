@@ -31,6 +31,8 @@ pub struct ReplicateResult {
     pub provider_years: Vec<ProviderYearRecord>,
     /// The scenario's mission-score weights (for the summary).
     pub mission: crate::scenario::MissionWeights,
+    /// The scenario's discounting (for the summary's present values).
+    pub appraisal: crate::scenario::Appraisal,
     /// The week of the scenario's first scheduled shock (None without shocks): the summary's
     /// after-shock outcomes are measured from it.
     pub shock_week: Option<i32>,
@@ -106,9 +108,15 @@ impl Simulation {
                 worker.reservation_wage *= 1.0 + rise;
             }
             w.council.annual_budget *= w.scenario.council.budget_index.factor(rise);
+            w.private_fee.reprice();
             council::new_financial_year(w);
         }
         council::budget_week(w);
+        if w.week == 0 {
+            // From the reform date the private fee follows providers' costs (ODD §7.12),
+            // measured against today's (after an April uplift in this week).
+            w.private_fee.anchor(w.wages.wage_index);
+        }
         if w.week == 0 && w.scenario.council.reform_budget_gbp > 0.0 {
             // A budget set at the reform date binds from now (docs/ODD.md §7.7).
             let rule = w.scenario.council.rationing;
@@ -195,6 +203,7 @@ impl Simulation {
             patches: self.patch_records,
             provider_years: self.provider_years,
             mission: w.scenario.mission,
+            appraisal: w.scenario.appraisal,
             shock_week: w.scenario.first_shock_week(),
         }
     }

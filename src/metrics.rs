@@ -97,6 +97,7 @@ metrics! {
     council_worker_hours_delivered: "Carer-hours delivered to council clients (double-handed count twice)",
     cost_per_delivered_hour_gbp: "Council spend / carer-hours delivered to council clients (GBP)",
     spot_rate_gbp_per_hour: "The council's spot rate in force (GBP/h)",
+    private_rate_gbp_per_hour: "The self-funders' hourly fee in force (GBP/h; moves each April with the wage floor and providers' costs)",
     national_living_wage_gbp_per_hour: "National Living Wage in force (GBP/h)",
     london_living_wage_gbp_per_hour: "London Living Wage in force (GBP/h)",
     budget_variance_gbp: "Council spend (incl. the provider of last resort) - annual budget in force / 52 this week (GBP; positive = overspend)",
@@ -443,6 +444,7 @@ fn record_council(world: &World, council_worker_hours_delivered: f64, r: &mut We
     r.council_spend_gbp = c.council_spend;
     r.cost_per_delivered_hour_gbp = ratio_or(c.council_spend / council_worker_hours_delivered, 0.0);
     r.spot_rate_gbp_per_hour = world.policy.spot_rate;
+    r.private_rate_gbp_per_hour = world.private_rate();
     r.national_living_wage_gbp_per_hour = world.wages.national_living_wage;
     r.london_living_wage_gbp_per_hour = world.wages.london_living_wage;
     r.budget_variance_gbp = c.council_spend + c.last_resort_spend_gbp - world.council.annual_budget / 52.0;

@@ -44,6 +44,8 @@ pub enum Process {
     FollowClients = 24,
     /// Calibration designs and ABC-SMC proposals (not model dynamics).
     Calibration = 16,
+    /// Draws of the analysis, not the model: the report's mission-weight sweep.
+    Analysis = 25,
 }
 
 /// The root of all streams of one replicate.

@@ -37,7 +37,20 @@ impl Study {
     /// every bad file at once, applies `weeks` (overriding `run.weeks`) and checks that the
     /// scenarios can be compared: unique names, the same run length and burn-in, the same patches.
     pub fn load(paths: &[PathBuf], weeks: Option<u32>) -> Result<Study> {
+        Self::load_with(paths, weeks, None)
+    }
+
+    /// As [`Study::load`], with the mission-score weights of every scenario overridden by
+    /// `mission_weights` (`key=weight,…`, the command line's `--mission-weights`).
+    pub fn load_with(paths: &[PathBuf], weeks: Option<u32>, mission_weights: Option<&str>) -> Result<Study> {
         let mut loaded = load_all(paths)?;
+        if let Some(text) = mission_weights {
+            for (_, s) in loaded.iter_mut() {
+                s.mission
+                    .apply_overrides(text)
+                    .map_err(|e| Error::Input(format!("--mission-weights: {e}")))?;
+            }
+        }
         if loaded.is_empty() {
             return Err(Error::Input(format!(
                 "no scenario files (*.toml) in {}",
@@ -89,6 +102,17 @@ impl Study {
                 loaded[0].0.display(),
                 weeks,
                 burn_in
+            )));
+        }
+        // One comparison scores every scenario's mission and values its costs the same way.
+        if let Some((f, _)) = loaded
+            .iter()
+            .find(|(_, s)| s.mission != loaded[0].1.mission || s.appraisal != loaded[0].1.appraisal)
+        {
+            return Err(Error::Input(format!(
+                "{}: its [mission] weights or [appraisal] differ from {}'s: scenarios in one run must score the mission and value costs the same way (set them in the shared base file, or pass --mission-weights)",
+                f.display(),
+                loaded[0].0.display(),
             )));
         }
         // The run's tables label patches by the first scenario's names (`patch_names`), so the

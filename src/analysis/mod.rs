@@ -3,12 +3,14 @@
 
 pub mod budget;
 pub mod compare;
+pub mod mission;
 pub mod stats;
 pub mod stress;
+pub mod value;
 
 use crate::engine::ReplicateResult;
 use crate::metrics::WeekRecord;
-use crate::scenario::MissionWeights;
+use crate::scenario::{Appraisal, MissionWeights};
 
 /// How a summary metric is computed from the post-burn-in weeks of one replicate.
 #[derive(Clone, Copy)]
@@ -29,6 +31,15 @@ enum Rule {
     MeanInWeeks(&'static str, i32, i32),
     /// The composite mission score (see `mission_score`).
     Mission,
+    /// One bounded mission-score component, by its index in `MISSION_COMPONENTS`.
+    MissionComponent(usize),
+    /// Present value at the reform date: the sum over weeks of the weekly metric times the
+    /// week's discount factor (`Appraisal::discount`), divided by the second field.
+    Discounted(&'static str, f64),
+    /// Discount-weighted annual rate: 52 × Σ d·flow / Σ d·stock.
+    DiscountedRate(&'static str, &'static str),
+    /// Σ d / 52: the discounted length of the period in years.
+    DiscountedYears,
     /// The week after-shock outcomes are measured from (see `shock_window`).
     ShockWeek,
     /// Mean of a weekly metric over the 13 weeks before the shock week.
@@ -288,8 +299,33 @@ const SUMMARY: &[(&str, &str, Rule)] = &[
     ),
     (
         "total_public_cost_gbp_per_year",
-        "Council homecare spend + incubator + downstream costs (council and NHS) per year (GBP)",
+        "Net public cost per year (GBP): council homecare spend (incl. outcome payments and emergency premiums) + the provider of last resort + incubator + downstream costs (council and NHS); savings show as lower downstream costs",
         Rule::PerYear("total_public_cost_gbp"),
+    ),
+    (
+        "net_public_cost_pv_gbp",
+        "Present value at the reform date of the net public cost (total_public_cost_gbp) over the period, year k discounted by (1 + appraisal.discount_rate_percent/100)^-k (GBP)",
+        Rule::Discounted("total_public_cost_gbp", 1.0),
+    ),
+    (
+        "unmet_hours_pv",
+        "Present value of unmet client-hours (unmet_hours) over the period, discounted as net_public_cost_pv_gbp",
+        Rule::Discounted("unmet_hours", 1.0),
+    ),
+    (
+        "estate_resident_years_pv",
+        "Present value of estate residents' years of employment in homecare (estate_residents_employed / 52 a week), discounted as net_public_cost_pv_gbp",
+        Rule::Discounted("estate_residents_employed", 52.0),
+    ),
+    (
+        "turnover_discounted",
+        "Discount-weighted annual turnover: 52 x sum(d x leavers) / sum(d x care_workers), d the week's discount factor",
+        Rule::DiscountedRate("leavers", "care_workers"),
+    ),
+    (
+        "discounted_years",
+        "Discounted length of the period in years: sum of the weekly discount factors / 52 (divides a present value into an equivalent annual value)",
+        Rule::DiscountedYears,
     ),
     (
         "overflow_placements_per_year",
@@ -329,8 +365,43 @@ const SUMMARY: &[(&str, &str, Rule)] = &[
     ),
     (
         "mission_score",
-        "Composite mission score: weighted mean of components scaled to the burn-in (status quo) year; 1 = as at the reform date, higher is better",
+        "Composite mission score: the [mission]-weighted mean of the mission_* components, from -1 to 1; 0 = as in the burn-in year, higher is better",
         Rule::Mission,
+    ),
+    (
+        "mission_unmet_need",
+        "Mission component: fall in the unmet-need share since the burn-in year, relative to it, capped to [-1, 1]",
+        Rule::MissionComponent(0),
+    ),
+    (
+        "mission_turnover",
+        "Mission component: fall in annualised turnover since the burn-in year, relative, capped to [-1, 1]",
+        Rule::MissionComponent(1),
+    ),
+    (
+        "mission_local_spend",
+        "Mission component: rise in the share of council spend with locally based providers since the burn-in year, relative, capped to [-1, 1]",
+        Rule::MissionComponent(2),
+    ),
+    (
+        "mission_estate_employment",
+        "Mission component: rise in estate residents employed in homecare since the burn-in year, relative, capped to [-1, 1]",
+        Rule::MissionComponent(3),
+    ),
+    (
+        "mission_co2",
+        "Mission component: fall in weekly CO2 from travel since the burn-in year, relative, capped to [-1, 1]",
+        Rule::MissionComponent(4),
+    ),
+    (
+        "mission_continuity",
+        "Mission component: fall in distinct carers per client per 4 weeks since the burn-in year, relative, capped to [-1, 1]",
+        Rule::MissionComponent(5),
+    ),
+    (
+        "mission_public_cost",
+        "Mission component: fall in weekly net public cost since the burn-in year, relative, capped to [-1, 1] (weight 0 unless [mission] public_cost is set)",
+        Rule::MissionComponent(6),
     ),
     (
         "unmet_hours_per_year",
@@ -341,6 +412,11 @@ const SUMMARY: &[(&str, &str, Rule)] = &[
         "self_funder_hours_delivered",
         "Mean self-funded client-hours delivered per week",
         Rule::Mean("self_funder_hours_delivered"),
+    ),
+    (
+        "private_rate_gbp_per_hour",
+        "Mean self-funders' hourly fee (GBP/h)",
+        Rule::Mean("private_rate_gbp_per_hour"),
     ),
     (
         "self_funder_unmet_share",
@@ -539,9 +615,7 @@ fn get(w: &WeekRecord, name: &str) -> f64 {
         "care_workers_zero_hours" => w.care_workers - w.care_workers_guaranteed,
         "care_workers_below_llw" => w.care_workers - w.care_workers_at_least_llw,
         "downstream_gbp" => w.downstream_council_gbp + w.downstream_nhs_gbp,
-        "total_public_cost_gbp" => {
-            w.council_spend_gbp + w.incubator_spend_gbp + w.downstream_council_gbp + w.downstream_nhs_gbp
-        }
+        "total_public_cost_gbp" => total_public_cost(w),
         "hours_share_coop_micro" => w.hours_share_coop_social + w.hours_share_micro,
         "council_spend_total_gbp" => w.council_spend_gbp + w.last_resort_spend_gbp,
         "returned_packages" => w.handback_packages + w.rebrokered_after_exit,
@@ -549,41 +623,72 @@ fn get(w: &WeekRecord, name: &str) -> f64 {
     }
 }
 
-/// A mission-score component: weight, its weekly value, whether more is better.
-type Component<'a> = (f64, &'a dyn Fn(&WeekRecord) -> f64, bool);
+/// The weekly net public cost: council homecare spend, the provider of last resort, the
+/// incubator and downstream costs (council and NHS).
+fn total_public_cost(w: &WeekRecord) -> f64 {
+    w.council_spend_gbp
+        + w.last_resort_spend_gbp
+        + w.incubator_spend_gbp
+        + w.downstream_council_gbp
+        + w.downstream_nhs_gbp
+}
 
-/// The composite mission score of a replicate: each component's post-reform value is scaled
-/// against its value in the burn-in year, which every scenario shares (the status quo market
-/// at the reform date), so 1 means "as today"; components where less is better (unmet need,
-/// turnover, CO2, carers per client) enter as today's value over the scenario's. The score is
-/// the weighted mean of the scaled components.
-pub fn mission_score(weeks: &[WeekRecord], weights: &MissionWeights) -> f64 {
-    let (pre, post): (Vec<&WeekRecord>, Vec<&WeekRecord>) = weeks.iter().partition(|w| w.burn_in);
-    let mean = |set: &[&WeekRecord], f: &dyn Fn(&WeekRecord) -> f64| {
-        set.iter().map(|w| f(w)).sum::<f64>() / set.len().max(1) as f64
-    };
-    let unmet = |w: &WeekRecord| w.unmet_need_share.max(1e-3);
-    let components: [Component; 6] = [
-        (weights.unmet_need, &unmet, false),
-        (weights.turnover, &|w: &WeekRecord| w.turnover_annualised.max(1e-3), false),
-        (weights.local_spend, &|w: &WeekRecord| w.local_spend_share, true),
-        (weights.estate_employment, &|w: &WeekRecord| w.estate_residents_employed, true),
-        (weights.co2, &|w: &WeekRecord| w.co2_kg.max(1.0), false),
-        (weights.continuity, &|w: &WeekRecord| w.continuity_carers_per_4_weeks.max(1.0), false),
-    ];
-    let (mut score, mut total) = (0.0, 0.0);
-    for (weight, f, more_is_better) in components {
-        if weight <= 0.0 {
-            continue;
+/// The weekly outcome behind each mission component (`MISSION_COMPONENTS` order) and whether
+/// more of it is better.
+/// A weekly outcome read from a week's record.
+type Outcome = fn(&WeekRecord) -> f64;
+
+const MISSION_OUTCOMES: [(Outcome, bool); 7] = [
+    (|w| w.unmet_need_share, false),
+    (|w| w.turnover_annualised, false),
+    (|w| w.local_spend_share, true),
+    (|w| w.estate_residents_employed, true),
+    (|w| w.co2_kg, false),
+    (|w| w.continuity_carers_per_4_weeks, false),
+    (total_public_cost, false),
+];
+
+/// The bounded mission-score components of a replicate (docs/ODD.md, "Outcome definitions, as implemented"), in
+/// `MISSION_COMPONENTS` order. Each compares the outcome's mean after the reform date with its
+/// mean over the burn-in year, which every scenario of a comparison shares: the relative
+/// change, signed so that + is better, capped to [−1, 1]. It is linear in the outcome, so an
+/// outcome near zero (unmet need) cannot dominate the score as a before/after ratio would; a
+/// component whose burn-in mean is not positive scores 0.
+pub fn mission_components(weeks: &[WeekRecord]) -> [f64; 7] {
+    let (mut before, mut after) = ([0.0; 7], [0.0; 7]);
+    let (mut n_before, mut n_after) = (0usize, 0usize);
+    for w in weeks {
+        let (sums, n) = if w.burn_in { (&mut before, &mut n_before) } else { (&mut after, &mut n_after) };
+        *n += 1;
+        for (s, (f, _)) in sums.iter_mut().zip(MISSION_OUTCOMES.iter()) {
+            *s += f(w);
         }
-        let (before, after) = (mean(&pre, f), mean(&post, f));
-        if before <= 0.0 || after <= 0.0 {
-            continue;
-        }
-        score += weight * if more_is_better { after / before } else { before / after };
-        total += weight;
     }
-    if total > 0.0 { score / total } else { 1.0 }
+    let mut out = [0.0; 7];
+    for (k, (_, more_is_better)) in MISSION_OUTCOMES.iter().enumerate() {
+        let b = before[k] / n_before.max(1) as f64;
+        let a = after[k] / n_after.max(1) as f64;
+        if b > 0.0 && b.is_finite() && a.is_finite() {
+            let change = if *more_is_better { (a - b) / b } else { (b - a) / b };
+            out[k] = change.clamp(-1.0, 1.0);
+        }
+    }
+    out
+}
+
+/// The composite mission score: the weighted mean of the components (0 if every weight is 0).
+pub fn mission_score_of(components: &[f64; 7], weights: &MissionWeights) -> f64 {
+    let w = weights.as_array();
+    let total: f64 = w.iter().sum();
+    if total <= 0.0 {
+        return 0.0;
+    }
+    components.iter().zip(w).map(|(c, w)| c * w).sum::<f64>() / total
+}
+
+/// The composite mission score of a replicate's weeks (`mission_components`, weighted).
+pub fn mission_score(weeks: &[WeekRecord], weights: &MissionWeights) -> f64 {
+    mission_score_of(&mission_components(weeks), weights)
 }
 
 /// One replicate's summary: every summary metric (docs/METRICS.md), looked up by name.
@@ -670,6 +775,9 @@ pub fn summarise_from(result: &ReplicateResult, shock: i32) -> Summary {
     let post: Vec<&WeekRecord> = weeks.iter().filter(|w| !w.burn_in).collect();
     let n = post.len().max(1) as f64;
     let sum = |name: &str| post.iter().map(|w| get(w, name)).sum::<f64>();
+    let appraisal: &Appraisal = &result.appraisal;
+    let dsum = |name: &str| post.iter().map(|w| appraisal.discount(w.week) * get(w, name)).sum::<f64>();
+    let mission = mission_components(weeks);
     let values = SUMMARY
         .iter()
         .map(|&(_, _, rule)| {
@@ -689,7 +797,11 @@ pub fn summarise_from(result: &ReplicateResult, shock: i32) -> Summary {
                         post.iter().filter(|w| (from..to).contains(&w.week)).map(|w| get(w, m)).collect();
                     window.iter().sum::<f64>() / window.len().max(1) as f64
                 }
-                Rule::Mission => mission_score(weeks, &result.mission),
+                Rule::Mission => mission_score_of(&mission, &result.mission),
+                Rule::MissionComponent(k) => mission[k],
+                Rule::Discounted(m, per) => dsum(m) / per,
+                Rule::DiscountedRate(flow, stock) => 52.0 * dsum(flow) / dsum(stock),
+                Rule::DiscountedYears => post.iter().map(|w| appraisal.discount(w.week)).sum::<f64>() / 52.0,
                 Rule::ShockWeek => shock as f64,
                 Rule::PreShock(m) => window_moments(weeks, m, shock - PRE_SHOCK_WEEKS, shock).0,
                 Rule::PeakAfterShock(m) => series(weeks, m)

@@ -5,6 +5,7 @@
 
 pub mod differences;
 pub mod font;
+pub mod frontier;
 pub mod market;
 pub mod palette;
 pub mod scatter;

@@ -7,6 +7,64 @@ use super::provider::marginal_cost_per_hour;
 /// Weight of this week in the providers' running averages (≈ a quarter's memory).
 const EWMA_WEIGHT: f64 = 1.0 / 13.0;
 
+/// What the self-funders' fee follows after the reform date (docs/ODD.md §7.12).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct PrivateFee {
+    /// The market's variable cost of a contact hour: a running mean (weight `EWMA_WEIGHT`).
+    pub unit_cost: f64,
+    /// `unit_cost` and the wage-floor index at the reform date (0 until then): every
+    /// scenario of a comparison shares them, since burn-in is common.
+    pub anchor_cost: f64,
+    pub anchor_wage_index: f64,
+    /// Set at the reform date until the anchor is taken (the next week with hours if the
+    /// running mean had none yet).
+    anchor_pending: bool,
+    /// The cost index in force since the last April: the wage-floor index at the reform date
+    /// × `unit_cost / anchor_cost` then.
+    pub cost_index: f64,
+}
+
+impl PrivateFee {
+    /// Takes in one week's market variable cost per contact hour (NaN or ≤ 0: no hours, ignored).
+    pub fn observe(&mut self, unit_cost: f64) {
+        if !(unit_cost > 0.0 && unit_cost.is_finite()) {
+            return;
+        }
+        if self.unit_cost <= 0.0 {
+            self.unit_cost = unit_cost;
+        } else {
+            self.unit_cost += EWMA_WEIGHT * (unit_cost - self.unit_cost);
+        }
+        if self.anchor_pending {
+            self.anchor_cost = self.unit_cost;
+            self.anchor_pending = false;
+        }
+    }
+
+    /// The reform date: from now on the fee follows costs relative to today's.
+    pub fn anchor(&mut self, wage_index: f64) {
+        self.anchor_wage_index = wage_index;
+        self.cost_index = wage_index;
+        if self.unit_cost > 0.0 {
+            self.anchor_cost = self.unit_cost;
+        } else {
+            self.anchor_pending = true;
+        }
+    }
+
+    /// Whether the fee follows costs yet (from the reform date).
+    pub fn anchored(&self) -> bool {
+        self.anchor_cost > 0.0
+    }
+
+    /// The April repricing after the reform date: the cost index moves with the running mean.
+    pub fn reprice(&mut self) {
+        if self.anchored() {
+            self.cost_index = self.anchor_wage_index * self.unit_cost / self.anchor_cost;
+        }
+    }
+}
+
 /// One provider's money this week, kept for the recorder and the accounting tests.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Accounts {
@@ -121,6 +179,7 @@ pub fn settle(world: &mut World) {
     }
     world.loss_making_packages = loss_making;
     let mut council_spend = 0.0;
+    let (mut variable_cost, mut contact_hours) = (0.0, 0.0);
     for p in world.providers.iter_mut() {
         if !p.active {
             continue;
@@ -168,6 +227,8 @@ pub fn settle(world: &mut World) {
             };
         a.training = p.training_per_worker * p.workers.len() as f64;
         a.recruitment = p.hires_week as f64 * recruitment;
+        variable_cost += a.wage_bill + a.on_costs + a.admin + a.mileage + a.social_value;
+        contact_hours += p.contact_hours_week;
         let revenue = a.revenue();
         let costs = a.costs();
         p.cash += revenue - costs;
@@ -219,6 +280,7 @@ pub fn settle(world: &mut World) {
         y.wage_gbp_per_hour = p.wage;
     }
     world.counters.council_spend += council_spend;
+    world.private_fee.observe(variable_cost / contact_hours);
     world.counters.emergency_premium_gbp += emergency;
     world.counters.outcome_payments_gbp += outcome_bonus;
     // The provider of last resort: the council pays its cost for the hours it delivered.

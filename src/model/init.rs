@@ -37,6 +37,7 @@ pub fn initial_world(scenario: Scenario, streams: Streams) -> World {
         pool: Vec::new(),
         starters: Vec::new(),
         wages,
+        private_fee: Default::default(),
         council: Council::new(&scenario.council),
         in_house: Vec::new(),
         shock_state: Default::default(),

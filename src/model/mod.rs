@@ -129,6 +129,8 @@ pub struct World {
     /// Scheduled shocks in force (demand and labour-supply factors).
     pub(crate) shock_state: shocks::ShockState,
     pub wages: wages::WageFloors,
+    /// What the self-funders' fee follows (ODD §7.12).
+    pub private_fee: finance::PrivateFee,
     pub council: council::Council,
     pub counters: WeekCounters,
     /// Active packages whose margin has been negative for the handback period, as finance
@@ -171,9 +173,18 @@ impl World {
         labour::LabourSupply::new(&self.scenario.workforce).full()
     }
 
-    /// The self-funders' hourly fee now: it moves with the wage floor.
+    /// The self-funders' hourly fee now (ODD §7.12): it moves with the wage floor and, from
+    /// the reform date, with providers' costs relative to it as measured each April
+    /// (`cost_pass_through` where costs outgrow the floor, `cost_pass_through_down` where not).
     pub fn private_rate(&self) -> f64 {
-        self.scenario.self_funders.private_rate_gbp_per_hour * self.wages.wage_index
+        let sf = &self.scenario.self_funders;
+        let w = self.wages.wage_index;
+        if !self.private_fee.anchored() {
+            return sf.private_rate_gbp_per_hour * w;
+        }
+        let ratio = self.private_fee.cost_index / w;
+        let pi = if ratio >= 1.0 { sf.cost_pass_through } else { sf.cost_pass_through_down };
+        sf.private_rate_gbp_per_hour * w * ratio.powf(pi)
     }
 
     /// Admin cost per contact hour now (inflated with non-wage costs).

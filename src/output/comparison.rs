@@ -237,3 +237,119 @@ fn diff_cells(r: &ComparisonRow, scale: f64) -> (String, String, &'static str) {
         ),
     }
 }
+
+/// The cost-effectiveness table (`cost_effectiveness.parquet`/`.csv`): one row per effect ×
+/// scenario (docs/COMPARISON.md, "Cost-effectiveness").
+pub fn value_frame(
+    rows: &[crate::analysis::value::ValueRow],
+    baseline: &str,
+    appraisal: &crate::scenario::Appraisal,
+) -> PolarsResult<DataFrame> {
+    use crate::analysis::value::{ValueRow, quadrant};
+    let d = |f: &dyn Fn(&ValueRow) -> Option<f64>| rows.iter().map(f).collect::<Vec<_>>();
+    let n = rows.len();
+    let cols = vec![
+        Column::new("effect".into(), rows.iter().map(|r| r.effect).collect::<Vec<_>>()),
+        Column::new("scenario".into(), rows.iter().map(|r| r.scenario.as_str()).collect::<Vec<_>>()),
+        Column::new("baseline".into(), vec![baseline; n]),
+        Column::new("replicates".into(), rows.iter().map(|r| r.delta_cost.n as u32).collect::<Vec<_>>()),
+        Column::new("delta_cost_pv_gbp".into(), d(&|r| Some(r.delta_cost.mean))),
+        Column::new("delta_cost_ci95_low".into(), d(&|r| finite(r.delta_cost.low()))),
+        Column::new("delta_cost_ci95_high".into(), d(&|r| finite(r.delta_cost.high()))),
+        Column::new("delta_effect".into(), d(&|r| Some(r.delta_effect.mean))),
+        Column::new("delta_effect_ci95_low".into(), d(&|r| finite(r.delta_effect.low()))),
+        Column::new("delta_effect_ci95_high".into(), d(&|r| finite(r.delta_effect.high()))),
+        Column::new("gbp_per_unit_vs_baseline".into(), d(&|r| finite(r.cost_per_unit))),
+        Column::new(
+            "quadrant".into(),
+            rows.iter()
+                .map(|r| {
+                    if r.scenario == baseline {
+                        "baseline"
+                    } else {
+                        quadrant(r.delta_effect.mean, r.delta_cost.mean)
+                    }
+                })
+                .collect::<Vec<_>>(),
+        ),
+        Column::new("frontier".into(), rows.iter().map(|r| r.frontier.as_str()).collect::<Vec<_>>()),
+        Column::new("icer_gbp_per_unit".into(), d(&|r| r.icer.and_then(finite))),
+        Column::new("icer_versus".into(), rows.iter().map(|r| r.icer_versus.as_deref()).collect::<Vec<_>>()),
+        Column::new("wtp_gbp_per_unit".into(), d(&|r| r.nmb.map(|_| appraisal.wtp_gbp_per_unmet_hour))),
+        Column::new("nmb_gbp".into(), d(&|r| r.nmb.map(|e| e.mean))),
+        Column::new("nmb_ci95_low".into(), d(&|r| r.nmb.and_then(|e| finite(e.low())))),
+        Column::new("nmb_ci95_high".into(), d(&|r| r.nmb.and_then(|e| finite(e.high())))),
+        Column::new("discount_rate_percent".into(), vec![appraisal.discount_rate_percent; n]),
+    ];
+    DataFrame::new(n, cols)
+}
+
+/// The mission table (`mission.parquet`/`.csv`): one row per scenario × component, then its
+/// total (component `score`), with the weight sweep's share of first places on the total's row
+/// (docs/COMPARISON.md, "Mission score").
+pub fn mission_frame(
+    rows: &[crate::analysis::mission::MissionRow],
+    baseline: &str,
+    weights: &crate::scenario::MissionWeights,
+) -> PolarsResult<DataFrame> {
+    use crate::scenario::MISSION_COMPONENTS;
+    let w = weights.as_array();
+    let total: f64 = w.iter().sum();
+    let (mut scenario, mut component, mut weight, mut mean, mut low, mut high) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let (mut diff, mut dlow, mut dhigh, mut first, mut rank, mut input) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for r in rows {
+        let parts = r.components.iter().zip(&r.differences).enumerate().map(|(k, (e, d))| {
+            let driven: Vec<&str> =
+                r.input_driven.iter().filter(|x| x.0 == MISSION_COMPONENTS[k].0).map(|x| x.1).collect();
+            (
+                MISSION_COMPONENTS[k].0,
+                w[k] / total,
+                *e,
+                *d,
+                None,
+                (!driven.is_empty()).then(|| driven.join("; ")),
+            )
+        });
+        let whole = std::iter::once((
+            "score",
+            1.0,
+            r.score,
+            r.score_difference,
+            Some((r.share_first, r.mean_rank)),
+            None,
+        ));
+        for (c, wt, e, d, sweep, inp) in parts.chain(whole) {
+            scenario.push(r.scenario.clone());
+            component.push(c);
+            weight.push(wt);
+            mean.push(e.mean);
+            low.push(finite(e.low()));
+            high.push(finite(e.high()));
+            diff.push(d.mean);
+            dlow.push(finite(d.low()));
+            dhigh.push(finite(d.high()));
+            first.push(sweep.map(|s: (f64, f64)| s.0));
+            rank.push(sweep.map(|s| s.1));
+            input.push(inp);
+        }
+    }
+    let n = scenario.len();
+    let cols = vec![
+        Column::new("scenario".into(), scenario),
+        Column::new("component".into(), component),
+        Column::new("baseline".into(), vec![baseline; n]),
+        Column::new("weight".into(), weight),
+        Column::new("mean".into(), mean),
+        Column::new("ci95_low".into(), low),
+        Column::new("ci95_high".into(), high),
+        Column::new("difference".into(), diff),
+        Column::new("difference_ci95_low".into(), dlow),
+        Column::new("difference_ci95_high".into(), dhigh),
+        Column::new("share_ranked_first".into(), first),
+        Column::new("mean_rank".into(), rank),
+        Column::new("set_by_design_input".into(), input),
+    ];
+    DataFrame::new(n, cols)
+}

@@ -134,6 +134,15 @@ pub fn render(run: &RunInfo, built: &Built, same_budget: Option<&SameBudgetView>
     if same_budget.is_some() {
         h.push_str("<li><a href=\"#same-budget\">Same budget</a></li>");
     }
+    if !built.value.is_empty() {
+        h.push_str("<li><a href=\"#value\">Cost-effectiveness</a></li>");
+    }
+    if !built.mission.is_empty() {
+        h.push_str("<li><a href=\"#mission\">Mission score</a></li>");
+    }
+    if super::appraisal::has_capacity(built) {
+        h.push_str("<li><a href=\"#capacity\">Council and self-funded care</a></li>");
+    }
     h.push_str(
         "<li><a href=\"#charts\">Charts</a></li>\
          <li><a href=\"#scenarios\">Scenarios</a></li><li><a href=\"#all\">Every outcome</a></li>\
@@ -144,6 +153,9 @@ pub fn render(run: &RunInfo, built: &Built, same_budget: Option<&SameBudgetView>
     if let Some(same) = same_budget {
         same_budget_table(&mut h, same);
     }
+    super::appraisal::value_section(&mut h, run, built);
+    super::appraisal::mission_section(&mut h, built);
+    super::appraisal::capacity_section(&mut h, built);
     charts(&mut h, built);
     scenarios(&mut h, run, built);
     all_outcomes(&mut h, built);

@@ -2,6 +2,7 @@
 //! tables, the charts and one self-contained `report.html` (charts inline, no network).
 //! `careshape compare` calls it after writing its tables; `careshape report` calls it alone.
 
+pub mod appraisal;
 pub mod html;
 pub mod markdown;
 
@@ -36,6 +37,13 @@ pub struct Built {
     pub charts: Vec<Chart>,
     /// `report.html`, if written.
     pub report: Option<PathBuf>,
+    /// The cost-effectiveness table (`cost_effectiveness.*`), and the discounting and
+    /// willingness to pay it used (the baseline's `[appraisal]`).
+    pub value: Vec<crate::analysis::value::ValueRow>,
+    pub appraisal: crate::scenario::Appraisal,
+    /// The mission table (`mission.*`), with the weights it used (the run's `[mission]`).
+    pub mission: Vec<crate::analysis::mission::MissionRow>,
+    pub weights: crate::scenario::MissionWeights,
 }
 
 /// The parts of `manifest.json` the report shows.
@@ -156,12 +164,31 @@ fn build_from(dir: &Path, run: &RunInfo, baseline: &str, charts_and_report: bool
     })?;
     let rows = compare(&samples, b);
     write_comparison(dir, &rows, baseline, run.run_id.as_deref())?;
-    let mut built = Built { baseline: baseline.to_string(), samples, rows, charts: Vec::new(), report: None };
+    let (value, appraisal, mission, weights) = appraise(dir, run, &samples, b)?;
+    let mut built = Built {
+        baseline: baseline.to_string(),
+        samples,
+        rows,
+        charts: Vec::new(),
+        report: None,
+        value,
+        appraisal,
+        mission,
+        weights,
+    };
     if charts_and_report {
         let weekly = charts::Weekly::read(dir, &built.samples.scenarios)?;
         let input =
             charts::Input { samples: &built.samples, baseline: b, rows: &built.rows, weekly: &weekly };
         built.charts = charts::render_all(&input, &dir.join("charts"))?;
+        if let Some(c) = charts::frontier::chart(
+            &input,
+            &built.value,
+            built.appraisal.wtp_gbp_per_unmet_hour,
+            &dir.join("charts"),
+        )? {
+            built.charts.push(c);
+        }
         // A same-budget comparison beside this one, if `compare --same-budget` wrote it.
         let same_dir = dir.join(SAME_BUDGET_DIR);
         let same = if same_dir.join("summary.parquet").is_file() {
@@ -185,6 +212,10 @@ fn build_from(dir: &Path, run: &RunInfo, baseline: &str, charts_and_report: bool
                     rows,
                     charts: Vec::new(),
                     report: None,
+                    value: Vec::new(),
+                    appraisal: built.appraisal,
+                    mission: Vec::new(),
+                    weights: built.weights,
                 },
             })
         } else {
@@ -200,4 +231,50 @@ fn build_from(dir: &Path, run: &RunInfo, baseline: &str, charts_and_report: bool
         built.report = Some(path);
     }
     Ok(built)
+}
+
+/// The cost-effectiveness and mission tables of a comparison, written beside it
+/// (`cost_effectiveness.*`, `mission.*`), with the appraisal and weights they used: the
+/// baseline's, from the manifest's resolved scenarios (defaults for a manifest without them).
+fn appraise(
+    dir: &Path,
+    run: &RunInfo,
+    samples: &crate::analysis::compare::Samples,
+    b: usize,
+) -> Result<(
+    Vec<crate::analysis::value::ValueRow>,
+    crate::scenario::Appraisal,
+    Vec<crate::analysis::mission::MissionRow>,
+    crate::scenario::MissionWeights,
+)> {
+    use crate::output::comparison::{mission_frame, value_frame};
+    use crate::output::tables::write_frame;
+    let scenarios: Option<Vec<crate::scenario::Scenario>> = samples
+        .scenarios
+        .iter()
+        .map(|name| serde_json::from_value(run.scenario(name)?.parameters.clone()).ok())
+        .collect();
+    let base = scenarios.as_ref().map(|s| s[b].clone()).unwrap_or_default();
+    let (appraisal, weights) = (base.appraisal, base.mission);
+    let value = crate::analysis::value::cost_effectiveness(samples, b, appraisal.wtp_gbp_per_unmet_hour);
+    let baseline = &samples.scenarios[b];
+    if !value.is_empty() {
+        write_frame(
+            dir,
+            "cost_effectiveness",
+            &mut value_frame(&value, baseline, &appraisal)?,
+            run.run_id.as_deref(),
+        )?;
+    }
+    let mission =
+        crate::analysis::mission::mission_table(samples, b, &weights, scenarios.as_deref(), run.master_seed);
+    if !mission.is_empty() {
+        write_frame(
+            dir,
+            "mission",
+            &mut mission_frame(&mission, baseline, &weights)?,
+            run.run_id.as_deref(),
+        )?;
+    }
+    Ok((value, appraisal, mission, weights))
 }

@@ -83,6 +83,7 @@ pub fn validate(s: &Scenario) -> Vec<(String, String)> {
     s.council.check(&mut c);
     check_shocks(&mut c, &s.shocks, s.run.weeks);
     s.mission.check(&mut c);
+    s.appraisal.check(&mut c);
     let atp = s.clients.actual_to_planned_minutes;
     s.commissioning.check(&mut c, "commissioning", atp);
     s.burn_in.commissioning.check(&mut c, "burn_in.commissioning", atp);

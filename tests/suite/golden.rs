@@ -33,18 +33,18 @@ fn run_short(out: &Path) {
 }
 
 const GOLDEN: &[(&str, &str)] = &[
-    ("weekly.csv", "91c5e9ce39087510dd1854bf834d887fa74c47d1c11a5322b226897909b8cc40"),
-    ("weekly.parquet", "47ba1d9c19c4277866e8ca3e4d72228b1451b5fff5fa8d390d76247f001910b8"),
-    ("summary.csv", "0c321b9902276b5d61adc392c4addd03eaf497642a4a235391a73770066e113b"),
-    ("summary.parquet", "9d2bdcdc5aa8c28969a51117b866da74862cb8c4c57e52589d72752ed5b527e7"),
-    ("providers.csv", "810a87ba1a8e4150e3b14388c437c351d83ec3c1a4aed6d01b2587108303b122"),
-    ("providers.parquet", "cdd3ef171cadd4e4cd18c971405451dfd726ce5b8a80e21d6537c0039e971263"),
-    ("patches.csv", "7f858b22fc52ce7292154b90dbb351967035d40f59bdf0fb5f0cb34950b3c1d6"),
-    ("patches.parquet", "fd3a07c084cee5610837dd0fecc8e2b08ccbdfba01be103e52600d4733412869"),
-    ("provider_years.csv", "9440d2fda5cfb9a227af008a12808b59a79dfef5e7a984af8c8dd0b96cf42319"),
-    ("provider_years.parquet", "8d87d42eb8d4a05210bc53e4e38a62adad26e4ae928465a8ec786bd32029879c"),
-    ("stress.csv", "7b22a0a9cb96d0cea10b272da08efad3b36d4ea5d5ae41c8fda2fcad14f055e1"),
-    ("stress.parquet", "8b0d6348f67674ad0bd575a15f705e7754c0f827609b276bbc4ab91105df303e"),
+    ("weekly.csv", "c474e99777bb36dd668c228e7da72d83df90d2b319d3aa979377f1b7ac19d7a0"),
+    ("weekly.parquet", "07b4b507f6de597a8d4fa52ae525ee8dce44ba05c4ab210650afddb72f0c49cc"),
+    ("summary.csv", "fd5907245c4d6921d4633d939ca90207aa341deb41ff89e8acbb23cc3fdf1b74"),
+    ("summary.parquet", "54fc3616d1feb3e55073c0f5b8a6492c496a4b3b27be608537370df5db90e3e5"),
+    ("providers.csv", "d19f4a650893e53b8e5ef0460dc653f216c92dfa7c61b8ee5f6e9137e473c6de"),
+    ("providers.parquet", "41101e3878fd8f7ca742032bbabb6f59500c7b21770b6fcf9e83bd5cf4465b09"),
+    ("patches.csv", "d2b50c3fc0255eea31d981fc322a43cf95d3dc380edfac268d0d3a23ef2af306"),
+    ("patches.parquet", "b5152de36eb7241ca7d9e1bd6511b4902c687bf50233d49195041a1de04413c9"),
+    ("provider_years.csv", "6ec150675c34413104ea295c0bfc0d35c55324e87ec624bd2b187fa94c430da0"),
+    ("provider_years.parquet", "fd9c034ce0c9af36c36b4a882c2ae5867c5e3d330776dbd3fd3eba0bb70c2b79"),
+    ("stress.csv", "508fa8d7628fab8efaa7da451a4c59e6fdb71ad606b296096c3abb3dacc11e1f"),
+    ("stress.parquet", "3680598b5a2ff4e651a62cfc9e395fc1d9f77d11ec952acbfdd9b3828e2a0320"),
 ];
 
 #[test]

@@ -27,4 +27,5 @@ mod robustness;
 mod scale;
 mod stress;
 mod travel;
+mod value;
 mod workforce;

@@ -36,7 +36,8 @@ fn compare(out: &Path, extra: &[&str]) {
     careshape_ok(&args);
 }
 
-const CHARTS: &[&str] = &["timeseries", "differences", "tradeoff", "market", "workforce"];
+const CHARTS: &[&str] =
+    &["timeseries", "differences", "tradeoff", "market", "workforce", "cost_effectiveness"];
 const TABLES: &[&str] = &["comparison.csv", "comparison.parquet", "comparison.md"];
 
 /// Width and height from a PNG's IHDR chunk.

@@ -34,7 +34,7 @@ pub use commissioning::{
 pub use cost_model::{CostModelParams, StatutoryRates};
 pub use council::{CouncilParams, Downstream, LastResort, Rationing};
 pub use geography::{Geography, MAX_PATCHES, Patch, TravelMode};
-pub use mission::MissionWeights;
+pub use mission::{Appraisal, MISSION_COMPONENTS, MissionWeights};
 pub use providers::{KindParams, MAX_HIRING_BUFFER, MAX_MIN_TEAM, ProviderKind, ProviderParams, Rating};
 pub use self_funders::{MAX_SELF_FUNDED_HOURS, SelfFunderParams};
 pub use shocks::{BudgetBasis, Shock};
@@ -72,6 +72,8 @@ pub struct Scenario {
     pub burn_in: BurnIn,
     /// Weights of the composite mission score (outcome reporting only; never read by agents).
     pub mission: MissionWeights,
+    /// Discounting and willingness to pay of the cost-effectiveness section (reporting only).
+    pub appraisal: Appraisal,
     /// Scheduled shocks (`[[shocks]]`): events that hit the market at a model week ≥ 0. A
     /// shock file (`careshape run --shock`) adds its shocks to these.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -99,6 +101,7 @@ impl Default for Scenario {
             commissioning: Commissioning::default(),
             burn_in: BurnIn::default(),
             mission: MissionWeights::default(),
+            appraisal: Appraisal::default(),
             shocks: Vec::new(),
         }
     }

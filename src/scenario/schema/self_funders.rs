@@ -26,6 +26,15 @@ pub struct SelfFunderParams {
     /// Share of self-funded hours that leave a provider in a week, per unit of the share of
     /// hours it failed to deliver last week (self-funders leave providers that miss visits).
     pub leaving_per_shortfall: f64,
+    /// How far the private fee follows providers' costs where they grow faster than the wage
+    /// floor (docs/ODD.md §7.12): from the reform date the fee is `private_rate_gbp_per_hour`
+    /// × W × (C / W)^π, W the NLW index and C the cost index (the market's variable cost of a
+    /// contact hour, a 13-week running mean, relative to the reform date's, × W there), with
+    /// π this when C ≥ W. Assumed 1 (full pass-through; docs/CALIBRATION.md [C56]).
+    pub cost_pass_through: f64,
+    /// π when costs grow more slowly than the wage floor (C < W). Assumed 0: fees do not fall
+    /// behind the wage floor (prices rise faster than they fall; [C56]).
+    pub cost_pass_through_down: f64,
 }
 
 impl Default for SelfFunderParams {
@@ -36,6 +45,8 @@ impl Default for SelfFunderParams {
             client_hours: 11.0,
             ending_per_week: 0.0075,
             leaving_per_shortfall: 0.25,
+            cost_pass_through: 1.0,
+            cost_pass_through_down: 0.0,
         }
     }
 }
@@ -61,5 +72,13 @@ impl SelfFunderParams {
         c.at_most("self_funders.client_hours", self.client_hours, 70.0, "hours a week (a package's most)");
         c.share("self_funders.ending_per_week", self.ending_per_week);
         c.share("self_funders.leaving_per_shortfall", self.leaving_per_shortfall);
+        c.between("self_funders.cost_pass_through", self.cost_pass_through, 0.0, 2.0, "a pass-through");
+        c.between(
+            "self_funders.cost_pass_through_down",
+            self.cost_pass_through_down,
+            0.0,
+            2.0,
+            "a pass-through",
+        );
     }
 }
