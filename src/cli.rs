@@ -243,11 +243,6 @@ pub struct CalibrateArgs {
     /// No progress bar or summary.
     #[arg(long, short = 'q')]
     pub quiet: bool,
-    /// Mission-score weights, overriding the scenarios' [mission] table, e.g.
-    /// `unmet_need=0.5,co2=0` (keys: unmet_need, turnover, local_spend, estate_employment, co2,
-    /// continuity, public_cost; only ratios matter).
-    #[arg(long, value_name = "KEY=WEIGHT,...")]
-    pub mission_weights: Option<String>,
 }
 
 pub fn execute(cli: Cli) -> Result<()> {
