@@ -4,6 +4,7 @@
 pub mod budget;
 pub mod compare;
 pub mod mission;
+pub mod sensitivity;
 pub mod stats;
 pub mod stress;
 pub mod value;
