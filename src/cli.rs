@@ -55,6 +55,9 @@ pub enum Command {
     Report(ReportArgs),
     /// Fit a scenario's free parameters to target outcomes (approximate Bayesian computation).
     Calibrate(CalibrateArgs),
+    /// Repeat a policy comparison over a design of uncertain parameters and measure which
+    /// drive each outcome and paired difference (Morris, Sobol; docs/SENSITIVITY.md).
+    Sweep(SweepArgs),
     /// Check scenario files without running them.
     Validate {
         /// Scenario files or folders of them.
@@ -65,7 +68,7 @@ pub enum Command {
     Metrics,
     /// List the shipped scenarios (or those under a folder) with their descriptions.
     Scenarios {
-        /// Folder to list, searched recursively (calibration files are skipped).
+        /// Folder to list, searched recursively (calibration and sweep files are skipped).
         #[arg(default_value = "scenarios")]
         dir: PathBuf,
     },
@@ -245,12 +248,29 @@ pub struct CalibrateArgs {
     pub quiet: bool,
 }
 
+#[derive(Args, Debug, Clone)]
+pub struct SweepArgs {
+    /// The sweep file (see scenarios/sweeps/).
+    pub file: PathBuf,
+    /// Output folder (default: output/sweep-<name>). A rerun into the same folder skips the
+    /// points already finished.
+    #[arg(long, short = 'o')]
+    pub out: Option<PathBuf>,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long, short = 't')]
+    pub threads: Option<usize>,
+    /// No progress bar or summary.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
 pub fn execute(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Run(args) => run(&args),
         Command::Compare(args) => compare(&args),
         Command::Report(args) => report(&args),
         Command::Calibrate(args) => calibrate(&args),
+        Command::Sweep(args) => sweep(&args),
         Command::Validate { files } => validate(&files),
         Command::Scenarios { dir } => list_scenarios(&dir),
         Command::Metrics => {
@@ -297,7 +317,12 @@ fn list_scenarios(dir: &Path) -> Result<()> {
             }
         }
         // Sub-folders after, in reverse so that popping visits them in name order.
-        for sub in entries.iter().rev().filter(|p| p.is_dir() && !p.ends_with("calibration")) {
+        // Calibration and sweep files are not scenarios.
+        for sub in entries
+            .iter()
+            .rev()
+            .filter(|p| p.is_dir() && !p.ends_with("calibration") && !p.ends_with("sweeps"))
+        {
             folders.push(sub.clone());
         }
     }
@@ -763,6 +788,63 @@ fn calibrate(args: &CalibrateArgs) -> Result<()> {
         outln!("{}", careshape::output::calibration::summary_markdown(&cal, &result, wall));
         outln!("Calibration written to {}", out.display());
     }
+    Ok(())
+}
+
+/// `careshape sweep`: run (or resume) a sweep, write its tables and print the most
+/// influential parameters of each paired difference.
+fn sweep(args: &SweepArgs) -> Result<()> {
+    let sweep = careshape::sweep::Sweep::load(&args.file).map_err(Error::from)?;
+    let out = args.out.clone().unwrap_or_else(|| {
+        Path::new("output").join(format!(
+            "sweep-{}",
+            careshape::output::safe_component(&sweep.config.name).unwrap_or_else(|| "run".into())
+        ))
+    });
+    let (pool, _) = thread_pool(args.threads)?;
+    let total = sweep.unit_points.len();
+    let progress = Progress::new(total, args.quiet);
+    let started = Instant::now();
+    let (points, rows) = pool.install(|| careshape::sweep::run(&sweep, &out, &|| progress.tick()))?;
+    progress.finish();
+    if args.quiet {
+        return Ok(());
+    }
+    outln!(
+        "Sweep {}: {} point(s) × {} scenario(s) × {} replicate(s) in {:.1} s",
+        sweep.config.name,
+        points.len(),
+        sweep.scenarios.len(),
+        sweep.config.replicates,
+        started.elapsed().as_secs_f64()
+    );
+    for measure in ["mu_star", "total"] {
+        let mut keys: Vec<(&str, &str)> = rows
+            .iter()
+            .filter(|r| r.quantity == "difference" && r.measure == measure)
+            .map(|r| (r.scenario.as_str(), r.outcome.as_str()))
+            .collect();
+        keys.dedup();
+        for (scenario, outcome) in keys {
+            let mut ranked: Vec<_> = rows
+                .iter()
+                .filter(|r| {
+                    r.quantity == "difference"
+                        && r.measure == measure
+                        && r.scenario == scenario
+                        && r.outcome == outcome
+                })
+                .collect();
+            ranked.sort_by(|a, b| b.estimate.total_cmp(&a.estimate));
+            let top: Vec<String> = ranked
+                .iter()
+                .take(3)
+                .map(|r| format!("{} {}", r.parameter, careshape::output::comparison::sig(r.estimate, 2)))
+                .collect();
+            outln!("  {scenario} − baseline, {outcome}: largest {measure}: {}", top.join(", "));
+        }
+    }
+    outln!("Tables written to {} (sweep_points, sensitivity)", out.display());
     Ok(())
 }
 

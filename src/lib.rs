@@ -57,6 +57,7 @@ pub mod report;
 mod rng;
 pub mod scenario;
 pub mod study;
+pub mod sweep;
 
 pub use analysis::{Summary, summarise};
 pub use engine::{ReplicateResult, Simulation, run_batch, run_replicate};

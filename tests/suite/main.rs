@@ -26,6 +26,7 @@ mod report;
 mod robustness;
 mod scale;
 mod stress;
+mod sweep;
 mod travel;
 mod value;
 mod workforce;

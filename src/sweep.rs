@@ -1,0 +1,556 @@
+//! Sweeps: a policy comparison repeated over a design of uncertain parameters, and the
+//! sensitivity of its outcomes and paired differences to them (docs/SENSITIVITY.md).
+//!
+//! A sweep file names a baseline scenario and one or more policies, the uncertain parameters
+//! by key path with their ranges, a design (`grid`, `lhs`, `morris`, `sobol`), replicates per
+//! point and the outcomes. Every point runs every scenario on the same replicate seeds (common
+//! random numbers; the point is never part of a key either), so an outcome is reported both as
+//! a level and as the paired difference of each policy from the baseline. Each finished point
+//! is written atomically to `points/`; a rerun of the same sweep skips the points it finds and
+//! refuses a folder written by another sweep file or build.
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::analysis::sensitivity::{MorrisDesign, SaltelliDesign, morris_measures, sobol_indices};
+use crate::calibration::paths::{get_parameter, set_parameter};
+use crate::error::{Error, Result};
+use crate::scenario::{Scenario, ScenarioError, in_base, invalid, load_scenario, parse_toml, read_text};
+
+/// The design of a sweep.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum SweepDesign {
+    /// Every combination of `levels` evenly spaced values of each parameter (ends included).
+    Grid { levels: usize },
+    /// `points` points of a Latin hypercube.
+    Lhs { points: usize },
+    /// `trajectories` Morris trajectories on a `levels`-level grid (k + 1 points each).
+    Morris { trajectories: usize, levels: usize },
+    /// A Saltelli design of `base_points` rows (n (k + 2) points).
+    Sobol { base_points: usize },
+}
+
+/// An uncertain parameter: a numeric scenario key and its range.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct SweepParameter {
+    pub key: String,
+    pub min: f64,
+    pub max: f64,
+}
+
+/// A sweep file.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct SweepFile {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    /// The baseline scenario file (relative to the sweep file).
+    pub baseline: String,
+    /// The policy scenario files compared with it.
+    pub policies: Vec<String>,
+    pub design: SweepDesign,
+    pub parameters: Vec<SweepParameter>,
+    /// Summary metrics reported (`careshape metrics`).
+    pub outcomes: Vec<String>,
+    #[serde(default = "one")]
+    pub replicates: u32,
+    #[serde(default = "one_u64")]
+    pub seed: u64,
+    /// Weeks after burn-in (default: the scenarios' own).
+    #[serde(default)]
+    pub weeks: Option<u32>,
+}
+
+fn one() -> u32 {
+    1
+}
+fn one_u64() -> u64 {
+    1
+}
+
+/// A loaded, checked sweep: the file, its scenarios (baseline first) and its design points.
+#[derive(Clone, Debug)]
+pub struct Sweep {
+    pub file: PathBuf,
+    pub config: SweepFile,
+    /// Baseline first, then the policies.
+    pub scenarios: Vec<Scenario>,
+    /// Design points in [0, 1)^k (or on [0, 1] for grid and Morris).
+    pub unit_points: Vec<Vec<f64>>,
+    /// The SHA-256 of the sweep file's text.
+    pub sha256: String,
+    morris: Option<MorrisDesign>,
+    saltelli: Option<SaltelliDesign>,
+}
+
+/// Most points a sweep may have (a guard against a typo in a design size).
+pub const MAX_POINTS: usize = 1_000_000;
+
+impl Sweep {
+    /// Reads and checks a sweep file: its scenarios load, its keys are numeric parameters of
+    /// every scenario, its ranges are ordered and its outcomes are summary metrics.
+    pub fn load(file: &Path) -> std::result::Result<Sweep, ScenarioError> {
+        let text = read_text(file)?;
+        let mut config: SweepFile = parse_toml(&text, file)?;
+        if config.name.is_empty() {
+            config.name = file.file_stem().map_or("sweep".into(), |s| s.to_string_lossy().into_owned());
+        }
+        let dir = file.parent().unwrap_or(Path::new("."));
+        let mut scenarios = Vec::new();
+        for (key, path) in std::iter::once(("baseline", &config.baseline))
+            .chain(config.policies.iter().map(|p| ("policies", p)))
+        {
+            let mut s = load_scenario(&dir.join(path)).map_err(|e| in_base(&text, file, key, e))?;
+            if let Some(w) = config.weeks {
+                s.run.weeks = w;
+            }
+            scenarios.push(s);
+        }
+        let mut problems = Vec::new();
+        if config.policies.is_empty() {
+            problems.push(("policies".into(), "expected at least one policy scenario".into()));
+        }
+        if config.parameters.is_empty() {
+            problems.push(("parameters".into(), "expected at least one uncertain parameter".into()));
+        }
+        if config.replicates == 0 {
+            problems.push(("replicates".into(), "expected at least 1 replicate".into()));
+        }
+        if config.weeks == Some(0) {
+            problems.push(("weeks".into(), "expected at least 1 week".into()));
+        }
+        for (i, p) in config.parameters.iter().enumerate() {
+            if !(p.min.is_finite() && p.max.is_finite() && p.min < p.max) {
+                problems.push((
+                    format!("parameters[{i}]"),
+                    format!("expected min < max, found {} and {}", p.min, p.max),
+                ));
+            }
+            for s in &scenarios {
+                if let Err(e) = get_parameter(s, &p.key) {
+                    problems.push((format!("parameters[{i}].key"), format!("{e}")));
+                    break;
+                }
+            }
+        }
+        for (i, o) in config.outcomes.iter().enumerate() {
+            if crate::analysis::summary_index(o).is_none() {
+                problems.push((
+                    format!("outcomes[{i}]"),
+                    format!("`{o}` is not a summary metric (`careshape metrics` lists them)"),
+                ));
+            }
+        }
+        if config.outcomes.is_empty() {
+            problems.push(("outcomes".into(), "expected at least one outcome".into()));
+        }
+        let k = config.parameters.len();
+        let size = match config.design {
+            SweepDesign::Grid { levels } if levels >= 2 => levels.checked_pow(k as u32),
+            SweepDesign::Lhs { points } if points >= 2 => Some(points),
+            SweepDesign::Morris { trajectories, levels }
+                if trajectories >= 2 && levels >= 2 && levels % 2 == 0 =>
+            {
+                Some(trajectories * (k + 1))
+            }
+            SweepDesign::Sobol { base_points } if base_points >= 2 => Some(base_points * (k + 2)),
+            _ => {
+                problems.push((
+                    "design".into(),
+                    "expected grid levels ≥ 2, lhs points ≥ 2, morris trajectories ≥ 2 and an even number of levels ≥ 2, or sobol base_points ≥ 2".into(),
+                ));
+                Some(0)
+            }
+        };
+        if size.is_none_or(|n| n > MAX_POINTS) {
+            problems.push(("design".into(), format!("expected at most {MAX_POINTS} points")));
+        }
+        if !problems.is_empty() {
+            return Err(invalid(&text, file, problems));
+        }
+        let seed = config.seed;
+        let (mut morris, mut saltelli) = (None, None);
+        let unit_points = match config.design {
+            SweepDesign::Grid { levels } => (0..levels.pow(k as u32))
+                .map(|mut i| {
+                    (0..k)
+                        .map(|_| {
+                            let l = i % levels;
+                            i /= levels;
+                            l as f64 / (levels - 1) as f64
+                        })
+                        .collect()
+                })
+                .collect(),
+            SweepDesign::Lhs { points } => crate::calibration::design::unit_design(
+                crate::calibration::config::Design::LatinHypercube,
+                points,
+                k,
+                seed,
+            ),
+            SweepDesign::Morris { trajectories, levels } => {
+                let d = MorrisDesign::new(k, trajectories, levels, seed);
+                let pts = d.points().cloned().collect();
+                morris = Some(d);
+                pts
+            }
+            SweepDesign::Sobol { base_points } => {
+                let d = SaltelliDesign::new(k, base_points, seed);
+                let pts = d.points().cloned().collect();
+                saltelli = Some(d);
+                pts
+            }
+        };
+        let sha256 = crate::output::manifest::sha256_hex(text.as_bytes());
+        Ok(Sweep { file: file.to_path_buf(), config, scenarios, unit_points, sha256, morris, saltelli })
+    }
+
+    /// The parameter values of a design point.
+    pub fn values(&self, point: usize) -> Vec<f64> {
+        self.unit_points[point]
+            .iter()
+            .zip(&self.config.parameters)
+            .map(|(u, p)| p.min + u * (p.max - p.min))
+            .collect()
+    }
+
+    /// Scenario names: baseline first.
+    pub fn names(&self) -> Vec<&str> {
+        self.scenarios.iter().map(|s| s.name.as_str()).collect()
+    }
+
+    /// Runs one design point: every scenario with the point's parameter values, on replicates
+    /// `0..replicates` of the sweep's seed. Returns, per scenario, per outcome, each
+    /// replicate's summary value. A point whose values make a scenario invalid is an error
+    /// naming the point and the problem.
+    pub fn evaluate(&self, point: usize) -> Result<Vec<Vec<Vec<f64>>>> {
+        let values = self.values(point);
+        let scenarios: Vec<Scenario> = self
+            .scenarios
+            .iter()
+            .map(|s| {
+                let mut t = s.clone();
+                for (p, v) in self.config.parameters.iter().zip(&values) {
+                    t = set_parameter(&t, &p.key, *v)?;
+                }
+                let problems = crate::scenario::validate(&t);
+                if let Some((key, msg)) = problems.first() {
+                    return Err(Error::Input(format!(
+                        "{}: point {point} makes {} invalid: {key}: {msg}",
+                        self.file.display(),
+                        s.name
+                    )));
+                }
+                Ok(t)
+            })
+            .collect::<Result<_>>()?;
+        let metrics: Vec<usize> = self
+            .config
+            .outcomes
+            .iter()
+            .map(|o| crate::analysis::summary_index(o).expect("checked"))
+            .collect();
+        let reps = self.config.replicates;
+        Ok(scenarios
+            .par_iter()
+            .map(|s| {
+                let rows: Vec<Vec<f64>> = (0..reps)
+                    .into_par_iter()
+                    .map(|r| {
+                        let summary =
+                            crate::analysis::summarise(&crate::run_replicate(s, self.config.seed, r));
+                        metrics.iter().map(|&m| summary.values()[m]).collect()
+                    })
+                    .collect();
+                (0..metrics.len()).map(|m| rows.iter().map(|row| row[m]).collect()).collect()
+            })
+            .collect())
+    }
+}
+
+/// One design point's results, as written to `points/point-<i>.json` and read back.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct PointResult {
+    pub point: usize,
+    /// The parameter values, in the sweep file's order.
+    pub values: Vec<f64>,
+    /// `levels[scenario][outcome]`: the mean over replicates (baseline first).
+    pub levels: Vec<Vec<f64>>,
+    /// `differences[policy][outcome]`: the mean paired difference from the baseline.
+    pub differences: Vec<Vec<f64>>,
+}
+
+impl PointResult {
+    /// Means and paired differences of an `evaluate` result.
+    pub fn from_runs(point: usize, values: Vec<f64>, runs: &[Vec<Vec<f64>>]) -> Self {
+        let mean = |xs: &[f64]| xs.iter().sum::<f64>() / xs.len().max(1) as f64;
+        let levels = runs.iter().map(|s| s.iter().map(|o| mean(o)).collect()).collect();
+        let differences = runs[1..]
+            .iter()
+            .map(|s| {
+                s.iter()
+                    .zip(&runs[0])
+                    .map(|(t, b)| mean(&t.iter().zip(b).map(|(x, y)| x - y).collect::<Vec<_>>()))
+                    .collect()
+            })
+            .collect();
+        PointResult { point, values, levels, differences }
+    }
+}
+
+/// What identifies the work of a sweep folder: a rerun must match it to reuse the points.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct SweepManifest {
+    pub sweep_sha256: String,
+    pub careshape_version: String,
+    pub source_sha256: String,
+    pub points: usize,
+}
+
+impl SweepManifest {
+    pub fn of(sweep: &Sweep) -> Self {
+        SweepManifest {
+            sweep_sha256: sweep.sha256.clone(),
+            careshape_version: env!("CARGO_PKG_VERSION").into(),
+            source_sha256: env!("CARESHAPE_SOURCE_SHA256").into(),
+            points: sweep.unit_points.len(),
+        }
+    }
+}
+
+fn io(what: &str, path: &Path) -> impl FnOnce(std::io::Error) -> Error + use<> {
+    let (what, path) = (what.to_string(), path.display().to_string());
+    move |e| Error::Input(format!("{what} {path}: {e}"))
+}
+
+/// Opens (or resumes) a sweep's output folder: writes `sweep.json` in a new folder, or checks
+/// that an existing one was written by the same sweep file and build. Returns the points
+/// already finished.
+pub fn open_folder(sweep: &Sweep, dir: &Path) -> Result<Vec<PointResult>> {
+    let manifest = SweepManifest::of(sweep);
+    let path = dir.join("sweep.json");
+    std::fs::create_dir_all(dir.join("points")).map_err(io("cannot create", dir))?;
+    if path.is_file() {
+        let text = std::fs::read_to_string(&path).map_err(io("cannot read", &path))?;
+        let found: SweepManifest = serde_json::from_str(&text)
+            .map_err(|e| Error::Input(format!("{}: not a careshape sweep manifest: {e}", path.display())))?;
+        if found != manifest {
+            let why = if found.sweep_sha256 != manifest.sweep_sha256 {
+                "a different sweep file (its text changed)"
+            } else {
+                "a different build of careshape"
+            };
+            return Err(Error::Input(format!(
+                "{}: this folder holds points of {why}; results of the two must not be mixed: choose another --out, or delete the folder to start again",
+                dir.display()
+            )));
+        }
+    } else {
+        let text = serde_json::to_string_pretty(&manifest).expect("serialisable");
+        crate::output::write_atomic(&path, |f| {
+            use std::io::Write;
+            f.write_all(text.as_bytes())?;
+            Ok(())
+        })?;
+    }
+    let mut done = Vec::new();
+    for i in 0..sweep.unit_points.len() {
+        let p = point_path(dir, i);
+        if p.is_file() {
+            let text = std::fs::read_to_string(&p).map_err(io("cannot read", &p))?;
+            let r: PointResult = serde_json::from_str(&text).map_err(|e| {
+                Error::Input(format!("{}: unreadable point ({e}); delete it to rerun it", p.display()))
+            })?;
+            done.push(r);
+        }
+    }
+    Ok(done)
+}
+
+/// Where a point's results are written.
+pub fn point_path(dir: &Path, point: usize) -> PathBuf {
+    dir.join("points").join(format!("point-{point:07}.json"))
+}
+
+/// Writes a point's results atomically.
+pub fn write_point(dir: &Path, r: &PointResult) -> Result<()> {
+    let text = serde_json::to_string(r).expect("serialisable");
+    crate::output::write_atomic(&point_path(dir, r.point), |f| {
+        use std::io::Write;
+        f.write_all(text.as_bytes())?;
+        Ok(())
+    })?;
+    Ok(())
+}
+
+/// One row of the sensitivity table.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SensitivityRow {
+    /// `level` (of `scenario`) or `difference` (of `scenario` from the baseline).
+    pub quantity: &'static str,
+    pub scenario: String,
+    pub outcome: String,
+    pub parameter: String,
+    /// `mu_star`, `sigma`, `first_order`, `total`.
+    pub measure: &'static str,
+    pub estimate: f64,
+    pub low: f64,
+    pub high: f64,
+}
+
+/// The sensitivity table of a finished sweep (Morris or Sobol designs; none for grid and LHS),
+/// for every difference of a policy from the baseline and every level of the baseline.
+pub fn sensitivity(sweep: &Sweep, points: &[PointResult]) -> Vec<SensitivityRow> {
+    let mut points: Vec<&PointResult> = points.iter().collect();
+    points.sort_by_key(|p| p.point);
+    let names = sweep.names();
+    // (quantity, scenario, outcome, outputs in design order)
+    let mut series: Vec<(&'static str, String, String, Vec<f64>)> = Vec::new();
+    for (o, outcome) in sweep.config.outcomes.iter().enumerate() {
+        series.push((
+            "level",
+            names[0].into(),
+            outcome.clone(),
+            points.iter().map(|p| p.levels[0][o]).collect(),
+        ));
+        for (k, name) in names[1..].iter().enumerate() {
+            series.push((
+                "difference",
+                (*name).into(),
+                outcome.clone(),
+                points.iter().map(|p| p.differences[k][o]).collect(),
+            ));
+        }
+    }
+    let seed = sweep.config.seed;
+    let mut rows = Vec::new();
+    for (quantity, scenario, outcome, y) in series {
+        let row =
+            |parameter: &str, measure: &'static str, estimate: f64, low: f64, high: f64| SensitivityRow {
+                quantity,
+                scenario: scenario.clone(),
+                outcome: outcome.clone(),
+                parameter: parameter.into(),
+                measure,
+                estimate,
+                low,
+                high,
+            };
+        if let Some(d) = &sweep.morris {
+            for (m, p) in morris_measures(d, &y, seed).iter().zip(&sweep.config.parameters) {
+                rows.push(row(&p.key, "mu_star", m.mu_star.estimate, m.mu_star.low, m.mu_star.high));
+                rows.push(row(&p.key, "sigma", m.sigma, f64::NAN, f64::NAN));
+            }
+        }
+        if let Some(d) = &sweep.saltelli {
+            for (s, p) in sobol_indices(d, &y, seed).iter().zip(&sweep.config.parameters) {
+                rows.push(row(&p.key, "first_order", s.first.estimate, s.first.low, s.first.high));
+                rows.push(row(&p.key, "total", s.total.estimate, s.total.low, s.total.high));
+            }
+        }
+    }
+    rows
+}
+
+/// Runs the points of `sweep` not yet in `dir` (in parallel, each written as it finishes, so an
+/// interrupted sweep keeps its finished points), then (with the `output` feature) writes the tables: `sweep_points` (one row
+/// per point × quantity × scenario × outcome) and `sensitivity` (Morris or Sobol measures with
+/// their bootstrap intervals). `tick` is called once per point run. Returns every point's
+/// results and the sensitivity rows.
+pub fn run(
+    sweep: &Sweep,
+    dir: &Path,
+    tick: &(dyn Fn() + Sync),
+) -> Result<(Vec<PointResult>, Vec<SensitivityRow>)> {
+    let mut done = open_folder(sweep, dir)?;
+    let have: std::collections::HashSet<usize> = done.iter().map(|p| p.point).collect();
+    let todo: Vec<usize> = (0..sweep.unit_points.len()).filter(|i| !have.contains(i)).collect();
+    let fresh: Vec<PointResult> = todo
+        .par_iter()
+        .map(|&i| {
+            let runs = sweep.evaluate(i)?;
+            let r = PointResult::from_runs(i, sweep.values(i), &runs);
+            write_point(dir, &r)?;
+            tick();
+            Ok(r)
+        })
+        .collect::<Result<_>>()?;
+    done.extend(fresh);
+    done.sort_by_key(|p| p.point);
+    let rows = sensitivity(sweep, &done);
+    #[cfg(feature = "output")]
+    write_tables(sweep, dir, &done, &rows)?;
+    Ok((done, rows))
+}
+
+/// Writes `sweep_points` and `sensitivity` (Parquet and CSV).
+#[cfg(feature = "output")]
+pub fn write_tables(
+    sweep: &Sweep,
+    dir: &Path,
+    points: &[PointResult],
+    rows: &[SensitivityRow],
+) -> Result<()> {
+    use polars::prelude::*;
+    let names = sweep.names();
+    let outcomes = &sweep.config.outcomes;
+    let mut point = Vec::new();
+    let mut values: Vec<Vec<f64>> = vec![Vec::new(); sweep.config.parameters.len()];
+    let (mut quantity, mut scenario, mut outcome, mut value) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for p in points {
+        let mut push = |q: &'static str, s: &str, o: &str, v: f64| {
+            point.push(p.point as u32);
+            for (col, x) in values.iter_mut().zip(&p.values) {
+                col.push(*x);
+            }
+            quantity.push(q);
+            scenario.push(s.to_string());
+            outcome.push(o.to_string());
+            value.push(v);
+        };
+        for (k, name) in names.iter().enumerate() {
+            for (o, out) in outcomes.iter().enumerate() {
+                push("level", name, out, p.levels[k][o]);
+            }
+        }
+        for (k, name) in names[1..].iter().enumerate() {
+            for (o, out) in outcomes.iter().enumerate() {
+                push("difference", name, out, p.differences[k][o]);
+            }
+        }
+    }
+    let n = point.len();
+    let mut cols = vec![Column::new("point".into(), point)];
+    for (p, v) in sweep.config.parameters.iter().zip(values) {
+        cols.push(Column::new(p.key.as_str().into(), v));
+    }
+    cols.extend([
+        Column::new("quantity".into(), quantity),
+        Column::new("scenario".into(), scenario),
+        Column::new("outcome".into(), outcome),
+        Column::new("value".into(), value),
+    ]);
+    let mut df = DataFrame::new(n, cols).map_err(crate::output::OutputError::from)?;
+    crate::output::tables::write_frame(dir, "sweep_points", &mut df, None)?;
+    let finite = |x: f64| x.is_finite().then_some(x);
+    let cols = vec![
+        Column::new("quantity".into(), rows.iter().map(|r| r.quantity).collect::<Vec<_>>()),
+        Column::new("scenario".into(), rows.iter().map(|r| r.scenario.as_str()).collect::<Vec<_>>()),
+        Column::new("outcome".into(), rows.iter().map(|r| r.outcome.as_str()).collect::<Vec<_>>()),
+        Column::new("parameter".into(), rows.iter().map(|r| r.parameter.as_str()).collect::<Vec<_>>()),
+        Column::new("measure".into(), rows.iter().map(|r| r.measure).collect::<Vec<_>>()),
+        Column::new("estimate".into(), rows.iter().map(|r| finite(r.estimate)).collect::<Vec<_>>()),
+        Column::new("ci95_low".into(), rows.iter().map(|r| finite(r.low)).collect::<Vec<_>>()),
+        Column::new("ci95_high".into(), rows.iter().map(|r| finite(r.high)).collect::<Vec<_>>()),
+    ];
+    let mut df = DataFrame::new(rows.len(), cols).map_err(crate::output::OutputError::from)?;
+    crate::output::tables::write_frame(dir, "sensitivity", &mut df, None)?;
+    Ok(())
+}

@@ -1,0 +1,121 @@
+//! Issue 22, sweeps: `careshape sweep` runs a design of parameter points, each on common random
+//! numbers, writes each point as it finishes, resumes, refuses to mix sweeps, and measures
+//! sensitivity (docs/SENSITIVITY.md).
+
+use std::path::Path;
+
+use careshape::sweep::Sweep;
+
+use crate::common::{arg, assert_input_error, careshape_ok};
+
+/// A small sweep file in `dir`: the status quo against a £3 higher rate, two parameters.
+fn tiny(dir: &Path, replicates: u32, weeks: u32, design: &str) -> std::path::PathBuf {
+    let root = std::env::current_dir().unwrap();
+    let text = format!(
+        r#"name = "tiny"
+baseline = "{}"
+policies = ["{}"]
+outcomes = ["unmet_need_share", "turnover_annual"]
+replicates = {replicates}
+seed = 7
+weeks = {weeks}
+
+[design]
+{design}
+
+[[parameters]]
+key = "workforce.quit_pay_elasticity"
+min = 0.5
+max = 1.5
+
+[[parameters]]
+key = "providers.overbooking"
+min = 0.1
+max = 0.3
+"#,
+        root.join("scenarios/camden/status-quo.toml").display(),
+        root.join("tests/data/higher-rate.toml").display()
+    );
+    let path = dir.join("tiny.toml");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn a_sweep_writes_every_point_resumes_and_refuses_another_sweeps_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = tiny(dir.path(), 2, 12, "kind = \"morris\"\ntrajectories = 2\nlevels = 4");
+    let out = dir.path().join("out");
+    careshape_ok(&["sweep", arg(&file), "--out", arg(&out), "--quiet"]);
+    // 2 trajectories × 3 points; per point 2 levels and 1 difference × 2 outcomes.
+    let points = std::fs::read_to_string(out.join("sweep_points.csv")).unwrap();
+    assert_eq!(points.lines().count(), 1 + 6 * 3 * 2, "{points}");
+    let sens = std::fs::read_to_string(out.join("sensitivity.csv")).unwrap();
+    // (baseline level + 1 difference) × 2 outcomes × 2 parameters × (mu_star, sigma).
+    assert_eq!(sens.lines().count(), 1 + 2 * 2 * 2 * 2, "{sens}");
+    assert!(out.join("sweep_points.parquet").is_file() && out.join("sensitivity.parquet").is_file());
+    // An interrupted sweep loses only its unfinished points: remove one, rerun, same tables.
+    let one = out.join("points/point-0000003.json");
+    let kept = std::fs::read_to_string(&one).unwrap();
+    std::fs::remove_file(&one).unwrap();
+    careshape_ok(&["sweep", arg(&file), "--out", arg(&out), "--quiet"]);
+    assert_eq!(std::fs::read_to_string(&one).unwrap(), kept);
+    assert_eq!(std::fs::read_to_string(out.join("sweep_points.csv")).unwrap(), points);
+    // A changed sweep file must not add its points to this folder.
+    let file = tiny(dir.path(), 3, 12, "kind = \"morris\"\ntrajectories = 2\nlevels = 4");
+    assert_input_error(&["sweep", arg(&file), "--out", arg(&out), "--quiet"], &["different sweep file"]);
+}
+
+#[test]
+fn a_bad_sweep_file_names_the_key_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = tiny(dir.path(), 0, 12, "kind = \"morris\"\ntrajectories = 2\nlevels = 3");
+    let err = assert_input_error(&["sweep", arg(&file), "--quiet"], &["replicates", "design"]);
+    assert!(err.contains("tiny.toml"), "{err}");
+    let text = std::fs::read_to_string(&file).unwrap().replace("providers.overbooking", "providers.overbook");
+    std::fs::write(&file, text).unwrap();
+    assert_input_error(&["sweep", arg(&file), "--quiet"], &["providers.overbook"]);
+}
+
+/// At a sweep point every scenario runs on the same replicate seeds, so the paired difference
+/// varies far less than an unpaired one would.
+#[test]
+fn at_a_sweep_point_the_paired_difference_varies_at_most_half_as_much_as_an_unpaired_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = tiny(dir.path(), 10, 52, "kind = \"lhs\"\npoints = 2");
+    let sweep = Sweep::load(&file).unwrap();
+    let runs = sweep.evaluate(0).unwrap();
+    let var = |xs: &[f64]| {
+        let m = xs.iter().sum::<f64>() / xs.len() as f64;
+        xs.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (xs.len() - 1) as f64
+    };
+    for (o, name) in sweep.config.outcomes.iter().enumerate() {
+        let (b, t) = (&runs[0][o], &runs[1][o]);
+        let paired: Vec<f64> = t.iter().zip(b).map(|(x, y)| x - y).collect();
+        let unpaired = var(t) + var(b);
+        assert!(
+            var(&paired) <= 0.5 * unpaired,
+            "{name}: paired variance {} against unpaired {unpaired}",
+            var(&paired)
+        );
+    }
+}
+
+/// The shipped screening loads: 14 parameters, 10 trajectories, 150 points, every point valid.
+#[test]
+fn the_shipped_morris_screening_loads_and_every_point_is_a_valid_scenario() {
+    let sweep = Sweep::load(Path::new("scenarios/sweeps/morris-screening.toml")).unwrap();
+    assert_eq!(sweep.config.parameters.len(), 14);
+    assert_eq!(sweep.unit_points.len(), 150);
+    assert_eq!(sweep.names(), vec!["status-quo", "mission-led", "fair-rate-floor"]);
+    for i in 0..sweep.unit_points.len() {
+        for (s, v) in sweep.scenarios.iter().zip(std::iter::repeat(sweep.values(i))) {
+            let mut t = s.clone();
+            for (p, x) in sweep.config.parameters.iter().zip(&v) {
+                assert!((p.min..=p.max).contains(x), "point {i}: {} = {x}", p.key);
+                t = careshape::calibration::paths::set_parameter(&t, &p.key, *x).unwrap();
+            }
+            assert!(careshape::scenario::validate(&t).is_empty(), "point {i} invalid for {}", s.name);
+        }
+    }
+}
