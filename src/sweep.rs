@@ -552,5 +552,15 @@ pub fn write_tables(
     ];
     let mut df = DataFrame::new(rows.len(), cols).map_err(crate::output::OutputError::from)?;
     crate::output::tables::write_frame(dir, "sensitivity", &mut df, None)?;
+    // The charts and the sensitivity page.
+    let charts_dir = dir.join("charts");
+    std::fs::create_dir_all(&charts_dir).map_err(io("cannot create", &charts_dir))?;
+    let charts = crate::charts::sensitivity::charts(rows, points.len(), &charts_dir)?;
+    let page = crate::report::sweep::render(sweep, rows, &charts);
+    crate::output::write_atomic(&dir.join("report.html"), |f| {
+        use std::io::Write;
+        f.write_all(page.as_bytes())?;
+        Ok(())
+    })?;
     Ok(())
 }

@@ -9,6 +9,7 @@ pub mod frontier;
 pub mod market;
 pub mod palette;
 pub mod scatter;
+pub mod sensitivity;
 pub mod timeseries;
 
 use std::collections::BTreeMap;

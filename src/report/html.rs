@@ -13,7 +13,7 @@ use crate::analysis::compare::{ALPHA, Family, LEVEL};
 use crate::output::comparison::{display, fmt_difference, fmt_estimate, sig};
 use crate::scenario::diff::value_differences;
 
-const STYLE: &str = r#"
+pub(crate) const STYLE: &str = r#"
 :root { --ink: #1a1a1a; --muted: #5a5a5a; --rule: #d8d8d8; --clear: #00594a; }
 * { box-sizing: border-box; }
 body { font-family: "DejaVu Sans", "Helvetica Neue", Arial, sans-serif; color: var(--ink);

@@ -5,6 +5,7 @@
 pub mod appraisal;
 pub mod html;
 pub mod markdown;
+pub mod sweep;
 
 use std::path::{Path, PathBuf};
 

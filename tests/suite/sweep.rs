@@ -54,6 +54,10 @@ fn a_sweep_writes_every_point_resumes_and_refuses_another_sweeps_folder() {
     // (baseline level + 1 difference) × 2 outcomes × 2 parameters × (mu_star, sigma).
     assert_eq!(sens.lines().count(), 1 + 2 * 2 * 2 * 2, "{sens}");
     assert!(out.join("sweep_points.parquet").is_file() && out.join("sensitivity.parquet").is_file());
+    // The Morris chart (PNG and SVG) and a self-contained sensitivity page with it inline.
+    assert!(out.join("charts/morris.png").is_file() && out.join("charts/morris.svg").is_file());
+    let page = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(page.contains("data:image/png;base64,") && page.contains("workforce.quit_pay_elasticity"));
     // An interrupted sweep loses only its unfinished points: remove one, rerun, same tables.
     let one = out.join("points/point-0000003.json");
     let kept = std::fs::read_to_string(&one).unwrap();

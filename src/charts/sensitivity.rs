@@ -1,0 +1,235 @@
+//! Charts of a sweep (docs/SENSITIVITY.md): the Morris μ*–σ plane, and Sobol first-order and
+//! total indices as bars with their bootstrap intervals; one panel per policy difference ×
+//! outcome.
+
+use std::path::Path;
+
+use crate::output::Result;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use super::{DrawResult, Figure, Key, bold, decimals, header, legend, padded_range, palette, text, tick_d};
+use crate::sweep::SensitivityRow;
+
+const COLS: usize = 3;
+const WIDTH: u32 = 1800;
+const PANEL_HEIGHT: u32 = 520;
+
+/// One panel: a difference's outcome, and per parameter (name, (x, x_low, x_high), (y, y_low, y_high)).
+type Bars = Vec<(String, (f64, f64, f64), (f64, f64, f64))>;
+
+struct Panels {
+    title: String,
+    subtitle: String,
+    keys: Vec<(String, RGBColor, Key)>,
+    /// (panel title, rows)
+    panels: Vec<(String, Bars)>,
+    morris: bool,
+}
+
+impl Figure for Panels {
+    fn size(&self) -> (u32, u32) {
+        let rows = self.panels.len().div_ceil(COLS) as u32;
+        (WIDTH, 88 + 44 + 12 + rows * PANEL_HEIGHT)
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
+        let body = header(root, &self.title, &self.subtitle)?;
+        let used = legend(&body, &self.keys, 4)?;
+        let body = body.split_vertically(used + 12).1;
+        let rows = self.panels.len().div_ceil(COLS);
+        for (cell, (label, bars)) in body.split_evenly((rows, COLS)).iter().zip(&self.panels) {
+            if self.morris {
+                morris_panel(cell, label, bars)?;
+            } else {
+                sobol_panel(cell, label, bars)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The last part of a key path: `workforce.quit_pay_elasticity` → `quit_pay_elasticity`.
+fn short(key: &str) -> String {
+    key.rsplit('.').next().unwrap_or(key).to_string()
+}
+
+fn morris_panel<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    label: &str,
+    bars: &Bars,
+) -> DrawResult<DB> {
+    let xs = bars.iter().flat_map(|b| [b.1.0, b.1.2]);
+    let ys = bars.iter().map(|b| b.2.0);
+    let (Some((_, x1)), Some((_, y1))) = (padded_range(xs, true), padded_range(ys, true)) else {
+        return Ok(());
+    };
+    let mut chart = ChartBuilder::on(area)
+        .caption(label, bold(18))
+        .margin(14)
+        .margin_right(24)
+        .x_label_area_size(46)
+        .y_label_area_size(70)
+        .build_cartesian_2d(0.0..x1, 0.0..y1)?;
+    chart
+        .configure_mesh()
+        .max_light_lines(1)
+        .light_line_style(RGBColor(244, 244, 244))
+        .bold_line_style(RGBColor(225, 225, 225))
+        .x_desc("μ* (mean |elementary effect| over the range)")
+        .y_desc("σ")
+        .label_style(text(13))
+        .axis_desc_style(text(14))
+        .x_labels(5)
+        .y_labels(5)
+        .x_label_formatter(&|v| tick_d(*v, decimals(0.0, x1)))
+        .y_label_formatter(&|v| tick_d(*v, decimals(0.0, y1)))
+        .draw()?;
+    let ink = palette::OKABE_ITO[5];
+    // The line σ = μ*: effects above it change sign or interact strongly.
+    let m = x1.min(y1);
+    chart.draw_series(DashedLineSeries::new(
+        [(0.0, 0.0), (m, m)],
+        6,
+        5,
+        RGBColor(170, 170, 170).stroke_width(1),
+    ))?;
+    for b in bars {
+        chart.draw_series(LineSeries::new([(b.1.1, b.2.0), (b.1.2, b.2.0)], ink.mix(0.5).stroke_width(2)))?;
+        chart.draw_series(std::iter::once(Circle::new((b.1.0, b.2.0), 5, ink.filled())))?;
+    }
+    // Label the three largest μ*.
+    let mut order: Vec<&_> = bars.iter().collect();
+    order.sort_by(|a, b| b.1.0.total_cmp(&a.1.0));
+    for b in order.into_iter().take(3) {
+        let label = EmptyElement::at((b.1.0, b.2.0))
+            + Text::new(short(&b.0), (-8, -8), text(13).pos(Pos::new(HPos::Right, VPos::Bottom)));
+        chart.draw_series(std::iter::once(label))?;
+    }
+    Ok(())
+}
+
+fn sobol_panel<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    label: &str,
+    bars: &Bars,
+) -> DrawResult<DB> {
+    let hi =
+        bars.iter().flat_map(|b| [b.1.2, b.2.2, b.1.0, b.2.0]).filter(|v| v.is_finite()).fold(0.0, f64::max);
+    let lo = bars.iter().flat_map(|b| [b.1.1, b.2.1]).filter(|v| v.is_finite()).fold(0.0, f64::min);
+    let n = bars.len();
+    let mut chart = ChartBuilder::on(area)
+        .caption(label, bold(18))
+        .margin(14)
+        .margin_right(24)
+        .x_label_area_size(30)
+        .y_label_area_size(200)
+        .build_cartesian_2d(lo.min(0.0)..(hi * 1.08).max(0.1), -0.5..(n as f64 - 0.5))?;
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .light_line_style(RGBColor(244, 244, 244))
+        .bold_line_style(RGBColor(225, 225, 225))
+        .label_style(text(13))
+        .y_labels(n)
+        .y_label_formatter(&|v| {
+            let i = v.round() as usize;
+            if (v - i as f64).abs() < 1e-6 && i < n { short(&bars[n - 1 - i].0) } else { String::new() }
+        })
+        .x_label_formatter(&|v| tick_d(*v, 2))
+        .draw()?;
+    let (first, total) = (palette::OKABE_ITO[1], palette::OKABE_ITO[5]);
+    for (j, b) in bars.iter().enumerate() {
+        let y = (n - 1 - j) as f64;
+        for (dy, (est, l, h), colour) in [(0.17, b.1, first), (-0.17, b.2, total)] {
+            chart.draw_series(std::iter::once(Rectangle::new(
+                [(0.0, y + dy - 0.14), (est, y + dy + 0.14)],
+                colour.filled(),
+            )))?;
+            if l.is_finite() && h.is_finite() {
+                chart.draw_series(LineSeries::new([(l, y + dy), (h, y + dy)], BLACK.stroke_width(2)))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Groups the rows of one measure pair into panels, one per policy difference × outcome.
+fn panels(rows: &[SensitivityRow], x: &str, y: &str) -> Vec<(String, Bars)> {
+    let mut keys: Vec<(&str, &str)> = rows
+        .iter()
+        .filter(|r| r.quantity == "difference" && r.measure == x)
+        .map(|r| (r.scenario.as_str(), r.outcome.as_str()))
+        .collect();
+    keys.dedup();
+    keys.iter()
+        .map(|(s, o)| {
+            let pick = |m: &str| -> Vec<&SensitivityRow> {
+                rows.iter()
+                    .filter(|r| {
+                        r.quantity == "difference" && r.scenario == *s && r.outcome == *o && r.measure == m
+                    })
+                    .collect()
+            };
+            let (xs, ys) = (pick(x), pick(y));
+            let mut bars: Bars = xs
+                .iter()
+                .zip(&ys)
+                .map(|(a, b)| (a.parameter.clone(), (a.estimate, a.low, a.high), (b.estimate, b.low, b.high)))
+                .collect();
+            // Largest first (Sobol bars read top-down).
+            bars.sort_by(|a, b| b.2.0.max(b.1.0).total_cmp(&a.2.0.max(a.1.0)));
+            (format!("{s} − baseline: {o}"), bars)
+        })
+        .collect()
+}
+
+/// Draws `morris.png/.svg` or `sobol.png/.svg` into `dir` from a sweep's sensitivity rows, if
+/// it has Morris or Sobol measures.
+pub fn charts(rows: &[SensitivityRow], points: usize, dir: &Path) -> Result<Vec<super::Chart>> {
+    let mut out = Vec::new();
+    let morris = panels(rows, "mu_star", "sigma");
+    if !morris.is_empty() {
+        let fig = Panels {
+            title: "Morris screening: which parameters move each paired difference".into(),
+            subtitle: format!(
+                "Each dot a parameter: μ* (with its 95% bootstrap interval) against σ, in the outcome's units over the parameter's range; {points} design points. Above the dashed line σ > μ*: effects that change sign or interact."
+            ),
+            keys: vec![("parameter (the three largest named)".into(), palette::OKABE_ITO[5], Key::Dot)],
+            panels: morris,
+            morris: true,
+        };
+        out.push(super::write(
+            dir,
+            "morris",
+            "Morris screening",
+            "μ* against σ per parameter, one panel per paired difference and outcome.".into(),
+            &fig,
+        )?);
+    }
+    let sobol = panels(rows, "first_order", "total");
+    if !sobol.is_empty() {
+        let fig = Panels {
+            title: "Sobol indices: the share of each paired difference's variance".into(),
+            subtitle: format!(
+                "First-order (upper bar) and total (lower bar) indices with 95% bootstrap intervals; {points} design points."
+            ),
+            keys: vec![
+                ("first-order S1".into(), palette::OKABE_ITO[1], Key::Box),
+                ("total ST".into(), palette::OKABE_ITO[5], Key::Box),
+            ],
+            panels: sobol,
+            morris: false,
+        };
+        out.push(super::write(
+            dir,
+            "sobol",
+            "Sobol indices",
+            "First-order and total indices per parameter, one panel per paired difference and outcome."
+                .into(),
+            &fig,
+        )?);
+    }
+    Ok(out)
+}

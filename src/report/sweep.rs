@@ -1,0 +1,111 @@
+//! The sensitivity page of a sweep (`report.html` in a sweep folder; docs/SENSITIVITY.md): the
+//! design, the charts inline and, per policy difference and outcome, the parameters ranked by
+//! their measure with bootstrap intervals. Self-contained like the comparison report.
+
+use std::fmt::Write as _;
+
+use base64::Engine as _;
+
+use super::markdown::escape;
+use crate::charts::Chart;
+use crate::output::comparison::sig;
+use crate::sweep::{SensitivityRow, Sweep};
+
+/// The page.
+pub fn render(sweep: &Sweep, rows: &[SensitivityRow], charts: &[Chart]) -> String {
+    let c = &sweep.config;
+    let mut h = String::new();
+    let title = format!("careshape sweep: {}", c.name);
+    let _ = write!(
+        h,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src data:; style-src 'unsafe-inline'\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{}</style>\n</head>\n<body>\n<h1>{}</h1>\n",
+        escape(&title),
+        super::html::STYLE,
+        escape(&title)
+    );
+    let _ = writeln!(
+        h,
+        "<p class=\"lead\">{}</p><p class=\"lead\">{} design point(s) × {} scenario(s) × {} replicate(s), seed {}; \
+         every scenario at a point runs on the same random numbers, so each policy's difference from <strong>{}</strong> \
+         is paired. careshape {}.</p>",
+        escape(&c.description),
+        sweep.unit_points.len(),
+        sweep.scenarios.len(),
+        c.replicates,
+        c.seed,
+        escape(sweep.names()[0]),
+        env!("CARGO_PKG_VERSION")
+    );
+    h.push_str("<h2>Parameters</h2>\n<table><tr><th>key</th><th>from</th><th>to</th></tr>\n");
+    for p in &c.parameters {
+        let _ = writeln!(
+            h,
+            "<tr><td><code>{}</code></td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+            escape(&p.key),
+            sig(p.min, 3),
+            sig(p.max, 3)
+        );
+    }
+    h.push_str("</table>\n<h2>Charts</h2>\n");
+    let engine = base64::engine::general_purpose::STANDARD;
+    for (i, ch) in charts.iter().enumerate() {
+        let _ = writeln!(
+            h,
+            "<figure><img src=\"data:image/png;base64,{}\" width=\"{}\" height=\"{}\" style=\"width: 100%\" alt=\"{}\">\
+             <figcaption><strong>Figure {}. {}.</strong> {} <span class=\"note\">(<code>charts/{}.svg</code>)</span></figcaption></figure>",
+            engine.encode(&ch.png),
+            ch.width,
+            ch.height,
+            escape(&ch.title),
+            i + 1,
+            escape(&ch.title),
+            escape(&ch.reading),
+            escape(&ch.stem)
+        );
+    }
+    h.push_str("<h2>Which parameters matter, difference by difference</h2>\n");
+    let main = if rows.iter().any(|r| r.measure == "mu_star") { "mu_star" } else { "total" };
+    let mut keys: Vec<(&str, &str)> = rows
+        .iter()
+        .filter(|r| r.quantity == "difference" && r.measure == main)
+        .map(|r| (r.scenario.as_str(), r.outcome.as_str()))
+        .collect();
+    keys.dedup();
+    if keys.is_empty() {
+        h.push_str("<p>This design has no sensitivity measures (grid and Latin hypercube designs write their points only).</p>\n");
+    }
+    for (s, o) in keys {
+        let mut ranked: Vec<&SensitivityRow> = rows
+            .iter()
+            .filter(|r| r.quantity == "difference" && r.measure == main && r.scenario == s && r.outcome == o)
+            .collect();
+        ranked.sort_by(|a, b| b.estimate.total_cmp(&a.estimate));
+        let _ = writeln!(
+            h,
+            "<h3>{} − {}: <code>{}</code></h3>\n<table><tr><th>parameter</th><th>{}</th><th>95% interval</th></tr>",
+            escape(s),
+            escape(sweep.names()[0]),
+            escape(o),
+            if main == "mu_star" { "μ*" } else { "total index" }
+        );
+        for r in ranked {
+            let _ = writeln!(
+                h,
+                "<tr><td><code>{}</code></td><td class=\"num\">{}</td><td class=\"num\">{} to {}</td></tr>",
+                escape(&r.parameter),
+                sig(r.estimate, 3),
+                sig(r.low, 2),
+                sig(r.high, 2)
+            );
+        }
+        h.push_str("</table>\n");
+    }
+    h.push_str(
+        "<p class=\"note\">μ* is in the outcome's units over each parameter's full range; with few replicates per point the \
+         smallest values are Monte Carlo noise, not effects. Every measure is in <code>sensitivity.csv</code>; how to read \
+         them: docs/SENSITIVITY.md.</p>\n</body>\n</html>\n",
+    );
+    h
+}
