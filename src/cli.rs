@@ -802,8 +802,10 @@ fn sweep(args: &SweepArgs) -> Result<()> {
         ))
     });
     let (pool, _) = thread_pool(args.threads)?;
-    let total = sweep.unit_points.len();
-    let progress = Progress::new(total, args.quiet);
+    // Points already finished in `out` (a resumed sweep) are not counted again.
+    let todo =
+        (0..sweep.unit_points.len()).filter(|&i| !careshape::sweep::point_path(&out, i).is_file()).count();
+    let progress = Progress::counting(todo.max(1), args.quiet, "points");
     let started = Instant::now();
     let (points, rows) = pool.install(|| careshape::sweep::run(&sweep, &out, &|| progress.tick()))?;
     progress.finish();
@@ -933,19 +935,25 @@ struct Progress {
     done: AtomicUsize,
     total: usize,
     quiet: bool,
+    /// What is counted ("runs", "points").
+    unit: &'static str,
 }
 
 impl Progress {
     fn new(total: usize, quiet: bool) -> Self {
+        Self::counting(total, quiet, "runs")
+    }
+
+    fn counting(total: usize, quiet: bool, unit: &'static str) -> Self {
         let bar = (!quiet && std::io::stderr().is_terminal()).then(|| {
             let b = indicatif::ProgressBar::with_draw_target(
                 Some(total as u64),
                 indicatif::ProgressDrawTarget::hidden(),
             );
             b.set_style(
-                indicatif::ProgressStyle::with_template(
-                    "{elapsed_precise} [{bar:40}] {pos}/{len} runs, eta {eta}",
-                )
+                indicatif::ProgressStyle::with_template(&format!(
+                    "{{elapsed_precise}} [{{bar:40}}] {{pos}}/{{len}} {unit}, eta {{eta}}"
+                ))
                 .expect("valid template")
                 .progress_chars("=> "),
             );
@@ -958,6 +966,7 @@ impl Progress {
             done: AtomicUsize::new(0),
             total,
             quiet,
+            unit,
         }
     }
     fn tick(&self) {
@@ -970,7 +979,7 @@ impl Progress {
         } else if !self.quiet
             && (done * 10 / self.total != (done - 1) * 10 / self.total || done == self.total)
         {
-            eprintln!("progress: {done}/{} runs", self.total);
+            eprintln!("progress: {done}/{} {}", self.total, self.unit);
         }
     }
     fn finish(&self) {

@@ -150,6 +150,25 @@ impl Sweep {
         if config.outcomes.is_empty() {
             problems.push(("outcomes".into(), "expected at least one outcome".into()));
         }
+        // Paired differences need the same weeks in every scenario, and tables need unique names.
+        let (weeks, burn_in) = (scenarios[0].run.weeks, scenarios[0].run.burn_in_weeks);
+        for (i, s) in scenarios.iter().enumerate().skip(1) {
+            if s.run.weeks != weeks || s.run.burn_in_weeks != burn_in {
+                problems.push((
+                    format!("policies[{}]", i - 1),
+                    format!(
+                        "{}: run.weeks = {} and run.burn_in_weeks = {} differ from the baseline's {weeks} and {burn_in}: a paired difference needs the same weeks (or set `weeks` in the sweep file)",
+                        s.name, s.run.weeks, s.run.burn_in_weeks
+                    ),
+                ));
+            }
+            if scenarios[..i].iter().any(|t| t.name == s.name) {
+                problems.push((
+                    format!("policies[{}]", i - 1),
+                    format!("the scenario name `{}` appears twice", s.name),
+                ));
+            }
+        }
         let k = config.parameters.len();
         let size = match config.design {
             SweepDesign::Grid { levels } if levels >= 2 => levels.checked_pow(k as u32),
@@ -157,9 +176,9 @@ impl Sweep {
             SweepDesign::Morris { trajectories, levels }
                 if trajectories >= 2 && levels >= 2 && levels % 2 == 0 =>
             {
-                Some(trajectories * (k + 1))
+                trajectories.checked_mul(k + 1)
             }
-            SweepDesign::Sobol { base_points } if base_points >= 2 => Some(base_points * (k + 2)),
+            SweepDesign::Sobol { base_points } if base_points >= 2 => base_points.checked_mul(k + 2),
             _ => {
                 problems.push((
                     "design".into(),

@@ -79,6 +79,13 @@ fn a_bad_sweep_file_names_the_key_and_line() {
     let text = std::fs::read_to_string(&file).unwrap().replace("providers.overbooking", "providers.overbook");
     std::fs::write(&file, text).unwrap();
     assert_input_error(&["sweep", arg(&file), "--quiet"], &["providers.overbook"]);
+    // The baseline again as a policy: its differences would be zero and its rows ambiguous.
+    let file = tiny(dir.path(), 2, 12, "kind = \"lhs\"\npoints = 2");
+    let text = std::fs::read_to_string(&file)
+        .unwrap()
+        .replace("tests/data/higher-rate.toml", "scenarios/camden/status-quo.toml");
+    std::fs::write(&file, text).unwrap();
+    assert_input_error(&["sweep", arg(&file), "--quiet"], &["appears twice"]);
 }
 
 /// At a sweep point every scenario runs on the same replicate seeds, so the paired difference
