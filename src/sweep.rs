@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::analysis::sensitivity::{MorrisDesign, SaltelliDesign, morris_measures, sobol_indices};
+use crate::analysis::sensitivity::{MorrisDesign, SaltelliDesign, morris_measures, prcc, sobol_indices};
 use crate::calibration::paths::{get_parameter, set_parameter};
 use crate::error::{Error, Result};
 use crate::scenario::{Scenario, ScenarioError, in_base, invalid, load_scenario, parse_toml, read_text};
@@ -416,14 +416,15 @@ pub struct SensitivityRow {
     pub scenario: String,
     pub outcome: String,
     pub parameter: String,
-    /// `mu_star`, `sigma`, `first_order`, `total`.
+    /// `mu_star`, `sigma`, `first_order`, `total`, `prcc`.
     pub measure: &'static str,
     pub estimate: f64,
     pub low: f64,
     pub high: f64,
 }
 
-/// The sensitivity table of a finished sweep (Morris or Sobol designs; none for grid and LHS),
+/// The sensitivity table of a finished sweep (Morris, Sobol, or partial rank correlations for
+/// a Latin hypercube; none for a grid),
 /// for every difference of a policy from the baseline and every level of the baseline.
 pub fn sensitivity(sweep: &Sweep, points: &[PointResult]) -> Vec<SensitivityRow> {
     let mut points: Vec<&PointResult> = points.iter().collect();
@@ -465,6 +466,13 @@ pub fn sensitivity(sweep: &Sweep, points: &[PointResult]) -> Vec<SensitivityRow>
             for (m, p) in morris_measures(d, &y, seed).iter().zip(&sweep.config.parameters) {
                 rows.push(row(&p.key, "mu_star", m.mu_star.estimate, m.mu_star.low, m.mu_star.high));
                 rows.push(row(&p.key, "sigma", m.sigma, f64::NAN, f64::NAN));
+            }
+        }
+        if matches!(sweep.config.design, SweepDesign::Lhs { .. })
+            && y.len() > sweep.config.parameters.len() + 2
+        {
+            for (ix, p) in prcc(&sweep.unit_points, &y, seed).iter().zip(&sweep.config.parameters) {
+                rows.push(row(&p.key, "prcc", ix.estimate, ix.low, ix.high));
             }
         }
         if let Some(d) = &sweep.saltelli {

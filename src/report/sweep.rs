@@ -66,7 +66,10 @@ pub fn render(sweep: &Sweep, rows: &[SensitivityRow], charts: &[Chart]) -> Strin
         );
     }
     h.push_str("<h2>Which parameters matter, difference by difference</h2>\n");
-    let main = if rows.iter().any(|r| r.measure == "mu_star") { "mu_star" } else { "total" };
+    let main = ["mu_star", "total", "prcc"]
+        .into_iter()
+        .find(|m| rows.iter().any(|r| r.measure == *m))
+        .unwrap_or("mu_star");
     let mut keys: Vec<(&str, &str)> = rows
         .iter()
         .filter(|r| r.quantity == "difference" && r.measure == main)
@@ -74,21 +77,25 @@ pub fn render(sweep: &Sweep, rows: &[SensitivityRow], charts: &[Chart]) -> Strin
         .collect();
     keys.dedup();
     if keys.is_empty() {
-        h.push_str("<p>This design has no sensitivity measures (grid and Latin hypercube designs write their points only).</p>\n");
+        h.push_str("<p>This design has no sensitivity measures (a grid writes its points only).</p>\n");
     }
     for (s, o) in keys {
         let mut ranked: Vec<&SensitivityRow> = rows
             .iter()
             .filter(|r| r.quantity == "difference" && r.measure == main && r.scenario == s && r.outcome == o)
             .collect();
-        ranked.sort_by(|a, b| b.estimate.total_cmp(&a.estimate));
+        ranked.sort_by(|a, b| b.estimate.abs().total_cmp(&a.estimate.abs()));
         let _ = writeln!(
             h,
             "<h3>{} − {}: <code>{}</code></h3>\n<table><tr><th>parameter</th><th>{}</th><th>95% interval</th></tr>",
             escape(s),
             escape(sweep.names()[0]),
             escape(o),
-            if main == "mu_star" { "μ*" } else { "total index" }
+            match main {
+                "mu_star" => "μ*",
+                "total" => "total index",
+                _ => "partial rank correlation",
+            }
         );
         for r in ranked {
             let _ = writeln!(

@@ -130,3 +130,20 @@ fn the_shipped_morris_screening_loads_and_every_point_is_a_valid_scenario() {
         }
     }
 }
+
+/// A Latin hypercube sweep reports partial rank correlations with intervals.
+#[test]
+fn a_latin_hypercube_sweep_reports_partial_rank_correlations() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = tiny(dir.path(), 1, 12, "kind = \"lhs\"\npoints = 12");
+    let out = dir.path().join("out");
+    careshape_ok(&["sweep", arg(&file), "--out", arg(&out), "--quiet"]);
+    let sens = std::fs::read_to_string(out.join("sensitivity.csv")).unwrap();
+    let prcc: Vec<&str> = sens.lines().filter(|l| l.contains(",prcc,")).collect();
+    // (baseline level + 1 difference) × 2 outcomes × 2 parameters.
+    assert_eq!(prcc.len(), 8, "{sens}");
+    for l in prcc {
+        let v: f64 = l.split(',').nth(5).unwrap().parse().unwrap();
+        assert!((-1.0..=1.0).contains(&v), "{l}");
+    }
+}
