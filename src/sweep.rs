@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::analysis::sensitivity::{MorrisDesign, SaltelliDesign, morris_measures, prcc, sobol_indices};
 use crate::calibration::paths::{get_parameter, set_parameter};
-use crate::error::{Error, Result};
+use crate::error::{Error, OutputError, Result};
 use crate::scenario::{Scenario, ScenarioError, in_base, invalid, load_scenario, parse_toml, read_text};
 
 /// The design of a sweep.
@@ -343,20 +343,15 @@ impl SweepManifest {
     }
 }
 
-fn io(what: &str, path: &Path) -> impl FnOnce(std::io::Error) -> Error + use<> {
-    let (what, path) = (what.to_string(), path.display().to_string());
-    move |e| Error::Input(format!("{what} {path}: {e}"))
-}
-
 /// Opens (or resumes) a sweep's output folder: writes `sweep.json` in a new folder, or checks
 /// that an existing one was written by the same sweep file and build. Returns the points
 /// already finished.
 pub fn open_folder(sweep: &Sweep, dir: &Path) -> Result<Vec<PointResult>> {
     let manifest = SweepManifest::of(sweep);
     let path = dir.join("sweep.json");
-    std::fs::create_dir_all(dir.join("points")).map_err(io("cannot create", dir))?;
+    std::fs::create_dir_all(dir.join("points")).map_err(OutputError::io("cannot create", dir))?;
     if path.is_file() {
-        let text = std::fs::read_to_string(&path).map_err(io("cannot read", &path))?;
+        let text = std::fs::read_to_string(&path).map_err(OutputError::io("cannot read", &path))?;
         let found: SweepManifest = serde_json::from_str(&text)
             .map_err(|e| Error::Input(format!("{}: not a careshape sweep manifest: {e}", path.display())))?;
         if found != manifest {
@@ -382,7 +377,7 @@ pub fn open_folder(sweep: &Sweep, dir: &Path) -> Result<Vec<PointResult>> {
     for i in 0..sweep.unit_points.len() {
         let p = point_path(dir, i);
         if p.is_file() {
-            let text = std::fs::read_to_string(&p).map_err(io("cannot read", &p))?;
+            let text = std::fs::read_to_string(&p).map_err(OutputError::io("cannot read", &p))?;
             let r: PointResult = serde_json::from_str(&text).map_err(|e| {
                 Error::Input(format!("{}: unreadable point ({e}); delete it to rerun it", p.display()))
             })?;
@@ -581,7 +576,7 @@ pub fn write_tables(
     crate::output::tables::write_frame(dir, "sensitivity", &mut df, None)?;
     // The charts and the sensitivity page.
     let charts_dir = dir.join("charts");
-    std::fs::create_dir_all(&charts_dir).map_err(io("cannot create", &charts_dir))?;
+    std::fs::create_dir_all(&charts_dir).map_err(OutputError::io("cannot create", &charts_dir))?;
     let charts = crate::charts::sensitivity::charts(rows, points.len(), &charts_dir)?;
     let page = crate::report::sweep::render(sweep, rows, &charts);
     crate::output::write_atomic(&dir.join("report.html"), |f| {
