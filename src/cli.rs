@@ -51,7 +51,7 @@ pub enum Command {
     Run(RunArgs),
     /// Compare scenarios with a baseline on paired replicates: tables, charts and report.html.
     Compare(CompareArgs),
-    /// Rebuild the comparison tables, charts and report.html of a saved `compare` output.
+    /// Rebuild the tables, charts and report.html of a saved `compare` output or sweep folder.
     Report(ReportArgs),
     /// Fit a scenario's free parameters to target outcomes (approximate Bayesian computation).
     Calibrate(CalibrateArgs),
@@ -217,7 +217,8 @@ pub struct CompareArgs {
 
 #[derive(Args, Debug, Clone)]
 pub struct ReportArgs {
-    /// An output folder written by `careshape compare` (or `run`).
+    /// An output folder written by `careshape compare` (or `run`), or a finished sweep folder
+    /// (`careshape sweep`: its sensitivity tables, charts and page are rebuilt).
     pub dir: PathBuf,
     /// Compare with this scenario instead of the one the comparison used.
     #[arg(long, short = 'b')]
@@ -657,6 +658,22 @@ fn sig(x: f64) -> String {
 
 /// `careshape report`: rebuild comparison tables, charts and report.html from saved tables.
 fn report(args: &ReportArgs) -> Result<()> {
+    // A sweep folder: redo its analysis from its manifest and points.
+    if args.dir.join("sweep.json").is_file() {
+        if args.baseline.is_some() {
+            return Err(Error::Input(format!(
+                "{}: a sweep folder's baseline is fixed by its sweep file; --baseline applies to comparisons only",
+                args.dir.display()
+            ))
+            .into());
+        }
+        let (plan, points, rows) = careshape::sweep::rebuild(&args.dir)?;
+        if !args.quiet {
+            outln!("Sweep {}: {} point(s), analysis rebuilt", plan.config.name, points.len());
+            print_sensitivity(&rows, &args.dir)?;
+        }
+        return Ok(());
+    }
     let (built, run) = report_page::rebuild(&args.dir, args.baseline.as_deref())?;
     if !args.quiet {
         print_comparison(&built.rows, &built.baseline, run.replicates)?;
@@ -795,16 +812,17 @@ fn calibrate(args: &CalibrateArgs) -> Result<()> {
 /// influential parameters of each paired difference.
 fn sweep(args: &SweepArgs) -> Result<()> {
     let sweep = careshape::sweep::Sweep::load(&args.file).map_err(Error::from)?;
+    let plan = &sweep.plan;
     let out = args.out.clone().unwrap_or_else(|| {
         Path::new("output").join(format!(
             "sweep-{}",
-            careshape::output::safe_component(&sweep.config.name).unwrap_or_else(|| "run".into())
+            careshape::output::safe_component(&plan.config.name).unwrap_or_else(|| "run".into())
         ))
     });
     let (pool, _) = thread_pool(args.threads)?;
     // Points already finished in `out` (a resumed sweep) are not counted again.
     let todo =
-        (0..sweep.unit_points.len()).filter(|&i| !careshape::sweep::point_path(&out, i).is_file()).count();
+        (0..plan.unit_points.len()).filter(|&i| !careshape::sweep::point_path(&out, i).is_file()).count();
     let progress = Progress::counting(todo.max(1), args.quiet, "points");
     let started = Instant::now();
     let (points, rows) = pool.install(|| careshape::sweep::run(&sweep, &out, &|| progress.tick()))?;
@@ -814,13 +832,19 @@ fn sweep(args: &SweepArgs) -> Result<()> {
     }
     outln!(
         "Sweep {}: {} point(s) × {} scenario(s) × {} replicate(s) in {:.1} s",
-        sweep.config.name,
+        plan.config.name,
         points.len(),
         sweep.scenarios.len(),
-        sweep.config.replicates,
+        plan.config.replicates,
         started.elapsed().as_secs_f64()
     );
-    for measure in ["mu_star", "total"] {
+    print_sensitivity(&rows, &out)
+}
+
+/// The three most influential factors of each paired difference and outcome, by μ*, total
+/// index or |PRCC|.
+fn print_sensitivity(rows: &[careshape::sweep::SensitivityRow], out: &Path) -> Result<()> {
+    for measure in ["mu_star", "total", "prcc"] {
         let mut keys: Vec<(&str, &str)> = rows
             .iter()
             .filter(|r| r.quantity == "difference" && r.measure == measure)
@@ -837,7 +861,7 @@ fn sweep(args: &SweepArgs) -> Result<()> {
                         && r.outcome == outcome
                 })
                 .collect();
-            ranked.sort_by(|a, b| b.estimate.total_cmp(&a.estimate));
+            ranked.sort_by(|a, b| b.estimate.abs().total_cmp(&a.estimate.abs()));
             let top: Vec<String> = ranked
                 .iter()
                 .take(3)
@@ -846,7 +870,7 @@ fn sweep(args: &SweepArgs) -> Result<()> {
             outln!("  {scenario} − baseline, {outcome}: largest {measure}: {}", top.join(", "));
         }
     }
-    outln!("Tables written to {} (sweep_points, sensitivity)", out.display());
+    outln!("Tables written to {} (sweep_points, sensitivity, charts/, report.html)", out.display());
     Ok(())
 }
 

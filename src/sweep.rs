@@ -2,7 +2,7 @@
 //! sensitivity of its outcomes and paired differences to them (docs/SENSITIVITY.md).
 //!
 //! A sweep file names a baseline scenario and one or more policies, the uncertain parameters
-//! by key path with their ranges, a design (`grid`, `lhs`, `morris`, `sobol`), replicates per
+//! by key path with their ranges, structural switches (a key and its alternative forms), a design (`grid`, `lhs`, `morris`, `sobol`), replicates per
 //! point and the outcomes. Every point runs every scenario on the same replicate seeds (common
 //! random numbers; the point is never part of a key either), so an outcome is reported both as
 //! a level and as the paired difference of each policy from the baseline. Each finished point
@@ -15,7 +15,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::analysis::sensitivity::{MorrisDesign, SaltelliDesign, morris_measures, prcc, sobol_indices};
-use crate::calibration::paths::{get_parameter, set_parameter};
+use crate::calibration::paths::{get_parameter, set_parameter, set_value};
 use crate::error::{Error, OutputError, Result};
 use crate::scenario::{Scenario, ScenarioError, in_base, invalid, load_scenario, parse_toml, read_text};
 
@@ -42,6 +42,32 @@ pub struct SweepParameter {
     pub max: f64,
 }
 
+/// A structural switch: a scenario key whose alternative forms (words, booleans or numbers)
+/// the sweep moves between, like a parameter with a few values (docs/SENSITIVITY.md).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct SweepSwitch {
+    pub key: String,
+    pub values: Vec<serde_json::Value>,
+}
+
+impl SweepSwitch {
+    /// The index of the value a unit coordinate in [0, 1] stands for: the range split into
+    /// equal parts, one per value.
+    pub fn index(&self, u: f64) -> usize {
+        let n = self.values.len();
+        ((u * n as f64).floor().max(0.0) as usize).min(n - 1)
+    }
+
+    /// A value as written in tables: a word without quotes, a boolean or number as itself.
+    pub fn label(&self, index: usize) -> String {
+        match &self.values[index] {
+            serde_json::Value::String(w) => w.clone(),
+            v => v.to_string(),
+        }
+    }
+}
+
 /// A sweep file.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
@@ -55,7 +81,10 @@ pub struct SweepFile {
     /// The policy scenario files compared with it.
     pub policies: Vec<String>,
     pub design: SweepDesign,
+    #[serde(default)]
     pub parameters: Vec<SweepParameter>,
+    #[serde(default)]
+    pub switches: Vec<SweepSwitch>,
     /// Summary metrics reported (`careshape metrics`).
     pub outcomes: Vec<String>,
     #[serde(default = "one")]
@@ -74,14 +103,17 @@ fn one_u64() -> u64 {
     1
 }
 
-/// A loaded, checked sweep: the file, its scenarios (baseline first) and its design points.
+/// What a sweep's analysis needs, without its scenarios: the file, its scenario names
+/// (baseline first) and its design. A finished sweep folder's manifest holds enough to rebuild
+/// it, so `careshape report` can redo the analysis of a folder alone.
 #[derive(Clone, Debug)]
-pub struct Sweep {
+pub struct SweepPlan {
     pub file: PathBuf,
     pub config: SweepFile,
-    /// Baseline first, then the policies.
-    pub scenarios: Vec<Scenario>,
-    /// Design points in [0, 1)^k (or on [0, 1] for grid and Morris).
+    /// Scenario names: baseline first, then the policies.
+    pub names: Vec<String>,
+    /// Design points, one coordinate per factor (the parameters, then the switches) in
+    /// [0, 1): a switch's coordinate is snapped to its value's index / (values − 1).
     pub unit_points: Vec<Vec<f64>>,
     /// The SHA-256 of the sweep file's text.
     pub sha256: String,
@@ -89,12 +121,129 @@ pub struct Sweep {
     saltelli: Option<SaltelliDesign>,
 }
 
+/// A loaded, checked sweep: its plan and its scenarios (baseline first).
+#[derive(Clone, Debug)]
+pub struct Sweep {
+    pub plan: SweepPlan,
+    /// Baseline first, then the policies.
+    pub scenarios: Vec<Scenario>,
+}
+
 /// Most points a sweep may have (a guard against a typo in a design size).
 pub const MAX_POINTS: usize = 1_000_000;
 
+/// The number of points of a design of `k` factors of which the switches have `switch_values`
+/// values each (`None` on overflow or a design too small to be valid).
+fn design_size(design: &SweepDesign, k: usize, switch_values: &[usize]) -> Option<usize> {
+    match *design {
+        SweepDesign::Grid { levels } if levels >= 2 => {
+            let numeric = levels.checked_pow((k - switch_values.len()) as u32)?;
+            switch_values.iter().try_fold(numeric, |n, &v| n.checked_mul(v))
+        }
+        SweepDesign::Lhs { points } if points >= 2 => Some(points),
+        SweepDesign::Morris { trajectories, levels }
+            if trajectories >= 2 && levels >= 2 && levels % 2 == 0 =>
+        {
+            trajectories.checked_mul(k + 1)
+        }
+        SweepDesign::Sobol { base_points } if base_points >= 2 => base_points.checked_mul(k + 2),
+        _ => None,
+    }
+}
+
+impl SweepPlan {
+    /// The plan of a checked sweep file: generates its design (deterministic in the file).
+    pub fn new(file: PathBuf, config: SweepFile, names: Vec<String>, sha256: String) -> Self {
+        let kp = config.parameters.len();
+        let k = kp + config.switches.len();
+        let seed = config.seed;
+        let (mut morris, mut saltelli) = (None, None);
+        let mut unit_points: Vec<Vec<f64>> = match config.design {
+            SweepDesign::Grid { levels } => {
+                // Mixed radix: `levels` values of each parameter, every value of each switch.
+                let radix: Vec<usize> = std::iter::repeat_n(levels, kp)
+                    .chain(config.switches.iter().map(|s| s.values.len()))
+                    .collect();
+                let n: usize = radix.iter().product();
+                (0..n)
+                    .map(|mut i| {
+                        radix
+                            .iter()
+                            .map(|&r| {
+                                let l = i % r;
+                                i /= r;
+                                l as f64 / (r - 1) as f64
+                            })
+                            .collect()
+                    })
+                    .collect()
+            }
+            SweepDesign::Lhs { points } => crate::calibration::design::unit_design(
+                crate::calibration::config::Design::LatinHypercube,
+                points,
+                k,
+                seed,
+            ),
+            SweepDesign::Morris { trajectories, levels } => {
+                let d = MorrisDesign::new(k, trajectories, levels, seed);
+                let pts = d.points().cloned().collect();
+                morris = Some(d);
+                pts
+            }
+            SweepDesign::Sobol { base_points } => {
+                let d = SaltelliDesign::new(k, base_points, seed);
+                let pts = d.points().cloned().collect();
+                saltelli = Some(d);
+                pts
+            }
+        };
+        // A switch's coordinate stands for one of its values. It is snapped to index / (n − 1),
+        // so a Morris step that flips a two-valued switch is a step of 1 and its elementary
+        // effect is the outcome's change on switching. A Morris step moves a coordinate by more
+        // than half the range (p / (2(p − 1)) on p levels), so it always changes the value.
+        let snap = |point: &mut Vec<f64>| {
+            for (j, sw) in config.switches.iter().enumerate() {
+                let u = &mut point[kp + j];
+                *u = sw.index(*u) as f64 / (sw.values.len() - 1) as f64;
+            }
+        };
+        unit_points.iter_mut().for_each(snap);
+        if let Some(d) = &mut morris {
+            d.trajectories.iter_mut().flatten().for_each(snap);
+        }
+        SweepPlan { file, config, names, unit_points, sha256, morris, saltelli }
+    }
+
+    /// The factors' keys: the parameters, then the switches.
+    pub fn factors(&self) -> Vec<&str> {
+        let c = &self.config;
+        c.parameters.iter().map(|p| p.key.as_str()).chain(c.switches.iter().map(|s| s.key.as_str())).collect()
+    }
+
+    /// The factor values of a design point: each parameter's value, then each switch's value
+    /// index.
+    pub fn values(&self, point: usize) -> Vec<f64> {
+        let c = &self.config;
+        let kp = c.parameters.len();
+        let u = &self.unit_points[point];
+        c.parameters
+            .iter()
+            .zip(u)
+            .map(|(p, u)| p.min + u * (p.max - p.min))
+            .chain(c.switches.iter().zip(&u[kp..]).map(|(s, u)| s.index(*u) as f64))
+            .collect()
+    }
+
+    /// Scenario names: baseline first.
+    pub fn names(&self) -> Vec<&str> {
+        self.names.iter().map(String::as_str).collect()
+    }
+}
+
 impl Sweep {
     /// Reads and checks a sweep file: its scenarios load, its keys are numeric parameters of
-    /// every scenario, its ranges are ordered and its outcomes are summary metrics.
+    /// every scenario, its switches' values are accepted by every scenario, its ranges are
+    /// ordered and its outcomes are summary metrics.
     pub fn load(file: &Path) -> std::result::Result<Sweep, ScenarioError> {
         let text = read_text(file)?;
         let mut config: SweepFile = parse_toml(&text, file)?;
@@ -116,8 +265,9 @@ impl Sweep {
         if config.policies.is_empty() {
             problems.push(("policies".into(), "expected at least one policy scenario".into()));
         }
-        if config.parameters.is_empty() {
-            problems.push(("parameters".into(), "expected at least one uncertain parameter".into()));
+        if config.parameters.is_empty() && config.switches.is_empty() {
+            problems
+                .push(("parameters".into(), "expected at least one uncertain parameter or switch".into()));
         }
         if config.replicates == 0 {
             problems.push(("replicates".into(), "expected at least 1 replicate".into()));
@@ -125,6 +275,7 @@ impl Sweep {
         if config.weeks == Some(0) {
             problems.push(("weeks".into(), "expected at least 1 week".into()));
         }
+        let mut seen = std::collections::HashSet::new();
         for (i, p) in config.parameters.iter().enumerate() {
             if !(p.min.is_finite() && p.max.is_finite() && p.min < p.max) {
                 problems.push((
@@ -132,10 +283,34 @@ impl Sweep {
                     format!("expected min < max, found {} and {}", p.min, p.max),
                 ));
             }
+            if !seen.insert(p.key.as_str()) {
+                problems.push((format!("parameters[{i}].key"), format!("`{}` is swept twice", p.key)));
+            }
             for s in &scenarios {
                 if let Err(e) = get_parameter(s, &p.key) {
                     problems.push((format!("parameters[{i}].key"), format!("{e}")));
                     break;
+                }
+            }
+        }
+        for (i, sw) in config.switches.iter().enumerate() {
+            if !seen.insert(sw.key.as_str()) {
+                problems.push((format!("switches[{i}].key"), format!("`{}` is swept twice", sw.key)));
+            }
+            if sw.values.len() < 2 {
+                problems.push((
+                    format!("switches[{i}].values"),
+                    "expected at least two alternative forms".into(),
+                ));
+            }
+            for (j, v) in sw.values.iter().enumerate() {
+                if sw.values[..j].contains(v) {
+                    problems.push((format!("switches[{i}].values"), format!("{v} appears twice")));
+                }
+                if let Some(Err(e)) =
+                    scenarios.iter().map(|s| set_value(s, &sw.key, v.clone())).find(|r| r.is_err())
+                {
+                    problems.push((format!("switches[{i}].values"), format!("{e}")));
                 }
             }
         }
@@ -169,121 +344,70 @@ impl Sweep {
                 ));
             }
         }
-        let k = config.parameters.len();
-        let size = match config.design {
-            SweepDesign::Grid { levels } if levels >= 2 => levels.checked_pow(k as u32),
-            SweepDesign::Lhs { points } if points >= 2 => Some(points),
-            SweepDesign::Morris { trajectories, levels }
-                if trajectories >= 2 && levels >= 2 && levels % 2 == 0 =>
-            {
-                trajectories.checked_mul(k + 1)
+        let k = config.parameters.len() + config.switches.len();
+        let switch_values: Vec<usize> = config.switches.iter().map(|s| s.values.len().max(2)).collect();
+        match design_size(&config.design, k, &switch_values) {
+            None if matches!(config.design, SweepDesign::Grid { levels } if levels >= 2) => {
+                problems.push(("design".into(), format!("expected at most {MAX_POINTS} points")))
             }
-            SweepDesign::Sobol { base_points } if base_points >= 2 => base_points.checked_mul(k + 2),
-            _ => {
-                problems.push((
-                    "design".into(),
-                    "expected grid levels ≥ 2, lhs points ≥ 2, morris trajectories ≥ 2 and an even number of levels ≥ 2, or sobol base_points ≥ 2".into(),
-                ));
-                Some(0)
+            None => problems.push((
+                "design".into(),
+                "expected grid levels ≥ 2, lhs points ≥ 2, morris trajectories ≥ 2 and an even number of levels ≥ 2, or sobol base_points ≥ 2".into(),
+            )),
+            Some(n) if n > MAX_POINTS => {
+                problems.push(("design".into(), format!("expected at most {MAX_POINTS} points, found {n}")))
             }
-        };
-        if size.is_none_or(|n| n > MAX_POINTS) {
-            problems.push(("design".into(), format!("expected at most {MAX_POINTS} points")));
+            Some(_) => {}
         }
         if !problems.is_empty() {
             return Err(invalid(&text, file, problems));
         }
-        let seed = config.seed;
-        let (mut morris, mut saltelli) = (None, None);
-        let unit_points = match config.design {
-            SweepDesign::Grid { levels } => (0..levels.pow(k as u32))
-                .map(|mut i| {
-                    (0..k)
-                        .map(|_| {
-                            let l = i % levels;
-                            i /= levels;
-                            l as f64 / (levels - 1) as f64
-                        })
-                        .collect()
-                })
-                .collect(),
-            SweepDesign::Lhs { points } => crate::calibration::design::unit_design(
-                crate::calibration::config::Design::LatinHypercube,
-                points,
-                k,
-                seed,
-            ),
-            SweepDesign::Morris { trajectories, levels } => {
-                let d = MorrisDesign::new(k, trajectories, levels, seed);
-                let pts = d.points().cloned().collect();
-                morris = Some(d);
-                pts
-            }
-            SweepDesign::Sobol { base_points } => {
-                let d = SaltelliDesign::new(k, base_points, seed);
-                let pts = d.points().cloned().collect();
-                saltelli = Some(d);
-                pts
-            }
-        };
         let sha256 = crate::output::manifest::sha256_hex(text.as_bytes());
-        Ok(Sweep { file: file.to_path_buf(), config, scenarios, unit_points, sha256, morris, saltelli })
+        let names = scenarios.iter().map(|s| s.name.clone()).collect();
+        Ok(Sweep { plan: SweepPlan::new(file.to_path_buf(), config, names, sha256), scenarios })
     }
 
-    /// The parameter values of a design point.
-    pub fn values(&self, point: usize) -> Vec<f64> {
-        self.unit_points[point]
-            .iter()
-            .zip(&self.config.parameters)
-            .map(|(u, p)| p.min + u * (p.max - p.min))
-            .collect()
-    }
-
-    /// Scenario names: baseline first.
-    pub fn names(&self) -> Vec<&str> {
-        self.scenarios.iter().map(|s| s.name.as_str()).collect()
-    }
-
-    /// Runs one design point: every scenario with the point's parameter values, on replicates
-    /// `0..replicates` of the sweep's seed. Returns, per scenario, per outcome, each
-    /// replicate's summary value. A point whose values make a scenario invalid is an error
-    /// naming the point and the problem.
+    /// Runs one design point: every scenario with the point's parameter values and switch
+    /// forms, on replicates `0..replicates` of the sweep's seed. Returns, per scenario, per
+    /// outcome, each replicate's summary value. A point whose values make a scenario invalid is
+    /// an error naming the point and the problem.
     pub fn evaluate(&self, point: usize) -> Result<Vec<Vec<Vec<f64>>>> {
-        let values = self.values(point);
+        let plan = &self.plan;
+        let c = &plan.config;
+        let values = plan.values(point);
+        let kp = c.parameters.len();
         let scenarios: Vec<Scenario> = self
             .scenarios
             .iter()
             .map(|s| {
                 let mut t = s.clone();
-                for (p, v) in self.config.parameters.iter().zip(&values) {
+                for (p, v) in c.parameters.iter().zip(&values) {
                     t = set_parameter(&t, &p.key, *v)?;
+                }
+                for (sw, v) in c.switches.iter().zip(&values[kp..]) {
+                    t = set_value(&t, &sw.key, sw.values[*v as usize].clone())?;
                 }
                 let problems = crate::scenario::validate(&t);
                 if let Some((key, msg)) = problems.first() {
                     return Err(Error::Input(format!(
                         "{}: point {point} makes {} invalid: {key}: {msg}",
-                        self.file.display(),
+                        plan.file.display(),
                         s.name
                     )));
                 }
                 Ok(t)
             })
             .collect::<Result<_>>()?;
-        let metrics: Vec<usize> = self
-            .config
-            .outcomes
-            .iter()
-            .map(|o| crate::analysis::summary_index(o).expect("checked"))
-            .collect();
-        let reps = self.config.replicates;
+        let metrics: Vec<usize> =
+            c.outcomes.iter().map(|o| crate::analysis::summary_index(o).expect("checked")).collect();
+        let reps = c.replicates;
         Ok(scenarios
             .par_iter()
             .map(|s| {
                 let rows: Vec<Vec<f64>> = (0..reps)
                     .into_par_iter()
                     .map(|r| {
-                        let summary =
-                            crate::analysis::summarise(&crate::run_replicate(s, self.config.seed, r));
+                        let summary = crate::analysis::summarise(&crate::run_replicate(s, c.seed, r));
                         metrics.iter().map(|&m| summary.values()[m]).collect()
                     })
                     .collect();
@@ -323,38 +447,68 @@ impl PointResult {
     }
 }
 
-/// What identifies the work of a sweep folder: a rerun must match it to reuse the points.
+/// What identifies the work of a sweep folder (a rerun must match it to reuse the points), and
+/// what `careshape report` needs to redo its analysis: the sweep file as read, and the names of
+/// its scenarios.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct SweepManifest {
     pub sweep_sha256: String,
     pub careshape_version: String,
     pub source_sha256: String,
     pub points: usize,
+    /// The sweep file, as given on the command line.
+    pub sweep_file: String,
+    /// Scenario names, baseline first.
+    pub scenarios: Vec<String>,
+    pub config: SweepFile,
 }
 
 impl SweepManifest {
-    pub fn of(sweep: &Sweep) -> Self {
+    pub fn of(plan: &SweepPlan) -> Self {
         SweepManifest {
-            sweep_sha256: sweep.sha256.clone(),
+            sweep_sha256: plan.sha256.clone(),
             careshape_version: env!("CARGO_PKG_VERSION").into(),
             source_sha256: env!("CARESHAPE_SOURCE_SHA256").into(),
-            points: sweep.unit_points.len(),
+            points: plan.unit_points.len(),
+            sweep_file: plan.file.display().to_string(),
+            scenarios: plan.names.clone(),
+            config: plan.config.clone(),
         }
+    }
+
+    /// Reads `sweep.json` of a sweep folder.
+    pub fn read(dir: &Path) -> Result<Self> {
+        let path = dir.join("sweep.json");
+        let text = std::fs::read_to_string(&path).map_err(OutputError::io("cannot read", &path))?;
+        serde_json::from_str(&text).map_err(|e| {
+            Error::Input(format!(
+                "{}: not a sweep manifest of careshape {} ({e}); rerun the sweep into a new folder",
+                path.display(),
+                env!("CARGO_PKG_VERSION")
+            ))
+        })
+    }
+
+    /// Whether the points of a folder with this manifest can be reused by `other`'s run: the
+    /// same sweep file text and the same build (the file's path may differ).
+    fn same_work(&self, other: &SweepManifest) -> bool {
+        self.sweep_sha256 == other.sweep_sha256
+            && self.careshape_version == other.careshape_version
+            && self.source_sha256 == other.source_sha256
+            && self.points == other.points
     }
 }
 
 /// Opens (or resumes) a sweep's output folder: writes `sweep.json` in a new folder, or checks
 /// that an existing one was written by the same sweep file and build. Returns the points
 /// already finished.
-pub fn open_folder(sweep: &Sweep, dir: &Path) -> Result<Vec<PointResult>> {
-    let manifest = SweepManifest::of(sweep);
+pub fn open_folder(plan: &SweepPlan, dir: &Path) -> Result<Vec<PointResult>> {
+    let manifest = SweepManifest::of(plan);
     let path = dir.join("sweep.json");
     std::fs::create_dir_all(dir.join("points")).map_err(OutputError::io("cannot create", dir))?;
     if path.is_file() {
-        let text = std::fs::read_to_string(&path).map_err(OutputError::io("cannot read", &path))?;
-        let found: SweepManifest = serde_json::from_str(&text)
-            .map_err(|e| Error::Input(format!("{}: not a careshape sweep manifest: {e}", path.display())))?;
-        if found != manifest {
+        let found = SweepManifest::read(dir)?;
+        if !found.same_work(&manifest) {
             let why = if found.sweep_sha256 != manifest.sweep_sha256 {
                 "a different sweep file (its text changed)"
             } else {
@@ -373,8 +527,13 @@ pub fn open_folder(sweep: &Sweep, dir: &Path) -> Result<Vec<PointResult>> {
             Ok(())
         })?;
     }
+    read_points(plan, dir)
+}
+
+/// The finished points of a sweep folder, in design order.
+fn read_points(plan: &SweepPlan, dir: &Path) -> Result<Vec<PointResult>> {
     let mut done = Vec::new();
-    for i in 0..sweep.unit_points.len() {
+    for i in 0..plan.unit_points.len() {
         let p = point_path(dir, i);
         if p.is_file() {
             let text = std::fs::read_to_string(&p).map_err(OutputError::io("cannot read", &p))?;
@@ -385,6 +544,38 @@ pub fn open_folder(sweep: &Sweep, dir: &Path) -> Result<Vec<PointResult>> {
         }
     }
     Ok(done)
+}
+
+/// Redoes the analysis of a finished sweep folder from its manifest and points alone (no
+/// scenario is run): the sensitivity measures, the tables, the charts and `report.html`. The
+/// design is regenerated from the sweep file recorded in the manifest and must give every
+/// point's recorded values, so a folder whose design this build would draw differently is
+/// refused rather than analysed on the wrong coordinates.
+pub fn rebuild(dir: &Path) -> Result<(SweepPlan, Vec<PointResult>, Vec<SensitivityRow>)> {
+    let m = SweepManifest::read(dir)?;
+    let plan = SweepPlan::new(PathBuf::from(&m.sweep_file), m.config, m.scenarios, m.sweep_sha256);
+    let points = read_points(&plan, dir)?;
+    let n = plan.unit_points.len();
+    if points.len() < n {
+        return Err(Error::Input(format!(
+            "{}: the sweep is unfinished ({} of {n} points); finish it with `careshape sweep {} --out {}`",
+            dir.display(),
+            points.len(),
+            m.sweep_file,
+            dir.display()
+        )));
+    }
+    if let Some(p) = points.iter().find(|p| p.values != plan.values(p.point)) {
+        return Err(Error::Input(format!(
+            "{}: point {} was computed at other factor values than this build's design gives; rerun the sweep into a new folder",
+            dir.display(),
+            p.point
+        )));
+    }
+    let rows = sensitivity(&plan, &points);
+    #[cfg(feature = "output")]
+    write_tables(&plan, dir, &points, &rows)?;
+    Ok((plan, points, rows))
 }
 
 /// Where a point's results are written.
@@ -421,7 +612,7 @@ pub struct SensitivityRow {
 /// The sensitivity table of a finished sweep (Morris, Sobol, or partial rank correlations for
 /// a Latin hypercube; none for a grid),
 /// for every difference of a policy from the baseline and every level of the baseline.
-pub fn sensitivity(sweep: &Sweep, points: &[PointResult]) -> Vec<SensitivityRow> {
+pub fn sensitivity(sweep: &SweepPlan, points: &[PointResult]) -> Vec<SensitivityRow> {
     let mut points: Vec<&PointResult> = points.iter().collect();
     points.sort_by_key(|p| p.point);
     let names = sweep.names();
@@ -444,6 +635,7 @@ pub fn sensitivity(sweep: &Sweep, points: &[PointResult]) -> Vec<SensitivityRow>
         }
     }
     let seed = sweep.config.seed;
+    let factors = sweep.factors();
     let mut rows = Vec::new();
     for (quantity, scenario, outcome, y) in series {
         let row =
@@ -458,22 +650,20 @@ pub fn sensitivity(sweep: &Sweep, points: &[PointResult]) -> Vec<SensitivityRow>
                 high,
             };
         if let Some(d) = &sweep.morris {
-            for (m, p) in morris_measures(d, &y, seed).iter().zip(&sweep.config.parameters) {
-                rows.push(row(&p.key, "mu_star", m.mu_star.estimate, m.mu_star.low, m.mu_star.high));
-                rows.push(row(&p.key, "sigma", m.sigma, f64::NAN, f64::NAN));
+            for (m, p) in morris_measures(d, &y, seed).iter().zip(&factors) {
+                rows.push(row(p, "mu_star", m.mu_star.estimate, m.mu_star.low, m.mu_star.high));
+                rows.push(row(p, "sigma", m.sigma, f64::NAN, f64::NAN));
             }
         }
-        if matches!(sweep.config.design, SweepDesign::Lhs { .. })
-            && y.len() > sweep.config.parameters.len() + 2
-        {
-            for (ix, p) in prcc(&sweep.unit_points, &y, seed).iter().zip(&sweep.config.parameters) {
-                rows.push(row(&p.key, "prcc", ix.estimate, ix.low, ix.high));
+        if matches!(sweep.config.design, SweepDesign::Lhs { .. }) && y.len() > factors.len() + 2 {
+            for (ix, p) in prcc(&sweep.unit_points, &y, seed).iter().zip(&factors) {
+                rows.push(row(p, "prcc", ix.estimate, ix.low, ix.high));
             }
         }
         if let Some(d) = &sweep.saltelli {
-            for (s, p) in sobol_indices(d, &y, seed).iter().zip(&sweep.config.parameters) {
-                rows.push(row(&p.key, "first_order", s.first.estimate, s.first.low, s.first.high));
-                rows.push(row(&p.key, "total", s.total.estimate, s.total.low, s.total.high));
+            for (s, p) in sobol_indices(d, &y, seed).iter().zip(&factors) {
+                rows.push(row(p, "first_order", s.first.estimate, s.first.low, s.first.high));
+                rows.push(row(p, "total", s.total.estimate, s.total.low, s.total.high));
             }
         }
     }
@@ -490,14 +680,15 @@ pub fn run(
     dir: &Path,
     tick: &(dyn Fn() + Sync),
 ) -> Result<(Vec<PointResult>, Vec<SensitivityRow>)> {
-    let mut done = open_folder(sweep, dir)?;
+    let plan = &sweep.plan;
+    let mut done = open_folder(plan, dir)?;
     let have: std::collections::HashSet<usize> = done.iter().map(|p| p.point).collect();
-    let todo: Vec<usize> = (0..sweep.unit_points.len()).filter(|i| !have.contains(i)).collect();
+    let todo: Vec<usize> = (0..plan.unit_points.len()).filter(|i| !have.contains(i)).collect();
     let fresh: Vec<PointResult> = todo
         .par_iter()
         .map(|&i| {
             let runs = sweep.evaluate(i)?;
-            let r = PointResult::from_runs(i, sweep.values(i), &runs);
+            let r = PointResult::from_runs(i, plan.values(i), &runs);
             write_point(dir, &r)?;
             tick();
             Ok(r)
@@ -505,16 +696,16 @@ pub fn run(
         .collect::<Result<_>>()?;
     done.extend(fresh);
     done.sort_by_key(|p| p.point);
-    let rows = sensitivity(sweep, &done);
+    let rows = sensitivity(plan, &done);
     #[cfg(feature = "output")]
-    write_tables(sweep, dir, &done, &rows)?;
+    write_tables(plan, dir, &done, &rows)?;
     Ok((done, rows))
 }
 
 /// Writes `sweep_points` and `sensitivity` (Parquet and CSV).
 #[cfg(feature = "output")]
 pub fn write_tables(
-    sweep: &Sweep,
+    sweep: &SweepPlan,
     dir: &Path,
     points: &[PointResult],
     rows: &[SensitivityRow],
@@ -523,7 +714,9 @@ pub fn write_tables(
     let names = sweep.names();
     let outcomes = &sweep.config.outcomes;
     let mut point = Vec::new();
-    let mut values: Vec<Vec<f64>> = vec![Vec::new(); sweep.config.parameters.len()];
+    let kp = sweep.config.parameters.len();
+    let mut values: Vec<Vec<f64>> = vec![Vec::new(); kp];
+    let mut forms: Vec<Vec<String>> = vec![Vec::new(); sweep.config.switches.len()];
     let (mut quantity, mut scenario, mut outcome, mut value) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for p in points {
@@ -531,6 +724,9 @@ pub fn write_tables(
             point.push(p.point as u32);
             for (col, x) in values.iter_mut().zip(&p.values) {
                 col.push(*x);
+            }
+            for ((col, sw), x) in forms.iter_mut().zip(&sweep.config.switches).zip(&p.values[kp..]) {
+                col.push(sw.label(*x as usize));
             }
             quantity.push(q);
             scenario.push(s.to_string());
@@ -552,6 +748,9 @@ pub fn write_tables(
     let mut cols = vec![Column::new("point".into(), point)];
     for (p, v) in sweep.config.parameters.iter().zip(values) {
         cols.push(Column::new(p.key.as_str().into(), v));
+    }
+    for (sw, v) in sweep.config.switches.iter().zip(forms) {
+        cols.push(Column::new(sw.key.as_str().into(), v));
     }
     cols.extend([
         Column::new("quantity".into(), quantity),

@@ -1,6 +1,6 @@
-//! Charts of a sweep (docs/SENSITIVITY.md): the Morris μ*–σ plane, and Sobol first-order and
-//! total indices as bars with their bootstrap intervals; one panel per policy difference ×
-//! outcome.
+//! Charts of a sweep (docs/SENSITIVITY.md): the Morris μ*–σ plane, Sobol first-order and
+//! total indices, and partial rank correlations, as bars with their bootstrap intervals; one
+//! panel per policy difference × outcome.
 
 use std::path::Path;
 
@@ -25,7 +25,18 @@ struct Panels {
     keys: Vec<(String, RGBColor, Key)>,
     /// (panel title, rows)
     panels: Vec<(String, Bars)>,
-    morris: bool,
+    kind: Kind,
+}
+
+/// What a panel shows.
+#[derive(Clone, Copy, PartialEq)]
+enum Kind {
+    /// μ* against σ.
+    Morris,
+    /// First-order and total bars.
+    Sobol,
+    /// One bar per parameter on [−1, 1].
+    Prcc,
 }
 
 impl Figure for Panels {
@@ -40,10 +51,10 @@ impl Figure for Panels {
         let body = body.split_vertically(used + 12).1;
         let rows = self.panels.len().div_ceil(COLS);
         for (cell, (label, bars)) in body.split_evenly((rows, COLS)).iter().zip(&self.panels) {
-            if self.morris {
+            if self.kind == Kind::Morris {
                 morris_panel(cell, label, bars)?;
             } else {
-                sobol_panel(cell, label, bars)?;
+                bar_panel(cell, label, bars, self.kind)?;
             }
         }
         Ok(())
@@ -110,14 +121,24 @@ fn morris_panel<DB: DrawingBackend>(
     Ok(())
 }
 
-fn sobol_panel<DB: DrawingBackend>(
+/// Sobol bars (first-order above total) or partial rank correlations (one bar on [−1, 1]).
+fn bar_panel<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     label: &str,
     bars: &Bars,
+    kind: Kind,
 ) -> DrawResult<DB> {
-    let hi =
-        bars.iter().flat_map(|b| [b.1.2, b.2.2, b.1.0, b.2.0]).filter(|v| v.is_finite()).fold(0.0, f64::max);
-    let lo = bars.iter().flat_map(|b| [b.1.1, b.2.1]).filter(|v| v.is_finite()).fold(0.0, f64::min);
+    let (lo, hi) = if kind == Kind::Prcc {
+        (-1.0, 1.0 / 1.08)
+    } else {
+        (
+            bars.iter().flat_map(|b| [b.1.1, b.2.1]).filter(|v| v.is_finite()).fold(0.0, f64::min),
+            bars.iter()
+                .flat_map(|b| [b.1.2, b.2.2, b.1.0, b.2.0])
+                .filter(|v| v.is_finite())
+                .fold(0.0, f64::max),
+        )
+    };
     let n = bars.len();
     let mut chart = ChartBuilder::on(area)
         .caption(label, bold(18))
@@ -140,9 +161,15 @@ fn sobol_panel<DB: DrawingBackend>(
         .x_label_formatter(&|v| tick_d(*v, 2))
         .draw()?;
     let (first, total) = (palette::OKABE_ITO[1], palette::OKABE_ITO[5]);
+    if kind == Kind::Prcc {
+        chart.draw_series(LineSeries::new([(0.0, -0.5), (0.0, n as f64 - 0.5)], BLACK.stroke_width(1)))?;
+    }
     for (j, b) in bars.iter().enumerate() {
         let y = (n - 1 - j) as f64;
-        for (dy, (est, l, h), colour) in [(0.17, b.1, first), (-0.17, b.2, total)] {
+        let sobol = [(0.17, b.1, first), (-0.17, b.2, total)];
+        let prcc = [(0.0, b.1, total)];
+        let shown: &[_] = if kind == Kind::Prcc { &prcc } else { &sobol };
+        for &(dy, (est, l, h), colour) in shown {
             chart.draw_series(std::iter::once(Rectangle::new(
                 [(0.0, y + dy - 0.14), (est, y + dy + 0.14)],
                 colour.filled(),
@@ -178,15 +205,15 @@ fn panels(rows: &[SensitivityRow], x: &str, y: &str) -> Vec<(String, Bars)> {
                 .zip(&ys)
                 .map(|(a, b)| (a.parameter.clone(), (a.estimate, a.low, a.high), (b.estimate, b.low, b.high)))
                 .collect();
-            // Largest first (Sobol bars read top-down).
-            bars.sort_by(|a, b| b.2.0.max(b.1.0).total_cmp(&a.2.0.max(a.1.0)));
+            // Largest first (bars read top-down; a correlation by its size).
+            bars.sort_by(|a, b| b.2.0.abs().max(b.1.0.abs()).total_cmp(&a.2.0.abs().max(a.1.0.abs())));
             (format!("{s} − baseline: {o}"), bars)
         })
         .collect()
 }
 
-/// Draws `morris.png/.svg` or `sobol.png/.svg` into `dir` from a sweep's sensitivity rows, if
-/// it has Morris or Sobol measures.
+/// Draws `morris`, `sobol` or `prcc` (PNG and SVG) into `dir` from a sweep's sensitivity rows,
+/// for the measures it has.
 pub fn charts(rows: &[SensitivityRow], points: usize, dir: &Path) -> Result<Vec<super::Chart>> {
     let mut out = Vec::new();
     let morris = panels(rows, "mu_star", "sigma");
@@ -198,7 +225,7 @@ pub fn charts(rows: &[SensitivityRow], points: usize, dir: &Path) -> Result<Vec<
             ),
             keys: vec![("parameter (the three largest named)".into(), palette::OKABE_ITO[5], Key::Dot)],
             panels: morris,
-            morris: true,
+            kind: Kind::Morris,
         };
         out.push(super::write(
             dir,
@@ -220,7 +247,7 @@ pub fn charts(rows: &[SensitivityRow], points: usize, dir: &Path) -> Result<Vec<
                 ("total ST".into(), palette::OKABE_ITO[5], Key::Box),
             ],
             panels: sobol,
-            morris: false,
+            kind: Kind::Sobol,
         };
         out.push(super::write(
             dir,
@@ -228,6 +255,26 @@ pub fn charts(rows: &[SensitivityRow], points: usize, dir: &Path) -> Result<Vec<
             "Sobol indices",
             "First-order and total indices per parameter, one panel per paired difference and outcome."
                 .into(),
+            &fig,
+        )?);
+    }
+    let prcc = panels(rows, "prcc", "prcc");
+    if !prcc.is_empty() {
+        let fig = Panels {
+            title: "Partial rank correlations: which parameters move each paired difference, and which way"
+                .into(),
+            subtitle: format!(
+                "Partial rank correlation of each parameter with the difference, the others held (Latin hypercube), with 95% bootstrap intervals; {points} design points."
+            ),
+            keys: vec![("partial rank correlation".into(), palette::OKABE_ITO[5], Key::Box)],
+            panels: prcc,
+            kind: Kind::Prcc,
+        };
+        out.push(super::write(
+            dir,
+            "prcc",
+            "Partial rank correlations",
+            "Partial rank correlation per parameter, one panel per paired difference and outcome.".into(),
             &fig,
         )?);
     }

@@ -9,10 +9,10 @@ use base64::Engine as _;
 use super::markdown::escape;
 use crate::charts::Chart;
 use crate::output::comparison::sig;
-use crate::sweep::{SensitivityRow, Sweep};
+use crate::sweep::{SensitivityRow, SweepPlan};
 
 /// The page.
-pub fn render(sweep: &Sweep, rows: &[SensitivityRow], charts: &[Chart]) -> String {
+pub fn render(sweep: &SweepPlan, rows: &[SensitivityRow], charts: &[Chart]) -> String {
     let c = &sweep.config;
     let mut h = String::new();
     let title = format!("careshape sweep: {}", c.name);
@@ -32,7 +32,7 @@ pub fn render(sweep: &Sweep, rows: &[SensitivityRow], charts: &[Chart]) -> Strin
          is paired. careshape {}.</p>",
         escape(&c.description),
         sweep.unit_points.len(),
-        sweep.scenarios.len(),
+        sweep.names.len(),
         c.replicates,
         c.seed,
         escape(sweep.names()[0]),
@@ -48,7 +48,24 @@ pub fn render(sweep: &Sweep, rows: &[SensitivityRow], charts: &[Chart]) -> Strin
             sig(p.max, 3)
         );
     }
-    h.push_str("</table>\n<h2>Charts</h2>\n");
+    h.push_str("</table>\n");
+    if !c.switches.is_empty() {
+        h.push_str(
+            "<h2>Structural switches</h2>\n<p>Alternative forms of the model, swept like parameters; a switch's \
+             μ* is the outcome's change on switching between forms.</p>\n<table><tr><th>key</th><th>forms</th></tr>\n",
+        );
+        for sw in &c.switches {
+            let forms: Vec<String> = (0..sw.values.len()).map(|i| escape(&sw.label(i))).collect();
+            let _ = writeln!(
+                h,
+                "<tr><td><code>{}</code></td><td>{}</td></tr>",
+                escape(&sw.key),
+                forms.join(", ")
+            );
+        }
+        h.push_str("</table>\n");
+    }
+    h.push_str("<h2>Charts</h2>\n");
     let engine = base64::engine::general_purpose::STANDARD;
     for (i, ch) in charts.iter().enumerate() {
         let _ = writeln!(

@@ -49,6 +49,34 @@ fn under_scarce_labour_wages_rise_through_wage_review() {
     assert!(frozen_mean < 0.03, "frozen wages should sink towards the floor: {f:?}");
 }
 
+/// The structural alternative to the contract-mix choice (docs/ODD.md §7.10): by rule, every
+/// provider keeps the initial guaranteed share, so the zero-hours share stays near
+/// 1 − `initial_guaranteed_share` and a planned-hours payment basis, which moves it by at least
+/// 5 points under the choice (the mediation test below), moves it by under 2.
+#[test]
+#[ignore = "statistical suite: cargo test -- --include-ignored"]
+fn by_rule_the_contract_mix_holds_the_initial_share_and_ignores_the_payment_basis() {
+    let rule = |mut s: Scenario| {
+        s.providers.contract_mix = careshape::scenario::ContractMix::Rule;
+        s
+    };
+    let actual = rule(status_quo());
+    let mut planned = actual.clone();
+    planned.commissioning.payment = careshape::scenario::PaymentBasis::PlannedHours;
+    let reps = 10;
+    let (a, p) = (summaries(&actual, 7, reps), summaries(&planned, 7, reps));
+    let share = crate::common::col(&a, "zero_hours_share");
+    let mean = share.iter().sum::<f64>() / share.len() as f64;
+    let target = 1.0 - actual.providers.initial_guaranteed_share;
+    eprintln!("by rule: zero-hours share {mean:.3} (1 − initial guaranteed share = {target:.3})");
+    assert!((mean - target).abs() < 0.05, "by rule the zero-hours share should stay near {target}: {mean}");
+    let moved = paired(&p, &a, "zero_hours_share", false);
+    assert!(
+        moved.mean_difference.abs() < 0.02,
+        "by rule the payment basis should not move the mix: {moved:?}"
+    );
+}
+
 /// The mediation test of the contract-mix choice (docs/ODD.md §7.10): a planned-hours payment
 /// basis raises the guaranteed-hours share only because it lowers providers' income risk
 /// against the retention a guaranteed contract buys. With leavers costing nothing (recruitment

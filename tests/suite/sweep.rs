@@ -58,10 +58,21 @@ fn a_sweep_writes_every_point_resumes_and_refuses_another_sweeps_folder() {
     assert!(out.join("charts/morris.png").is_file() && out.join("charts/morris.svg").is_file());
     let page = std::fs::read_to_string(out.join("report.html")).unwrap();
     assert!(page.contains("data:image/png;base64,") && page.contains("workforce.quit_pay_elasticity"));
+    // `careshape report` redoes the analysis from the folder alone: the same tables.
+    let sens_csv = std::fs::read_to_string(out.join("sensitivity.csv")).unwrap();
+    std::fs::remove_file(out.join("sensitivity.csv")).unwrap();
+    std::fs::remove_file(out.join("report.html")).unwrap();
+    careshape_ok(&["report", arg(&out), "--quiet"]);
+    assert_eq!(std::fs::read_to_string(out.join("sensitivity.csv")).unwrap(), sens_csv);
+    assert_eq!(std::fs::read_to_string(out.join("sweep_points.csv")).unwrap(), points);
+    assert!(out.join("report.html").is_file());
+    assert_input_error(&["report", arg(&out), "--baseline", "status-quo", "--quiet"], &["sweep folder"]);
     // An interrupted sweep loses only its unfinished points: remove one, rerun, same tables.
     let one = out.join("points/point-0000003.json");
     let kept = std::fs::read_to_string(&one).unwrap();
     std::fs::remove_file(&one).unwrap();
+    // An unfinished folder cannot be reported on: it says how to finish it.
+    assert_input_error(&["report", arg(&out), "--quiet"], &["unfinished (5 of 6 points)", "careshape sweep"]);
     careshape_ok(&["sweep", arg(&file), "--out", arg(&out), "--quiet"]);
     assert_eq!(std::fs::read_to_string(&one).unwrap(), kept);
     assert_eq!(std::fs::read_to_string(out.join("sweep_points.csv")).unwrap(), points);
@@ -100,7 +111,7 @@ fn at_a_sweep_point_the_paired_difference_varies_at_most_half_as_much_as_an_unpa
         let m = xs.iter().sum::<f64>() / xs.len() as f64;
         xs.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (xs.len() - 1) as f64
     };
-    for (o, name) in sweep.config.outcomes.iter().enumerate() {
+    for (o, name) in sweep.plan.config.outcomes.iter().enumerate() {
         let (b, t) = (&runs[0][o], &runs[1][o]);
         let paired: Vec<f64> = t.iter().zip(b).map(|(x, y)| x - y).collect();
         let unpaired = var(t) + var(b);
@@ -116,13 +127,13 @@ fn at_a_sweep_point_the_paired_difference_varies_at_most_half_as_much_as_an_unpa
 #[test]
 fn the_shipped_morris_screening_loads_and_every_point_is_a_valid_scenario() {
     let sweep = Sweep::load(Path::new("scenarios/sweeps/morris-screening.toml")).unwrap();
-    assert_eq!(sweep.config.parameters.len(), 14);
-    assert_eq!(sweep.unit_points.len(), 150);
-    assert_eq!(sweep.names(), vec!["status-quo", "mission-led", "fair-rate-floor"]);
-    for i in 0..sweep.unit_points.len() {
-        for (s, v) in sweep.scenarios.iter().zip(std::iter::repeat(sweep.values(i))) {
+    assert_eq!(sweep.plan.config.parameters.len(), 14);
+    assert_eq!(sweep.plan.unit_points.len(), 150);
+    assert_eq!(sweep.plan.names(), vec!["status-quo", "mission-led", "fair-rate-floor"]);
+    for i in 0..sweep.plan.unit_points.len() {
+        for (s, v) in sweep.scenarios.iter().zip(std::iter::repeat(sweep.plan.values(i))) {
             let mut t = s.clone();
-            for (p, x) in sweep.config.parameters.iter().zip(&v) {
+            for (p, x) in sweep.plan.config.parameters.iter().zip(&v) {
                 assert!((p.min..=p.max).contains(x), "point {i}: {} = {x}", p.key);
                 t = careshape::calibration::paths::set_parameter(&t, &p.key, *x).unwrap();
             }
@@ -146,4 +157,66 @@ fn a_latin_hypercube_sweep_reports_partial_rank_correlations() {
         let v: f64 = l.split(',').nth(5).unwrap().parse().unwrap();
         assert!((-1.0..=1.0).contains(&v), "{l}");
     }
+    assert!(out.join("charts/prcc.png").is_file() && out.join("charts/prcc.svg").is_file());
+    assert!(std::fs::read_to_string(out.join("report.html")).unwrap().contains("partial rank correlation"));
+}
+
+/// A structural switch: a key with alternative forms, swept like a parameter. Each point runs
+/// the form its coordinate stands for; the tables name the form; a two-valued switch's Morris
+/// elementary effect is the outcome's change on switching, so its μ* is the mean absolute
+/// change over the trajectories.
+#[test]
+fn a_structural_switch_is_swept_like_a_parameter_and_named_in_the_tables() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = tiny(dir.path(), 1, 12, "kind = \"morris\"\ntrajectories = 3\nlevels = 4");
+    let mut text = std::fs::read_to_string(&file).unwrap();
+    text.push_str("\n[[switches]]\nkey = \"providers.contract_mix\"\nvalues = [\"choice\", \"rule\"]\n");
+    std::fs::write(&file, &text).unwrap();
+    let sweep = Sweep::load(&file).unwrap();
+    let plan = &sweep.plan;
+    assert_eq!(
+        plan.factors(),
+        vec!["workforce.quit_pay_elasticity", "providers.overbooking", "providers.contract_mix"]
+    );
+    // 3 trajectories × (3 + 1) points, and the switch takes both forms.
+    assert_eq!(plan.unit_points.len(), 12);
+    let forms: std::collections::BTreeSet<u64> = (0..12).map(|i| plan.values(i)[2] as u64).collect();
+    assert_eq!(forms.into_iter().collect::<Vec<_>>(), vec![0, 1]);
+    let out = dir.path().join("out");
+    careshape_ok(&["sweep", arg(&file), "--out", arg(&out), "--quiet"]);
+    let points = std::fs::read_to_string(out.join("sweep_points.csv")).unwrap();
+    let header = points.lines().next().unwrap();
+    assert!(header.contains("providers.contract_mix"), "{header}");
+    assert!(points.contains(",choice,") && points.contains(",rule,"), "{points}");
+    // μ* of the switch from the points themselves: consecutive points of a trajectory that
+    // differ in the switch alone.
+    let read = |i: usize| -> careshape::sweep::PointResult {
+        serde_json::from_str(&std::fs::read_to_string(careshape::sweep::point_path(&out, i)).unwrap())
+            .unwrap()
+    };
+    let mut flips = Vec::new();
+    for t in 0..3 {
+        for s in 0..3 {
+            let (a, b) = (read(t * 4 + s), read(t * 4 + s + 1));
+            if a.values[2] != b.values[2] {
+                assert_eq!(a.values[..2], b.values[..2], "a Morris step moves one factor");
+                flips.push((b.differences[0][0] - a.differences[0][0]) * (b.values[2] - a.values[2]));
+            }
+        }
+    }
+    assert_eq!(flips.len(), 3, "one switch step per trajectory");
+    let mu_star = flips.iter().map(|e| e.abs()).sum::<f64>() / 3.0;
+    let sens = std::fs::read_to_string(out.join("sensitivity.csv")).unwrap();
+    let row = sens
+        .lines()
+        .find(|l| {
+            l.starts_with("difference,") && l.contains(",unmet_need_share,providers.contract_mix,mu_star,")
+        })
+        .unwrap_or_else(|| panic!("{sens}"));
+    let got: f64 = row.split(',').nth(5).unwrap().parse().unwrap();
+    assert!((got - mu_star).abs() <= 1e-12 * mu_star.abs().max(1.0), "{got} against {mu_star}");
+    // A form the scenario does not have is refused, naming the switch and its line.
+    std::fs::write(&file, text.replace("\"rule\"]", "\"by-magic\"]")).unwrap();
+    let err = assert_input_error(&["sweep", arg(&file), "--quiet"], &["switches[0].values", "by-magic"]);
+    assert!(err.contains("tiny.toml:"), "the error should give the file and line: {err}");
 }

@@ -3,7 +3,7 @@
 
 use crate::model::labour::{JobTerms, QuitHazard};
 use crate::model::{Pledges, Provider, World};
-use crate::scenario::ProviderParams;
+use crate::scenario::{ContractMix, ProviderParams};
 
 /// Standard normal distribution function.
 fn normal_cdf(z: f64) -> f64 {
@@ -164,7 +164,10 @@ pub fn decisions(world: &mut World) {
         };
         // Contract mix: guaranteed hours where retention saves more than idle hours cost, given
         // the provider's income risk (kept as it is until a quarter of income has been seen).
-        if let Some(risk) = p.income_risk() {
+        // By rule, the initial share stays as a house policy.
+        if s.contract_mix == ContractMix::Rule {
+            p.guaranteed_target = s.initial_guaranteed_share;
+        } else if let Some(risk) = p.income_risk() {
             p.guaranteed_target = retention.guaranteed_share(s, p, hours_wanted, risk);
         }
         if terms.guaranteed_hours {

@@ -35,7 +35,9 @@ pub use cost_model::{CostModelParams, StatutoryRates};
 pub use council::{CouncilParams, Downstream, LastResort, Rationing};
 pub use geography::{Geography, MAX_PATCHES, Patch, TravelMode};
 pub use mission::{Appraisal, MISSION_COMPONENTS, MissionWeights};
-pub use providers::{KindParams, MAX_HIRING_BUFFER, MAX_MIN_TEAM, ProviderKind, ProviderParams, Rating};
+pub use providers::{
+    ContractMix, KindParams, MAX_HIRING_BUFFER, MAX_MIN_TEAM, ProviderKind, ProviderParams, Rating,
+};
 pub use self_funders::{MAX_SELF_FUNDED_HOURS, SelfFunderParams};
 pub use shocks::{BudgetBasis, Shock};
 pub use wage_floor::{WageFloor, YearValue};

@@ -70,6 +70,11 @@ pub struct ProviderParams {
     /// Sd across posts of the log ratio of a guaranteed contract's saving to its cost: the
     /// guaranteed share is the share of posts where the saving exceeds the cost.
     pub guarantee_choice_log_sd: f64,
+    /// How a provider sets its contract mix (docs/ODD.md §7.10): `choice` (the default) weighs
+    /// the retention saving of guaranteed hours against their idle cost; `rule` keeps
+    /// `initial_guaranteed_share` as a fixed house policy. A structural alternative for
+    /// sensitivity studies (docs/SENSITIVITY.md).
+    pub contract_mix: ContractMix,
     /// Margin needed to start paying travel time voluntarily.
     pub travel_pay_min_margin: f64,
     /// Hiring target as a multiple of the heads its committed hours need (1 = no proportional
@@ -191,6 +196,7 @@ impl Default for ProviderParams {
             initial_guaranteed_share: 0.6,
             guarantee_idle_cost_share: 0.089199,
             guarantee_choice_log_sd: 1.0,
+            contract_mix: ContractMix::Choice,
             travel_pay_min_margin: 0.04,
             hiring_buffer: 1.0,
             hiring_buffer_heads: 3.3557,
@@ -373,6 +379,17 @@ pub struct KindParams {
 }
 
 /// The kinds of provider, with their cost structures.
+/// How providers set their share of guaranteed-hours posts (docs/ODD.md §7.10).
+#[derive(Clone, Copy, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum ContractMix {
+    /// Guaranteed hours where the retention they buy is worth their idle cost.
+    #[default]
+    Choice,
+    /// A fixed share, `initial_guaranteed_share`, whatever the provider's income risk.
+    Rule,
+}
+
 #[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[serde(rename_all = "snake_case")]
 pub enum ProviderKind {
