@@ -115,8 +115,10 @@ pub struct SweepPlan {
     /// Design points, one coordinate per factor (the parameters, then the switches) in
     /// [0, 1): a switch's coordinate is snapped to its value's index / (values − 1).
     pub unit_points: Vec<Vec<f64>>,
-    /// The SHA-256 of the sweep file's text.
-    pub sha256: String,
+    /// What the points depend on, hashed (SHA-256): every resolved scenario and the sweep
+    /// file's design, factors, outcomes, replicates, seed and weeks; not its name or
+    /// description, which only label the analysis.
+    pub work_sha256: String,
     morris: Option<MorrisDesign>,
     saltelli: Option<SaltelliDesign>,
 }
@@ -153,7 +155,7 @@ fn design_size(design: &SweepDesign, k: usize, switch_values: &[usize]) -> Optio
 
 impl SweepPlan {
     /// The plan of a checked sweep file: generates its design (deterministic in the file).
-    pub fn new(file: PathBuf, config: SweepFile, names: Vec<String>, sha256: String) -> Self {
+    pub fn new(file: PathBuf, config: SweepFile, names: Vec<String>, work_sha256: String) -> Self {
         let kp = config.parameters.len();
         let k = kp + config.switches.len();
         let seed = config.seed;
@@ -211,7 +213,7 @@ impl SweepPlan {
         if let Some(d) = &mut morris {
             d.trajectories.iter_mut().flatten().for_each(snap);
         }
-        SweepPlan { file, config, names, unit_points, sha256, morris, saltelli }
+        SweepPlan { file, config, names, unit_points, work_sha256, morris, saltelli }
     }
 
     /// The factors' keys: the parameters, then the switches.
@@ -362,9 +364,19 @@ impl Sweep {
         if !problems.is_empty() {
             return Err(invalid(&text, file, problems));
         }
-        let sha256 = crate::output::manifest::sha256_hex(text.as_bytes());
+        let work = serde_json::json!({
+            "scenarios": scenarios,
+            "design": config.design,
+            "parameters": config.parameters,
+            "switches": config.switches,
+            "outcomes": config.outcomes,
+            "replicates": config.replicates,
+            "seed": config.seed,
+            "weeks": config.weeks,
+        });
+        let work_sha256 = crate::output::manifest::sha256_hex(work.to_string().as_bytes());
         let names = scenarios.iter().map(|s| s.name.clone()).collect();
-        Ok(Sweep { plan: SweepPlan::new(file.to_path_buf(), config, names, sha256), scenarios })
+        Ok(Sweep { plan: SweepPlan::new(file.to_path_buf(), config, names, work_sha256), scenarios })
     }
 
     /// Runs one design point: every scenario with the point's parameter values and switch
@@ -452,7 +464,8 @@ impl PointResult {
 /// its scenarios.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct SweepManifest {
-    pub sweep_sha256: String,
+    /// `SweepPlan::work_sha256`.
+    pub work_sha256: String,
     pub careshape_version: String,
     pub source_sha256: String,
     pub points: usize,
@@ -466,7 +479,7 @@ pub struct SweepManifest {
 impl SweepManifest {
     pub fn of(plan: &SweepPlan) -> Self {
         SweepManifest {
-            sweep_sha256: plan.sha256.clone(),
+            work_sha256: plan.work_sha256.clone(),
             careshape_version: env!("CARGO_PKG_VERSION").into(),
             source_sha256: env!("CARESHAPE_SOURCE_SHA256").into(),
             points: plan.unit_points.len(),
@@ -490,9 +503,10 @@ impl SweepManifest {
     }
 
     /// Whether the points of a folder with this manifest can be reused by `other`'s run: the
-    /// same sweep file text and the same build (the file's path may differ).
+    /// same scenarios, design, factors, outcomes and replicates, and the same build (the sweep
+    /// file's path, name and description may differ).
     fn same_work(&self, other: &SweepManifest) -> bool {
-        self.sweep_sha256 == other.sweep_sha256
+        self.work_sha256 == other.work_sha256
             && self.careshape_version == other.careshape_version
             && self.source_sha256 == other.source_sha256
             && self.points == other.points
@@ -509,8 +523,8 @@ pub fn open_folder(plan: &SweepPlan, dir: &Path) -> Result<Vec<PointResult>> {
     if path.is_file() {
         let found = SweepManifest::read(dir)?;
         if !found.same_work(&manifest) {
-            let why = if found.sweep_sha256 != manifest.sweep_sha256 {
-                "a different sweep file (its text changed)"
+            let why = if found.work_sha256 != manifest.work_sha256 {
+                "a different sweep (its scenarios, design, parameters, switches, outcomes or replicates changed)"
             } else {
                 "a different build of careshape"
             };
@@ -519,7 +533,10 @@ pub fn open_folder(plan: &SweepPlan, dir: &Path) -> Result<Vec<PointResult>> {
                 dir.display()
             )));
         }
-    } else {
+    }
+    // A new folder, or the same work: record the sweep file as read now (its analysis settings
+    // may have changed), for `careshape report`.
+    if !path.is_file() || SweepManifest::read(dir)? != manifest {
         let text = serde_json::to_string_pretty(&manifest).expect("serialisable");
         crate::output::write_atomic(&path, |f| {
             use std::io::Write;
@@ -553,7 +570,7 @@ fn read_points(plan: &SweepPlan, dir: &Path) -> Result<Vec<PointResult>> {
 /// refused rather than analysed on the wrong coordinates.
 pub fn rebuild(dir: &Path) -> Result<(SweepPlan, Vec<PointResult>, Vec<SensitivityRow>)> {
     let m = SweepManifest::read(dir)?;
-    let plan = SweepPlan::new(PathBuf::from(&m.sweep_file), m.config, m.scenarios, m.sweep_sha256);
+    let plan = SweepPlan::new(PathBuf::from(&m.sweep_file), m.config, m.scenarios, m.work_sha256);
     let points = read_points(&plan, dir)?;
     let n = plan.unit_points.len();
     if points.len() < n {

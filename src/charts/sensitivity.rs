@@ -114,8 +114,11 @@ fn morris_panel<DB: DrawingBackend>(
     let mut order: Vec<&_> = bars.iter().collect();
     order.sort_by(|a, b| b.1.0.total_cmp(&a.1.0));
     for b in order.into_iter().take(3) {
+        // Left of the dot, or right of it when the dot sits in the left third (so the name
+        // stays inside the panel).
+        let (dx, h) = if b.1.0 < x1 / 3.0 { (8, HPos::Left) } else { (-8, HPos::Right) };
         let label = EmptyElement::at((b.1.0, b.2.0))
-            + Text::new(short(&b.0), (-8, -8), text(13).pos(Pos::new(HPos::Right, VPos::Bottom)));
+            + Text::new(short(&b.0), (dx, -8), text(13).pos(Pos::new(h, VPos::Bottom)));
         chart.draw_series(std::iter::once(label))?;
     }
     Ok(())

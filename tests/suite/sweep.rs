@@ -76,9 +76,31 @@ fn a_sweep_writes_every_point_resumes_and_refuses_another_sweeps_folder() {
     careshape_ok(&["sweep", arg(&file), "--out", arg(&out), "--quiet"]);
     assert_eq!(std::fs::read_to_string(&one).unwrap(), kept);
     assert_eq!(std::fs::read_to_string(out.join("sweep_points.csv")).unwrap(), points);
+    // A sweep file whose description alone changed reuses the points (the analysis is redone).
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, text.replace("name = \"tiny\"", "name = \"tiny\"\ndescription = \"renamed\""))
+        .unwrap();
+    careshape_ok(&["sweep", arg(&file), "--out", arg(&out), "--quiet"]);
+    assert!(std::fs::read_to_string(out.join("sweep.json")).unwrap().contains("renamed"));
+    // An edited policy scenario must not add its points to this folder.
+    let policy = dir.path().join("higher-rate.toml");
+    std::fs::copy("tests/data/higher-rate.toml", &policy).unwrap();
+    let moved = dir.path().join("moved.toml");
+    std::fs::write(
+        &moved,
+        text.replace(
+            &std::env::current_dir().unwrap().join("tests/data/higher-rate.toml").display().to_string(),
+            &policy.display().to_string(),
+        ),
+    )
+    .unwrap();
+    careshape_ok(&["sweep", arg(&moved), "--out", arg(&out), "--quiet"]);
+    let edited = std::fs::read_to_string(&policy).unwrap().replace("29.0", "29.5");
+    std::fs::write(&policy, edited).unwrap();
+    assert_input_error(&["sweep", arg(&moved), "--out", arg(&out), "--quiet"], &["different sweep ("]);
     // A changed sweep file must not add its points to this folder.
     let file = tiny(dir.path(), 3, 12, "kind = \"morris\"\ntrajectories = 2\nlevels = 4");
-    assert_input_error(&["sweep", arg(&file), "--out", arg(&out), "--quiet"], &["different sweep file"]);
+    assert_input_error(&["sweep", arg(&file), "--out", arg(&out), "--quiet"], &["different sweep ("]);
 }
 
 #[test]
@@ -123,21 +145,40 @@ fn at_a_sweep_point_the_paired_difference_varies_at_most_half_as_much_as_an_unpa
     }
 }
 
-/// The shipped screening loads: 14 parameters, 10 trajectories, 150 points, every point valid.
+/// The shipped studies load, with their sizes, and every point of each is a valid scenario
+/// within the study's ranges.
 #[test]
-fn the_shipped_morris_screening_loads_and_every_point_is_a_valid_scenario() {
-    let sweep = Sweep::load(Path::new("scenarios/sweeps/morris-screening.toml")).unwrap();
-    assert_eq!(sweep.plan.config.parameters.len(), 14);
-    assert_eq!(sweep.plan.unit_points.len(), 150);
-    assert_eq!(sweep.plan.names(), vec!["status-quo", "mission-led", "fair-rate-floor"]);
-    for i in 0..sweep.plan.unit_points.len() {
-        for (s, v) in sweep.scenarios.iter().zip(std::iter::repeat(sweep.plan.values(i))) {
-            let mut t = s.clone();
-            for (p, x) in sweep.plan.config.parameters.iter().zip(&v) {
-                assert!((p.min..=p.max).contains(x), "point {i}: {} = {x}", p.key);
-                t = careshape::calibration::paths::set_parameter(&t, &p.key, *x).unwrap();
+fn the_shipped_studies_load_and_every_point_is_a_valid_scenario() {
+    // (file, parameters, switches, points)
+    for (file, k, switches, n) in [("morris-screening", 14, 1, 160), ("sobol-top5", 5, 0, 256 * 7)] {
+        let sweep = Sweep::load(&Path::new("scenarios/sweeps").join(format!("{file}.toml"))).unwrap();
+        let c = &sweep.plan.config;
+        assert_eq!(
+            (c.parameters.len(), c.switches.len(), sweep.plan.unit_points.len()),
+            (k, switches, n),
+            "{file}"
+        );
+        assert_eq!(sweep.plan.names(), vec!["status-quo", "mission-led", "fair-rate-floor"]);
+        // Every point of the screening; a tenth of the Sobol design's.
+        let step = if n > 1000 { 10 } else { 1 };
+        for i in (0..n).step_by(step) {
+            let v = sweep.plan.values(i);
+            for s in &sweep.scenarios {
+                let mut t = s.clone();
+                for (p, x) in c.parameters.iter().zip(&v) {
+                    assert!((p.min..=p.max).contains(x), "{file} point {i}: {} = {x}", p.key);
+                    t = careshape::calibration::paths::set_parameter(&t, &p.key, *x).unwrap();
+                }
+                for (sw, x) in c.switches.iter().zip(&v[k..]) {
+                    t = careshape::calibration::paths::set_value(&t, &sw.key, sw.values[*x as usize].clone())
+                        .unwrap();
+                }
+                assert!(
+                    careshape::scenario::validate(&t).is_empty(),
+                    "{file} point {i} invalid for {}",
+                    s.name
+                );
             }
-            assert!(careshape::scenario::validate(&t).is_empty(), "point {i} invalid for {}", s.name);
         }
     }
 }
