@@ -58,6 +58,9 @@ pub enum Command {
     /// Repeat a policy comparison over a design of uncertain parameters and measure which
     /// drive each outcome and paired difference (Morris, Sobol; docs/SENSITIVITY.md).
     Sweep(SweepArgs),
+    /// Split a design's paired difference from a baseline into the contributions of the levers
+    /// it changes (Shapley values over lever subsets; docs/SENSITIVITY.md).
+    Decompose(DecomposeArgs),
     /// Check scenario files without running them.
     Validate {
         /// Scenario files or folders of them.
@@ -265,6 +268,40 @@ pub struct SweepArgs {
     pub quiet: bool,
 }
 
+#[derive(Args, Debug, Clone)]
+pub struct DecomposeArgs {
+    /// The design's scenario file.
+    pub scenario: PathBuf,
+    /// The baseline scenario file (default: status-quo.toml beside the design).
+    #[arg(long, short = 'b')]
+    pub baseline: Option<PathBuf>,
+    /// Replicates of every lever subset (paired: the same seeds for each).
+    #[arg(long, short = 'r', default_value_t = 10)]
+    pub replicates: u32,
+    /// Master seed.
+    #[arg(long, short = 's', default_value_t = 1)]
+    pub seed: u64,
+    /// Weeks after burn-in (default: the scenarios' own).
+    #[arg(long, short = 'w')]
+    pub weeks: Option<u32>,
+    /// Summary metrics to decompose, comma-separated.
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "unmet_need_share,turnover_annual,vacancy_rate,cost_per_delivered_hour_gbp,council_spend_gbp_per_year,mission_score"
+    )]
+    pub outcomes: Vec<String>,
+    /// Output folder (default: output/decompose-<design>).
+    #[arg(long, short = 'o')]
+    pub out: Option<PathBuf>,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long, short = 't')]
+    pub threads: Option<usize>,
+    /// No progress bar or summary.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
 pub fn execute(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Run(args) => run(&args),
@@ -272,6 +309,7 @@ pub fn execute(cli: Cli) -> Result<()> {
         Command::Report(args) => report(&args),
         Command::Calibrate(args) => calibrate(&args),
         Command::Sweep(args) => sweep(&args),
+        Command::Decompose(args) => decompose(&args),
         Command::Validate { files } => validate(&files),
         Command::Scenarios { dir } => list_scenarios(&dir),
         Command::Metrics => {
@@ -670,7 +708,7 @@ fn report(args: &ReportArgs) -> Result<()> {
         let (plan, points, rows) = careshape::sweep::rebuild(&args.dir)?;
         if !args.quiet {
             outln!("Sweep {}: {} point(s), analysis rebuilt", plan.config.name, points.len());
-            print_sensitivity(&rows, &args.dir)?;
+            print_sensitivity(&plan, &points, &rows, &args.dir)?;
         }
         return Ok(());
     }
@@ -838,12 +876,17 @@ fn sweep(args: &SweepArgs) -> Result<()> {
         plan.config.replicates,
         started.elapsed().as_secs_f64()
     );
-    print_sensitivity(&rows, &out)
+    print_sensitivity(plan, &points, &rows, &out)
 }
 
 /// The three most influential factors of each paired difference and outcome, by μ*, total
-/// index or |PRCC|.
-fn print_sensitivity(rows: &[careshape::sweep::SensitivityRow], out: &Path) -> Result<()> {
+/// index or |PRCC|, and each discovery's reported box.
+fn print_sensitivity(
+    plan: &careshape::sweep::SweepPlan,
+    points: &[careshape::sweep::PointResult],
+    rows: &[careshape::sweep::SensitivityRow],
+    out: &Path,
+) -> Result<()> {
     for measure in ["mu_star", "total", "prcc"] {
         let mut keys: Vec<(&str, &str)> = rows
             .iter()
@@ -870,7 +913,109 @@ fn print_sensitivity(rows: &[careshape::sweep::SensitivityRow], out: &Path) -> R
             outln!("  {scenario} − baseline, {outcome}: largest {measure}: {}", top.join(", "));
         }
     }
+    let factors = plan.factors();
+    for d in careshape::sweep::discovery::discover(plan, points) {
+        let b = d.prim.chosen_box();
+        let significant = d.significant(0.05);
+        let limits: Vec<String> = significant
+            .iter()
+            .map(|&j| format!("{} in [{}, {}]", factors[j], sig(b.limits[j].0), sig(b.limits[j].1)))
+            .collect();
+        let others = b.restricted.len() - significant.len();
+        outln!(
+            "  {}: `{}` holds at {:.0}% of points; box with coverage {:.2}, density {:.2}: {}{}",
+            d.name,
+            d.condition,
+            100.0 * d.holds_share,
+            b.coverage,
+            b.density,
+            if limits.is_empty() { "no significant restriction".into() } else { limits.join(", ") },
+            if others > 0 { format!(" (and {others} restriction(s) with qp > 0.05)") } else { String::new() }
+        );
+    }
     outln!("Tables written to {} (sweep_points, sensitivity, charts/, report.html)", out.display());
+    Ok(())
+}
+
+/// `careshape decompose`: run every lever subset the Shapley values need, write the tables and
+/// the waterfall chart, and print each lever's contribution.
+fn decompose(args: &DecomposeArgs) -> Result<()> {
+    let mut design = load_scenario(&args.scenario).map_err(Error::from)?;
+    let base_file = match &args.baseline {
+        Some(b) => b.clone(),
+        None => args.scenario.parent().unwrap_or(Path::new(".")).join("status-quo.toml"),
+    };
+    if !base_file.is_file() {
+        return Err(Error::Input(format!(
+            "{}: no baseline scenario there; name one with --baseline",
+            base_file.display()
+        ))
+        .into());
+    }
+    let mut baseline = load_scenario(&base_file).map_err(Error::from)?;
+    if args.replicates < 2 {
+        return Err(Error::Input("--replicates must be at least 2 (the intervals need them)".into()).into());
+    }
+    if let Some(w) = args.weeks {
+        if w == 0 {
+            return Err(Error::Input("--weeks must be at least 1".into()).into());
+        }
+        design.run.weeks = w;
+        baseline.run.weeks = w;
+    }
+    if (design.run.weeks, design.run.burn_in_weeks) != (baseline.run.weeks, baseline.run.burn_in_weeks) {
+        return Err(Error::Input(format!(
+            "{} and {} differ in run.weeks or run.burn_in_weeks: a paired difference needs the same weeks (or pass --weeks)",
+            args.scenario.display(),
+            base_file.display()
+        ))
+        .into());
+    }
+    let (levers, weights, _) = careshape::decompose::plan(&baseline, &design)?;
+    let runs = weights.coalitions().len() * args.replicates as usize;
+    let (pool, _) = thread_pool(args.threads)?;
+    let progress = Progress::new(runs, args.quiet);
+    let started = Instant::now();
+    let d = pool.install(|| {
+        careshape::decompose::decompose(
+            &baseline,
+            &design,
+            &args.outcomes,
+            args.seed,
+            args.replicates,
+            &|| progress.tick(),
+        )
+    })?;
+    progress.finish();
+    let out = args.out.clone().unwrap_or_else(|| {
+        Path::new("output").join(format!(
+            "decompose-{}",
+            careshape::output::safe_component(&design.name).unwrap_or_else(|| "run".into())
+        ))
+    });
+    careshape::decompose::write(&d, &out)?;
+    if args.quiet {
+        return Ok(());
+    }
+    outln!(
+        "{} − {}: {} lever(s), {} subset(s) run ({} not valid designs), {} ordering(s), {} replicate(s), {:.1} s",
+        d.design,
+        d.baseline,
+        levers.len(),
+        d.coalitions.len(),
+        d.infeasible.len(),
+        d.orderings,
+        d.replicates,
+        started.elapsed().as_secs_f64()
+    );
+    let width = levers.iter().map(|l| l.name.chars().count()).max().unwrap_or(5).max(5) + 2;
+    for outcome in &d.outcomes {
+        outln!("\n{outcome}: Shapley contribution (95% CI)");
+        for c in d.contributions.iter().filter(|c| &c.outcome == outcome) {
+            outln!("  {:<width$}{} ({} to {})", c.lever, sig(c.mean), sig(c.ci95_low), sig(c.ci95_high));
+        }
+    }
+    outln!("\nTables written to {} (decomposition, coalitions, charts/waterfall)", out.display());
     Ok(())
 }
 

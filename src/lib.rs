@@ -46,6 +46,7 @@ pub mod analysis;
 pub mod calibration;
 #[cfg(feature = "output")]
 mod charts;
+pub mod decompose;
 pub mod engine;
 pub mod error;
 pub mod metrics;

@@ -3,8 +3,10 @@
 
 pub mod budget;
 pub mod compare;
+pub mod discovery;
 pub mod mission;
 pub mod sensitivity;
+pub mod shapley;
 pub mod stats;
 pub mod stress;
 pub mod value;

@@ -11,6 +11,7 @@ pub mod palette;
 pub mod scatter;
 pub mod sensitivity;
 pub mod timeseries;
+pub mod waterfall;
 
 use std::collections::BTreeMap;
 use std::path::Path;

@@ -283,3 +283,86 @@ pub fn charts(rows: &[SensitivityRow], points: usize, dir: &Path) -> Result<Vec<
     }
     Ok(out)
 }
+
+/// The peeling trajectories of a sweep's discoveries: one panel each.
+struct Trajectories<'a> {
+    found: &'a [crate::sweep::discovery::Discovery],
+}
+
+impl Figure for Trajectories<'_> {
+    fn size(&self) -> (u32, u32) {
+        let rows = self.found.len().div_ceil(COLS) as u32;
+        (WIDTH, 88 + 44 + 12 + rows * PANEL_HEIGHT)
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
+        let body = header(
+            root,
+            "Scenario discovery: where each condition holds",
+            "PRIM's peeling trajectory: each dot a box, from the whole space (coverage 1) inwards; the ringed box is reported (the highest coverage at the density threshold).",
+        )?;
+        let keys = vec![
+            ("box on the trajectory".to_string(), palette::OKABE_ITO[5], Key::Dot),
+            ("reported box".to_string(), BLACK, Key::Dot),
+        ];
+        let used = legend(&body, &keys, 4)?;
+        let body = body.split_vertically(used + 12).1;
+        let rows = self.found.len().div_ceil(COLS);
+        for (cell, d) in body.split_evenly((rows, COLS)).iter().zip(self.found) {
+            let mut chart = ChartBuilder::on(cell)
+                .caption(&d.name, bold(18))
+                .margin(14)
+                .margin_right(24)
+                .x_label_area_size(46)
+                .y_label_area_size(60)
+                .build_cartesian_2d(0.0..1.02, 0.0..1.02)?;
+            chart
+                .configure_mesh()
+                .max_light_lines(1)
+                .light_line_style(RGBColor(244, 244, 244))
+                .bold_line_style(RGBColor(225, 225, 225))
+                .x_desc("coverage")
+                .y_desc("density")
+                .label_style(text(13))
+                .axis_desc_style(text(14))
+                .x_label_formatter(&|v| tick_d(*v, 1))
+                .y_label_formatter(&|v| tick_d(*v, 1))
+                .draw()?;
+            let ink = palette::OKABE_ITO[5];
+            let path: Vec<(f64, f64)> = d.prim.trajectory.iter().map(|b| (b.coverage, b.density)).collect();
+            chart.draw_series(LineSeries::new(path.iter().copied(), ink.mix(0.5).stroke_width(1)))?;
+            chart.draw_series(path.iter().map(|&p| Circle::new(p, 3, ink.filled())))?;
+            let b = d.prim.chosen_box();
+            chart.draw_series(std::iter::once(Circle::new(
+                (b.coverage, b.density),
+                8,
+                BLACK.stroke_width(2),
+            )))?;
+            let note = format!(
+                "{} restricted ({} with qp ≤ 0.05); coverage {:.2}, density {:.2}; holds at {:.0}% of points",
+                b.restricted.len(),
+                d.significant(0.05).len(),
+                b.coverage,
+                b.density,
+                100.0 * d.holds_share
+            );
+            chart.draw_series(std::iter::once(Text::new(
+                note,
+                (0.03, 0.06),
+                text(13).pos(Pos::new(HPos::Left, VPos::Bottom)),
+            )))?;
+        }
+        Ok(())
+    }
+}
+
+/// Draws `discovery.png/.svg` into `dir`: the peeling trajectory of each discovery.
+pub fn discovery_chart(found: &[crate::sweep::discovery::Discovery], dir: &Path) -> Result<super::Chart> {
+    super::write(
+        dir,
+        "discovery",
+        "Scenario discovery",
+        "PRIM's peeling trajectory per condition: coverage against density, the reported box ringed.".into(),
+        &Trajectories { found },
+    )
+}

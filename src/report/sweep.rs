@@ -9,10 +9,11 @@ use base64::Engine as _;
 use super::markdown::escape;
 use crate::charts::Chart;
 use crate::output::comparison::sig;
+use crate::sweep::discovery::Discovery;
 use crate::sweep::{SensitivityRow, SweepPlan};
 
 /// The page.
-pub fn render(sweep: &SweepPlan, rows: &[SensitivityRow], charts: &[Chart]) -> String {
+pub fn render(sweep: &SweepPlan, rows: &[SensitivityRow], found: &[Discovery], charts: &[Chart]) -> String {
     let c = &sweep.config;
     let mut h = String::new();
     let title = format!("careshape sweep: {}", c.name);
@@ -126,10 +127,72 @@ pub fn render(sweep: &SweepPlan, rows: &[SensitivityRow], charts: &[Chart]) -> S
         }
         h.push_str("</table>\n");
     }
+    discovery_section(&mut h, sweep, found);
     h.push_str(
         "<p class=\"note\">μ* is in the outcome's units over each parameter's full range; with few replicates per point the \
          smallest values are Monte Carlo noise, not effects. Every measure is in <code>sensitivity.csv</code>; how to read \
          them: docs/SENSITIVITY.md.</p>\n</body>\n</html>\n",
     );
     h
+}
+
+/// Per discovery: the condition, how often it holds, and the reported PRIM box: its coverage,
+/// density and mass, and the factors it restricts with their limits against the sweep's range.
+fn discovery_section(h: &mut String, sweep: &SweepPlan, found: &[Discovery]) {
+    if found.is_empty() {
+        return;
+    }
+    h.push_str(
+        "<h2>Scenario discovery</h2>\n<p>Where in the space of uncertain factors each condition holds: PRIM \
+         (Friedman and Fisher 1999) peels the factor space a face at a time towards the points where it holds. \
+         <em>Coverage</em> is the share of those points inside the box, <em>density</em> the share of the box's points \
+         where it holds. The box reported has the highest coverage at the density threshold; the whole trajectory \
+         is in <code>discovery.csv</code>. A restriction's <em>qp</em> is the chance of a box this dense if the \
+         restriction were lifted (one-sided binomial); restrictions with qp above 0.05 add little.</p>\n",
+    );
+    let factors = sweep.factors();
+    let kp = sweep.config.parameters.len();
+    for d in found {
+        let b = d.prim.chosen_box();
+        let _ = writeln!(
+            h,
+            "<h3>{}</h3>\n<p><code>{}</code> holds at {:.0}% of the {} points. Reported box: coverage {:.2}, density {:.2}, \
+             mass {:.2} ({} points, step {} of {}).</p>",
+            escape(&d.name),
+            escape(&d.condition),
+            100.0 * d.holds_share,
+            d.prim.trajectory[0].points,
+            b.coverage,
+            b.density,
+            b.mass,
+            b.points,
+            d.prim.chosen,
+            d.prim.trajectory.len() - 1
+        );
+        if b.restricted.is_empty() {
+            h.push_str(
+                "<p>The box restricts no factor: the condition holds about as often everywhere.</p>\n",
+            );
+            continue;
+        }
+        h.push_str("<table><tr><th>factor</th><th>box</th><th>sweep range</th><th>qp</th></tr>\n");
+        for &(j, qp) in &d.qp {
+            let full = d.prim.trajectory[0].limits[j];
+            let show = |v: f64| match j.checked_sub(kp) {
+                Some(s) => escape(&sweep.config.switches[s].label(v.round() as usize)),
+                None => sig(v, 3),
+            };
+            let _ = writeln!(
+                h,
+                "<tr><td><code>{}</code></td><td class=\"num\">{} to {}</td><td class=\"num\">{} to {}</td><td class=\"num\">{}</td></tr>",
+                escape(factors[j]),
+                show(b.limits[j].0),
+                show(b.limits[j].1),
+                show(full.0),
+                show(full.1),
+                if qp < 0.001 { "< 0.001".to_string() } else { sig(qp, 2) }
+            );
+        }
+        h.push_str("</table>\n");
+    }
 }

@@ -13,6 +13,7 @@ mod charter;
 mod cli;
 mod comparison;
 mod costs;
+mod decompose;
 mod determinism;
 mod docs;
 mod golden;

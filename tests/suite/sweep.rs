@@ -261,3 +261,60 @@ fn a_structural_switch_is_swept_like_a_parameter_and_named_in_the_tables() {
     let err = assert_input_error(&["sweep", arg(&file), "--quiet"], &["switches[0].values", "by-magic"]);
     assert!(err.contains("tiny.toml:"), "the error should give the file and line: {err}");
 }
+
+/// Scenario discovery over a sweep's points: the `discovery` table holds each condition's
+/// peeling trajectory with one reported box, whose coverage and density agree with the points
+/// themselves; the chart and the page show it; a changed condition reuses the points; a
+/// condition naming an outcome the sweep does not measure is refused with its line.
+#[test]
+fn a_discovery_reports_a_prim_box_that_agrees_with_the_points() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = tiny(dir.path(), 1, 12, "kind = \"lhs\"\npoints = 40");
+    let mut text = std::fs::read_to_string(&file).unwrap();
+    text.push_str(
+        "\n[[discovery]]\nname = \"small-cut\"\ncondition = \"difference.higher-rate.unmet_need_share > -0.002\"\nthreshold = 0.6\n",
+    );
+    std::fs::write(&file, &text).unwrap();
+    let out = dir.path().join("out");
+    careshape_ok(&["sweep", arg(&file), "--out", arg(&out), "--quiet"]);
+    let table = std::fs::read_to_string(out.join("discovery.csv")).unwrap();
+    let header: Vec<&str> = table.lines().next().unwrap().split(',').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let chosen: Vec<Vec<&str>> = table
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').collect::<Vec<_>>())
+        .filter(|r| r[col("chosen")] == "true")
+        .collect();
+    assert_eq!(chosen.len(), 2, "one row per factor of the reported box: {table}");
+    // Recount the box from the points.
+    let read = |i: usize| -> careshape::sweep::PointResult {
+        serde_json::from_str(&std::fs::read_to_string(careshape::sweep::point_path(&out, i)).unwrap())
+            .unwrap()
+    };
+    let points: Vec<_> = (0..40).map(read).collect();
+    let limits: Vec<(f64, f64)> =
+        chosen.iter().map(|r| (r[col("low")].parse().unwrap(), r[col("high")].parse().unwrap())).collect();
+    let inside = |p: &careshape::sweep::PointResult| {
+        p.values.iter().zip(&limits).all(|(v, (lo, hi))| lo <= v && v <= hi)
+    };
+    let holds = |p: &careshape::sweep::PointResult| p.differences[0][0] > -0.002;
+    let hits = points.iter().filter(|p| holds(p)).count();
+    let in_box = points.iter().filter(|p| inside(p)).count();
+    let hits_in_box = points.iter().filter(|p| inside(p) && holds(p)).count();
+    assert!(hits > 0, "the condition should hold somewhere");
+    let close = |a: f64, b: &str| (a - b.parse::<f64>().unwrap()).abs() < 1e-12;
+    assert!(close(hits_in_box as f64 / hits as f64, chosen[0][col("coverage")]), "{table}");
+    assert!(close(hits_in_box as f64 / in_box as f64, chosen[0][col("density")]), "{table}");
+    assert!(out.join("charts/discovery.png").is_file() && out.join("charts/discovery.svg").is_file());
+    assert!(std::fs::read_to_string(out.join("report.html")).unwrap().contains("Scenario discovery"));
+    // Another condition: the points are reused, the analysis redone.
+    std::fs::write(&file, text.replace("> -0.002", "> 0.5")).unwrap();
+    careshape_ok(&["sweep", arg(&file), "--out", arg(&out), "--quiet"]);
+    assert_ne!(std::fs::read_to_string(out.join("discovery.csv")).unwrap(), table);
+    // An outcome the sweep does not measure.
+    std::fs::write(&file, text.replace("unmet_need_share > -0.002", "vacancy_rate > 0")).unwrap();
+    let err =
+        assert_input_error(&["sweep", arg(&file), "--quiet"], &["discovery[0].condition", "vacancy_rate"]);
+    assert!(err.contains("tiny.toml:"), "{err}");
+}

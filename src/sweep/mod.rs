@@ -9,6 +9,8 @@
 //! is written atomically to `points/`; a rerun of the same sweep skips the points it finds and
 //! refuses a folder written by another sweep file or build.
 
+pub mod discovery;
+
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -94,6 +96,10 @@ pub struct SweepFile {
     /// Weeks after burn-in (default: the scenarios' own).
     #[serde(default)]
     pub weeks: Option<u32>,
+    /// Scenario discovery: conditions whose PRIM boxes of the factors are reported
+    /// (docs/SENSITIVITY.md, "Scenario discovery").
+    #[serde(default)]
+    pub discovery: Vec<discovery::DiscoverySpec>,
 }
 
 fn one() -> u32 {
@@ -116,8 +122,8 @@ pub struct SweepPlan {
     /// [0, 1): a switch's coordinate is snapped to its value's index / (values − 1).
     pub unit_points: Vec<Vec<f64>>,
     /// What the points depend on, hashed (SHA-256): every resolved scenario and the sweep
-    /// file's design, factors, outcomes, replicates, seed and weeks; not its name or
-    /// description, which only label the analysis.
+    /// file's design, factors, outcomes, replicates, seed and weeks; not its name, description
+    /// or discovery conditions, which only the analysis reads.
     pub work_sha256: String,
     morris: Option<MorrisDesign>,
     saltelli: Option<SaltelliDesign>,
@@ -327,6 +333,21 @@ impl Sweep {
         if config.outcomes.is_empty() {
             problems.push(("outcomes".into(), "expected at least one outcome".into()));
         }
+        let names: Vec<&str> = scenarios.iter().map(|s| s.name.as_str()).collect();
+        for (i, d) in config.discovery.iter().enumerate() {
+            if d.name.is_empty() || config.discovery[..i].iter().any(|e| e.name == d.name) {
+                problems.push((
+                    format!("discovery[{i}].name"),
+                    "expected a name, unique among the discoveries".into(),
+                ));
+            }
+            if let Err(e) = discovery::Condition::parse(&d.condition, &names, &config.outcomes) {
+                problems.push((format!("discovery[{i}].condition"), e));
+            }
+            for e in d.check_options() {
+                problems.push((format!("discovery[{i}]"), e));
+            }
+        }
         // Paired differences need the same weeks in every scenario, and tables need unique names.
         let (weeks, burn_in) = (scenarios[0].run.weeks, scenarios[0].run.burn_in_weeks);
         for (i, s) in scenarios.iter().enumerate().skip(1) {
@@ -504,7 +525,7 @@ impl SweepManifest {
 
     /// Whether the points of a folder with this manifest can be reused by `other`'s run: the
     /// same scenarios, design, factors, outcomes and replicates, and the same build (the sweep
-    /// file's path, name and description may differ).
+    /// file's path, name, description and discovery conditions may differ).
     fn same_work(&self, other: &SweepManifest) -> bool {
         self.work_sha256 == other.work_sha256
             && self.careshape_version == other.careshape_version
@@ -528,8 +549,16 @@ pub fn open_folder(plan: &SweepPlan, dir: &Path) -> Result<Vec<PointResult>> {
             } else {
                 "a different build of careshape"
             };
+            let redo = if found.work_sha256 == manifest.work_sha256 {
+                format!(
+                    " (to redo only the analysis of its finished points with this build: careshape report {})",
+                    dir.display()
+                )
+            } else {
+                String::new()
+            };
             return Err(Error::Input(format!(
-                "{}: this folder holds points of {why}; results of the two must not be mixed: choose another --out, or delete the folder to start again",
+                "{}: this folder holds points of {why}; results of the two must not be mixed: choose another --out, or delete the folder to start again{redo}",
                 dir.display()
             )));
         }
@@ -793,8 +822,13 @@ pub fn write_tables(
     // The charts and the sensitivity page.
     let charts_dir = dir.join("charts");
     std::fs::create_dir_all(&charts_dir).map_err(OutputError::io("cannot create", &charts_dir))?;
-    let charts = crate::charts::sensitivity::charts(rows, points.len(), &charts_dir)?;
-    let page = crate::report::sweep::render(sweep, rows, &charts);
+    let mut charts = crate::charts::sensitivity::charts(rows, points.len(), &charts_dir)?;
+    let found = discovery::discover(sweep, points);
+    if !found.is_empty() {
+        discovery::write_table(sweep, dir, &found)?;
+        charts.push(crate::charts::sensitivity::discovery_chart(&found, &charts_dir)?);
+    }
+    let page = crate::report::sweep::render(sweep, rows, &found, &charts);
     crate::output::write_atomic(&dir.join("report.html"), |f| {
         use std::io::Write;
         f.write_all(page.as_bytes())?;
