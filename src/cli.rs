@@ -216,6 +216,16 @@ pub struct CompareArgs {
     /// beside the unconstrained comparison; the report shows both (docs/COMPARISON.md).
     #[arg(long)]
     pub same_budget: bool,
+    /// A calibration's accepted set (calibration_accepted.parquet or .csv): each replicate
+    /// runs one of --draws parameter draws from it, shared by every scenario of the replicate,
+    /// and the output splits each difference's variance into parameter and Monte Carlo parts
+    /// and gives rank probabilities (docs/COMPARISON.md, "Parameter uncertainty").
+    #[arg(long, requires = "draws")]
+    pub posterior: Option<PathBuf>,
+    /// Parameter draws with --posterior: replicate r runs draw r mod K; --replicates must be a
+    /// multiple of K, at least 2 per draw.
+    #[arg(long, requires = "posterior")]
+    pub draws: Option<u32>,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -525,7 +535,29 @@ fn run(args: &RunArgs) -> Result<()> {
 /// `careshape compare`: run every scenario on the same replicate seeds, write the run's tables,
 /// then the comparison tables, charts and report.html; print the headline comparison.
 fn compare(args: &CompareArgs) -> Result<()> {
-    let study = Study::load_with(&args.scenarios, args.run.weeks, args.run.mission_weights.as_deref())?;
+    let mut study = Study::load_with(&args.scenarios, args.run.weeks, args.run.mission_weights.as_deref())?;
+    if let (Some(file), Some(draws)) = (&args.posterior, args.draws) {
+        let n = match args.replicates {
+            Replicates::Fixed(n) => n,
+            Replicates::Auto => {
+                return Err(Error::Input(
+                    "--posterior needs a fixed --replicates (a multiple of --draws)".into(),
+                )
+                .into());
+            }
+        };
+        if draws < 2 || n % draws != 0 || n / draws < 2 {
+            return Err(Error::Input(format!(
+                "--posterior: --draws must be at least 2 and --replicates a multiple of it with at least 2 replicates per draw (found {n} replicates, {draws} draws)"
+            ))
+            .into());
+        }
+        if args.same_budget {
+            return Err(Error::Input("--posterior cannot be combined with --same-budget".into()).into());
+        }
+        let posterior = careshape::posterior::Posterior::read(file)?;
+        study = study.with_posterior(&posterior, draws, args.run.seed)?;
+    }
     let names = study.names();
     let b = compare::choose_baseline(&names, args.baseline.as_deref())?;
     let baseline = names[b].to_string();
@@ -592,6 +624,7 @@ fn compare(args: &CompareArgs) -> Result<()> {
         baseline: baseline.clone(),
         replicates_mode: if auto.is_some() { "auto" } else { "fixed" }.into(),
         auto: auto.clone(),
+        posterior: study.posterior.as_ref().map(|p| p.info.clone()),
     };
     let execution = manifest::Execution { threads, wall_time_seconds: wall };
     manifest::write_manifest(

@@ -53,6 +53,7 @@ pub mod metrics;
 pub mod model;
 pub mod output;
 pub mod policy;
+pub mod posterior;
 #[cfg(feature = "output")]
 pub mod report;
 mod rng;

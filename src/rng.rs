@@ -46,6 +46,8 @@ pub enum Process {
     Calibration = 16,
     /// Draws of the analysis, not the model: the report's mission-weight sweep.
     Analysis = 25,
+    /// Which accepted parameter point each draw of `compare --posterior` takes.
+    Posterior = 26,
 }
 
 /// The root of all streams of one replicate.

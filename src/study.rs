@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use crate::analysis::ReplicateSummary;
 use crate::analysis::compare::{self, Precision, Samples, Tolerance};
-use crate::engine::{ReplicateResult, run_batch_range, run_jobs};
+use crate::engine::{ReplicateResult, run_jobs};
 use crate::error::{Error, Result};
 use crate::output::manifest::{self, AutoReplicates, ComparisonInfo, Manifest};
 use crate::scenario::{MAX_WEEKS, Scenario, ShockFile, load_scenario, load_shock_files, scenario_files};
@@ -30,6 +30,16 @@ pub struct StudyScenario {
 #[derive(Clone, Debug)]
 pub struct Study {
     pub scenarios: Vec<StudyScenario>,
+    /// With `compare --posterior`: each scenario at each parameter draw.
+    pub posterior: Option<StudyPosterior>,
+}
+
+/// The parameter draws of a study run with `compare --posterior` (docs/COMPARISON.md).
+#[derive(Clone, Debug)]
+pub struct StudyPosterior {
+    pub info: crate::posterior::PosteriorInfo,
+    /// `variants[scenario][draw]`: the scenario with the draw's parameter values.
+    pub variants: Vec<Vec<Scenario>>,
 }
 
 impl Study {
@@ -137,7 +147,7 @@ impl Study {
                 scenario,
             })
             .collect();
-        Ok(Study { scenarios })
+        Ok(Study { scenarios, posterior: None })
     }
 
     /// Stress composition (`--shock`): every scenario as it is, then each scenario with each
@@ -184,7 +194,42 @@ impl Study {
                 scenario: c.scenario,
             })
             .collect();
-        Ok(Study { scenarios })
+        Ok(Study { scenarios, posterior: None })
+    }
+
+    /// Makes `draws` draws from `posterior` (keyed by `seed` and the draw, never by scenario)
+    /// and runs replicate r of every scenario at draw r mod `draws` (docs/COMPARISON.md,
+    /// "Parameter uncertainty").
+    pub fn with_posterior(
+        mut self,
+        posterior: &crate::posterior::Posterior,
+        draws: u32,
+        seed: u64,
+    ) -> Result<Study> {
+        if draws == 0 {
+            return Err(Error::Input("--draws must be at least 1".into()));
+        }
+        if self.has_shocks() {
+            return Err(Error::Input("--posterior cannot be combined with --shock".into()));
+        }
+        let scenarios = self.scenarios();
+        posterior.check(&scenarios)?;
+        let points: Vec<usize> = (0..draws).map(|d| posterior.draw(seed, d)).collect();
+        let variants = scenarios
+            .iter()
+            .map(|s| points.iter().map(|&i| posterior.apply(s, i)).collect::<Result<Vec<_>>>())
+            .collect::<Result<Vec<_>>>()?;
+        let text = std::fs::read(&posterior.file)
+            .map_err(|e| Error::Input(format!("{}: cannot read: {e}", posterior.file.display())))?;
+        let info = crate::posterior::PosteriorInfo {
+            file: posterior.file.display().to_string(),
+            sha256: manifest::sha256_hex(&text),
+            draws,
+            keys: posterior.keys.clone(),
+            points,
+        };
+        self.posterior = Some(StudyPosterior { info, variants });
+        Ok(self)
     }
 
     /// The resolved scenarios, in run order.
@@ -222,7 +267,18 @@ impl Study {
         replicates: Range<u32>,
         progress: &(dyn Fn() + Sync),
     ) -> Vec<ReplicateResult> {
-        run_batch_range(&self.scenarios(), seed, replicates, progress)
+        let mut out = Vec::new();
+        self.run_blocks(
+            seed,
+            replicates,
+            &mut |block| {
+                out.extend_from_slice(block);
+                Ok(())
+            },
+            progress,
+        )
+        .expect("collecting results cannot fail");
+        out
     }
 
     /// Runs replicates `replicates` of every scenario, in blocks of a few jobs per thread of the
@@ -236,8 +292,18 @@ impl Study {
         each: &mut dyn FnMut(&[ReplicateResult]) -> Result<()>,
         progress: &(dyn Fn() + Sync),
     ) -> Result<()> {
-        let scenarios = self.scenarios();
-        let jobs = crate::engine::jobs(scenarios.len(), replicates);
+        // With posterior draws, scenario s at draw d is variant s × draws + d.
+        let (scenarios, jobs) = match &self.posterior {
+            None => (self.scenarios(), crate::engine::jobs(self.scenarios.len(), replicates)),
+            Some(p) => {
+                let k = p.info.draws;
+                let jobs = crate::engine::jobs(self.scenarios.len(), replicates)
+                    .into_iter()
+                    .map(|(s, r)| (s * k as usize + crate::analysis::posterior::draw_of(r, k), r))
+                    .collect();
+                (p.variants.iter().flatten().cloned().collect(), jobs)
+            }
+        };
         // Enough jobs per block to keep every thread busy between the blocks' barriers.
         let block = 8 * rayon::current_num_threads();
         for chunk in jobs.chunks(block) {

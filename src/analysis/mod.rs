@@ -5,6 +5,7 @@ pub mod budget;
 pub mod compare;
 pub mod discovery;
 pub mod mission;
+pub mod posterior;
 pub mod sensitivity;
 pub mod shapley;
 pub mod stats;

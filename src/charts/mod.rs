@@ -8,6 +8,7 @@ pub mod font;
 pub mod frontier;
 pub mod market;
 pub mod palette;
+pub mod ranks;
 pub mod scatter;
 pub mod sensitivity;
 pub mod timeseries;

@@ -58,6 +58,9 @@ pub struct ComparisonInfo {
     /// For `--replicates auto`: the rule and what it reached.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub auto: Option<AutoReplicates>,
+    /// With `--posterior`: the accepted set, the number of draws and each draw's point.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub posterior: Option<crate::posterior::PosteriorInfo>,
 }
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]

@@ -143,6 +143,9 @@ pub fn render(run: &RunInfo, built: &Built, same_budget: Option<&SameBudgetView>
     if super::appraisal::has_capacity(built) {
         h.push_str("<li><a href=\"#capacity\">Council and self-funded care</a></li>");
     }
+    if built.posterior.is_some() {
+        h.push_str("<li><a href=\"#posterior\">Parameter uncertainty</a></li>");
+    }
     h.push_str(
         "<li><a href=\"#charts\">Charts</a></li>\
          <li><a href=\"#scenarios\">Scenarios</a></li><li><a href=\"#all\">Every outcome</a></li>\
@@ -156,6 +159,9 @@ pub fn render(run: &RunInfo, built: &Built, same_budget: Option<&SameBudgetView>
     super::appraisal::value_section(&mut h, run, built);
     super::appraisal::mission_section(&mut h, built);
     super::appraisal::capacity_section(&mut h, built);
+    if let Some(p) = &built.posterior {
+        super::posterior::section(&mut h, p, &built.baseline);
+    }
     charts(&mut h, built);
     scenarios(&mut h, run, built);
     all_outcomes(&mut h, built);

@@ -5,6 +5,7 @@
 pub mod appraisal;
 pub mod html;
 pub mod markdown;
+pub mod posterior;
 pub mod sweep;
 
 use std::path::{Path, PathBuf};
@@ -45,6 +46,8 @@ pub struct Built {
     /// The mission table (`mission.*`), with the weights it used (the run's `[mission]`).
     pub mission: Vec<crate::analysis::mission::MissionRow>,
     pub weights: crate::scenario::MissionWeights,
+    /// With `compare --posterior`: the variance split and rank probabilities.
+    pub posterior: Option<posterior::PosteriorView>,
 }
 
 /// The parts of `manifest.json` the report shows.
@@ -166,6 +169,10 @@ fn build_from(dir: &Path, run: &RunInfo, baseline: &str, charts_and_report: bool
     let rows = compare(&samples, b);
     write_comparison(dir, &rows, baseline, run.run_id.as_deref())?;
     let (value, appraisal, mission, weights) = appraise(dir, run, &samples, b)?;
+    let posterior = match run.comparison.as_ref().and_then(|c| c.posterior.as_ref()) {
+        Some(info) => Some(posterior::analyse(dir, info, &samples, b, run.run_id.as_deref())?),
+        None => None,
+    };
     let mut built = Built {
         baseline: baseline.to_string(),
         samples,
@@ -176,6 +183,7 @@ fn build_from(dir: &Path, run: &RunInfo, baseline: &str, charts_and_report: bool
         appraisal,
         mission,
         weights,
+        posterior,
     };
     if charts_and_report {
         let weekly = charts::Weekly::read(dir, &built.samples.scenarios)?;
@@ -189,6 +197,9 @@ fn build_from(dir: &Path, run: &RunInfo, baseline: &str, charts_and_report: bool
             &dir.join("charts"),
         )? {
             built.charts.push(c);
+        }
+        if let Some(p) = &built.posterior {
+            built.charts.push(charts::ranks::chart(&p.rankings, p.info.draws, b, &dir.join("charts"))?);
         }
         // A same-budget comparison beside this one, if `compare --same-budget` wrote it.
         let same_dir = dir.join(SAME_BUDGET_DIR);
@@ -217,6 +228,7 @@ fn build_from(dir: &Path, run: &RunInfo, baseline: &str, charts_and_report: bool
                     appraisal: built.appraisal,
                     mission: Vec::new(),
                     weights: built.weights,
+                    posterior: None,
                 },
             })
         } else {

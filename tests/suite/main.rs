@@ -21,6 +21,7 @@ mod levers;
 mod limits;
 mod output_safety;
 mod patterns;
+mod posterior;
 mod properties;
 mod provider_years;
 mod report;
