@@ -950,9 +950,19 @@ fn print_sensitivity(
     for d in careshape::sweep::discovery::discover(plan, points) {
         let b = d.prim.chosen_box();
         let significant = d.significant(0.05);
+        let kp = plan.config.parameters.len();
         let limits: Vec<String> = significant
             .iter()
-            .map(|&j| format!("{} in [{}, {}]", factors[j], sig(b.limits[j].0), sig(b.limits[j].1)))
+            .map(|&j| match j.checked_sub(kp) {
+                // A switch: the forms the box keeps.
+                Some(s) => {
+                    let sw = &plan.config.switches[s];
+                    let (lo, hi) = (b.limits[j].0.ceil() as usize, b.limits[j].1.floor() as usize);
+                    let forms: Vec<String> = (lo..=hi).map(|i| sw.label(i)).collect();
+                    format!("{} in {{{}}}", factors[j], forms.join(", "))
+                }
+                None => format!("{} in [{}, {}]", factors[j], sig(b.limits[j].0), sig(b.limits[j].1)),
+            })
             .collect();
         let others = b.restricted.len() - significant.len();
         outln!(

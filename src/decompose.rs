@@ -165,6 +165,35 @@ pub fn levers(baseline: &Scenario, design: &Scenario) -> Vec<Lever> {
     out
 }
 
+/// Sets `path` in `to` as it is in `from`: the value copied, inserted where `to` lacks the key,
+/// or removed where `from` lacks it (a table one side leaves out, such as no shocks). False
+/// when `to` has no parent object to hold it.
+fn copy_path(from: &Value, to: &mut Value, path: &str) -> bool {
+    let p = pointer(path);
+    let (parent, key) = p.rsplit_once('/').expect("a pointer starts with /");
+    match (from.pointer(&p), to.pointer_mut(&p)) {
+        (Some(src), Some(dst)) => {
+            *dst = src.clone();
+            true
+        }
+        (Some(src), None) => match to.pointer_mut(parent).and_then(Value::as_object_mut) {
+            Some(obj) => {
+                obj.insert(key.to_string(), src.clone());
+                true
+            }
+            None => false,
+        },
+        (None, Some(_)) => match to.pointer_mut(parent).and_then(Value::as_object_mut) {
+            Some(obj) => {
+                obj.remove(key);
+                true
+            }
+            None => false,
+        },
+        (None, None) => true,
+    }
+}
+
 fn to_value(s: &Scenario) -> Value {
     serde_json::to_value(s).expect("a scenario always serialises")
 }
@@ -187,9 +216,8 @@ pub fn coalition(
             continue;
         }
         for path in &lever.paths {
-            let p = pointer(path);
-            if let (Some(src), Some(dst)) = (from.pointer(&p), v.pointer_mut(&p)) {
-                *dst = src.clone();
+            if !copy_path(&from, &mut v, path) {
+                return None;
             }
         }
     }
@@ -272,6 +300,18 @@ pub fn plan(baseline: &Scenario, design: &Scenario) -> Result<(Vec<Lever>, Shapl
         )));
     }
     let n = 1u32 << levers.len();
+    // Every lever together must rebuild the design exactly, or the total would not be its
+    // difference.
+    let full = coalition(baseline, design, &levers, n - 1);
+    let rest = full.as_ref().map(|f| crate::scenario::diff::differences(design, f)).unwrap_or_default();
+    if full.is_none() || !rest.is_empty() {
+        return Err(Error::Input(format!(
+            "{}: its levers do not rebuild it from {} (still different: {}); please report this",
+            design.name,
+            baseline.name,
+            rest.iter().map(|d| d.key.as_str()).collect::<Vec<_>>().join(", ")
+        )));
+    }
     let feasible: Vec<bool> = (0..n).map(|c| coalition(baseline, design, &levers, c).is_some()).collect();
     let infeasible: Vec<u32> = (0..n).filter(|&c| !feasible[c as usize]).collect();
     let weights = ShapleyWeights::new(levers.len(), |c| feasible[c as usize]).ok_or_else(|| {
@@ -438,6 +478,26 @@ pub fn write(d: &Decomposition, dir: &std::path::Path) -> Result<Vec<crate::char
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A key one side leaves out of its serde form (no shocks serialise as nothing) is
+    /// inserted or removed, so a design with shocks is rebuilt exactly from its levers.
+    #[test]
+    fn a_key_one_side_leaves_out_is_copied_or_removed() {
+        let base = Scenario::default();
+        let mut design = base.clone();
+        design.name = "with-shock".into();
+        design.shocks = vec![crate::scenario::Shock::WageFloorRise { week: 60, size: 0.05 }];
+        let l = levers(&base, &design);
+        assert_eq!(l.len(), 1, "{l:?}");
+        assert_eq!(l[0].name, "other");
+        let full = coalition(&base, &design, &l, 1).expect("valid");
+        assert!(crate::scenario::diff::differences(&design, &full).is_empty());
+        assert!(full.shocks == design.shocks);
+        // And the other way: the baseline has the shock, the design does not.
+        let l = levers(&design, &base);
+        let full = coalition(&design, &base, &l, 1).expect("valid");
+        assert!(full.shocks.is_empty());
+    }
 
     #[test]
     fn key_paths_become_json_pointers_and_nest() {

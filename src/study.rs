@@ -340,11 +340,16 @@ impl Study {
     pub fn run_id(&self, seed: u64, replicates: u32) -> String {
         let scenarios: Vec<(&str, Option<&str>, &Scenario)> =
             self.scenarios.iter().map(|s| (s.policy.as_str(), s.shock.as_deref(), &s.scenario)).collect();
-        manifest::run_id(&serde_json::json!({
+        let mut key = serde_json::json!({
             "master_seed": seed,
             "replicates": replicates,
             "scenarios": scenarios,
-        }))
+        });
+        // A run with posterior draws is another run (a plain run's id is unchanged).
+        if let Some(p) = &self.posterior {
+            key["posterior"] = serde_json::to_value(&p.info).expect("serialisable");
+        }
+        manifest::run_id(&key)
     }
 
     /// The manifest of this study's run: every scenario resolved, with its files' SHA-256.

@@ -8,9 +8,10 @@
 //! - **Mass**: the share of all points in the box.
 //!
 //! Each step removes the `peel_alpha` quantile of the box's points from the lower or the upper
-//! face of one dimension, choosing the peel that leaves the highest density (Friedman and
-//! Fisher's original objective; ties go to the peel that keeps more points), until the box
-//! would hold less than `mass_min` of the points. The box reported is the one of highest
+//! face of one dimension (or, for a factor with few values, its end value), choosing the peel
+//! with the largest gain in density per point removed (EMA Workbench's default objective,
+//! `lenient1`; ties go to the peel that keeps more points), until the box would hold less than
+//! `mass_min` of the points. The box reported is the one of highest
 //! coverage among those of density at least `threshold` (EMA Workbench leaves this choice to
 //! the user, who reads the trajectory; the trajectory is reported whole). No pasting.
 //! `quasi_p` says which of a box's restrictions matter (EMA Workbench's qp values).
@@ -97,14 +98,29 @@ pub fn prim(x: &[Vec<f64>], y: &[bool], opts: PrimOptions) -> Prim {
     if total_hits > 0 {
         let mut column = Vec::with_capacity(n);
         loop {
-            // (density, points kept, dimension, upper face?, new limit)
+            // (objective, points kept, dimension, upper face?, new limit)
             let mut best: Option<(f64, usize, usize, bool, f64)> = None;
+            let box_density = inside.iter().filter(|&&i| y[i]).count() as f64 / inside.len() as f64;
             for (j, values) in columns.iter().enumerate() {
                 column.clear();
                 column.extend(inside.iter().map(|&i| values[i]));
-                let lo = quantile(&column, opts.peel_alpha);
-                let hi = quantile(&column, 1.0 - opts.peel_alpha);
+                let mut lo = quantile(&column, opts.peel_alpha);
+                let mut hi = quantile(&column, 1.0 - opts.peel_alpha);
+                // A factor with few values (a switch, a coarse grid) has its quantiles on its end
+                // values, where a cut removes nothing: then the peel removes the end value
+                // itself (for a switch, one form), as EMA Workbench peels a categorical factor.
+                let (min, max) =
+                    column.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| (a.min(v), b.max(v)));
+                if lo <= min {
+                    lo = column.iter().copied().filter(|&v| v > min).fold(f64::INFINITY, f64::min);
+                }
+                if hi >= max {
+                    hi = column.iter().copied().filter(|&v| v < max).fold(f64::NEG_INFINITY, f64::max);
+                }
                 for (upper, cut) in [(false, lo), (true, hi)] {
+                    if !cut.is_finite() {
+                        continue;
+                    }
                     let keep = |v: f64| if upper { v <= cut } else { v >= cut };
                     let (mut kept, mut hits) = (0usize, 0usize);
                     for &i in &inside {
@@ -117,10 +133,13 @@ pub fn prim(x: &[Vec<f64>], y: &[bool], opts: PrimOptions) -> Prim {
                     if kept == inside.len() || (kept as f64) < opts.mass_min * n as f64 || kept == 0 {
                         continue;
                     }
-                    let density = hits as f64 / kept as f64;
-                    let better = best.is_none_or(|(d, p, ..)| density > d || (density == d && kept > p));
+                    // EMA Workbench's default objective (`lenient1`): the gain in density per
+                    // point removed, so that a peel removing half the box (a switch's form) must
+                    // gain proportionally more than a patient one.
+                    let gain = (hits as f64 / kept as f64 - box_density) / (inside.len() - kept) as f64;
+                    let better = best.is_none_or(|(g, p, ..)| gain > g || (gain == g && kept > p));
                     if better {
-                        best = Some((density, kept, j, upper, cut));
+                        best = Some((gain, kept, j, upper, cut));
                     }
                 }
             }
@@ -253,6 +272,21 @@ mod tests {
                 assert!(qp > 0.001, "x{j} qp {qp}: an idle factor's restriction looks significant");
             }
         }
+    }
+
+    /// A two-form factor (a switch's index, 0 or 1) on which the condition depends: its
+    /// quantiles sit on its end values, so the peel drops a form, and the box keeps form 1.
+    #[test]
+    fn prim_restricts_a_two_form_factor() {
+        let mut x = uniform(2000, 2, 21);
+        for r in &mut x {
+            r[1] = (r[1] >= 0.5) as u8 as f64;
+        }
+        let y: Vec<bool> = x.iter().map(|r| r[1] == 1.0 && r[0] > 0.3).collect();
+        let p = prim(&x, &y, PrimOptions::default());
+        let b = p.chosen_box();
+        assert!(b.coverage >= 0.8 && b.density >= 0.8, "{b:?}");
+        assert_eq!(b.limits[1], (1.0, 1.0), "{b:?}");
     }
 
     /// A condition that never holds: the whole space, coverage 0.

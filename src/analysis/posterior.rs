@@ -40,6 +40,11 @@ pub struct VarianceSplit {
     pub outcome: String,
     pub scenario: String,
     pub mean_difference: f64,
+    /// The 95% interval of the mean difference from the draws' means (Student t with K − 1
+    /// degrees of freedom): replicates that share a draw are not independent, so this interval,
+    /// not the comparison table's, covers parameter and Monte Carlo uncertainty.
+    pub ci95_low: f64,
+    pub ci95_high: f64,
     /// Between draws: the variance of the draw means' expectation (method of moments, ≥ 0).
     pub parameter: f64,
     /// Within draws: Monte Carlo.
@@ -95,10 +100,21 @@ pub fn variance_splits(samples: &Samples, baseline: usize, draws: u32) -> Vec<Va
             let d: Vec<f64> =
                 samples.values[s][m].iter().zip(&samples.values[baseline][m]).map(|(a, b)| a - b).collect();
             let (parameter, stochastic) = variance_components(&d, &group, draws as usize);
+            let draw_means: Vec<f64> = (0..draws as usize)
+                .filter_map(|g| {
+                    let xs: Vec<f64> =
+                        d.iter().zip(&group).filter(|(_, k)| **k == g).map(|(x, _)| *x).collect();
+                    (!xs.is_empty()).then(|| moments(&xs).mean)
+                })
+                .collect();
+            let m = moments(&draw_means);
+            let half = m.ci_half_width(0.95);
             out.push(VarianceSplit {
                 outcome: h.metric.into(),
                 scenario: name.clone(),
                 mean_difference: moments(&d).mean,
+                ci95_low: m.mean - half,
+                ci95_high: m.mean + half,
                 parameter,
                 stochastic,
                 parameter_share: parameter / (parameter + stochastic),
@@ -149,8 +165,12 @@ pub fn rankings(samples: &Samples, draws: u32) -> Vec<Ranking> {
         let mut rank_sum = vec![0.0; n];
         let mut wins = vec![vec![0.0; n]; n];
         for col in &by_draw {
-            let best = (0..n).max_by(|&a, &b| col[a].total_cmp(&col[b])).expect("scenarios");
-            first[best] += 1.0;
+            // Designs tied for first share the draw.
+            let top = col.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+            let tied: Vec<usize> = (0..n).filter(|&a| col[a] == top).collect();
+            for &a in &tied {
+                first[a] += 1.0 / tied.len() as f64;
+            }
             for (a, x) in col.iter().enumerate() {
                 rank_sum[a] += 1.0 + col.iter().filter(|y| *y > x).count() as f64;
                 for (b, y) in col.iter().enumerate() {
@@ -214,5 +234,9 @@ mod tests {
         assert_eq!(r.len(), 1);
         assert_eq!(r[0].first, vec![("A".into(), 0.5, 1.5), ("B".into(), 0.5, 1.5)]);
         assert!(r[0].pairs.contains(&("A".into(), "B".into(), 0.5)));
+        // Tied in every draw: they share first place.
+        let tied = Samples { values: vec![vec![vec![0.2; 4]], vec![vec![0.2; 4]]], ..samples };
+        let r = rankings(&tied, 2);
+        assert_eq!(r[0].first, vec![("A".into(), 0.5, 1.0), ("B".into(), 0.5, 1.0)]);
     }
 }

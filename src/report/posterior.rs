@@ -39,6 +39,8 @@ pub fn analyse(
             Column::new("outcome".into(), s.iter().map(|x| x.outcome.as_str()).collect::<Vec<_>>()),
             Column::new("scenario".into(), s.iter().map(|x| x.scenario.as_str()).collect::<Vec<_>>()),
             Column::new("mean_difference".into(), s.iter().map(|x| x.mean_difference).collect::<Vec<_>>()),
+            Column::new("ci95_low".into(), s.iter().map(|x| x.ci95_low).collect::<Vec<_>>()),
+            Column::new("ci95_high".into(), s.iter().map(|x| x.ci95_high).collect::<Vec<_>>()),
             Column::new("variance_parameter".into(), s.iter().map(|x| x.parameter).collect::<Vec<_>>()),
             Column::new("variance_stochastic".into(), s.iter().map(|x| x.stochastic).collect::<Vec<_>>()),
             Column::new("parameter_share".into(), s.iter().map(|x| x.parameter_share).collect::<Vec<_>>()),
@@ -88,8 +90,10 @@ pub fn section(h: &mut String, view: &PosteriorView, baseline: &str) {
         h,
         "<h2 id=\"posterior\">Parameter uncertainty</h2>\n<p>Each replicate ran one of {} parameter draws from the \
          calibration's accepted set <code>{}</code> ({} parameter(s): {}), the same draw in every scenario of the \
-         replicate, so differences stay paired (replicate r ran draw r mod {}). The intervals above cover both \
-         parameter and Monte Carlo uncertainty. Below: how much of each paired difference's variance comes from the \
+         replicate, so differences stay paired (replicate r ran draw r mod {}). Replicates that share a draw are \
+         not independent, so the intervals of the tables above, which treat replicates as independent, are too \
+         narrow; <code>posterior_variance</code> has each difference's interval from the draws' means, which \
+         covers parameter and Monte Carlo uncertainty. Below: how much of each paired difference's variance comes from the \
          parameters, and how often each design ranks first over the draws (each draw's mean over its replicates). \
          Tables: <code>posterior_variance</code>, <code>posterior_ranks</code>, <code>posterior_pairs</code>.</p>",
         i.draws,

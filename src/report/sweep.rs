@@ -53,7 +53,7 @@ pub fn render(sweep: &SweepPlan, rows: &[SensitivityRow], found: &[Discovery], c
     if !c.switches.is_empty() {
         h.push_str(
             "<h2>Structural switches</h2>\n<p>Alternative forms of the model, swept like parameters; a switch's \
-             μ* is the outcome's change on switching between forms.</p>\n<table><tr><th>key</th><th>forms</th></tr>\n",
+             μ* is the outcome's mean absolute change on switching between two forms (for more forms, per unit of the form's index / (forms − 1)).</p>\n<table><tr><th>key</th><th>forms</th></tr>\n",
         );
         for sw in &c.switches {
             let forms: Vec<String> = (0..sw.values.len()).map(|i| escape(&sw.label(i))).collect();
@@ -178,18 +178,22 @@ fn discovery_section(h: &mut String, sweep: &SweepPlan, found: &[Discovery]) {
         h.push_str("<table><tr><th>factor</th><th>box</th><th>sweep range</th><th>qp</th></tr>\n");
         for &(j, qp) in &d.qp {
             let full = d.prim.trajectory[0].limits[j];
-            let show = |v: f64| match j.checked_sub(kp) {
-                Some(s) => escape(&sweep.config.switches[s].label(v.round() as usize)),
+            // A switch's limits in forms: the first form at or above the low limit, the last at
+            // or below the high one.
+            let show = |v: f64, low: bool| match j.checked_sub(kp) {
+                Some(s) => {
+                    escape(&sweep.config.switches[s].label(if low { v.ceil() } else { v.floor() } as usize))
+                }
                 None => sig(v, 3),
             };
             let _ = writeln!(
                 h,
                 "<tr><td><code>{}</code></td><td class=\"num\">{} to {}</td><td class=\"num\">{} to {}</td><td class=\"num\">{}</td></tr>",
                 escape(factors[j]),
-                show(b.limits[j].0),
-                show(b.limits[j].1),
-                show(full.0),
-                show(full.1),
+                show(b.limits[j].0, true),
+                show(b.limits[j].1, false),
+                show(full.0, true),
+                show(full.1, false),
                 if qp < 0.001 { "< 0.001".to_string() } else { sig(qp, 2) }
             );
         }

@@ -133,11 +133,13 @@ impl Condition {
         // Two-character operators first, so `<=` is not read as `<`.
         for (token, op) in [("<=", Op::Le), (">=", Op::Ge), ("<", Op::Lt), (">", Op::Gt)] {
             if let Some((l, r)) = text.split_once(token) {
-                if r.contains(['<', '>']) {
-                    return Err(format!("`{text}`: expected one comparison"));
+                if l.contains(['<', '>', '=']) || r.contains(['<', '>', '=']) {
+                    return Err(format!(
+                        "`{text}`: expected one comparison, with <, <=, > or >= written without spaces inside"
+                    ));
                 }
                 let left = Term::parse(l.trim(), names, outcomes)?;
-                let right = Term::parse(r.trim().trim_start_matches('='), names, outcomes)?;
+                let right = Term::parse(r.trim(), names, outcomes)?;
                 if matches!((left, right), (Term::Number(_), Term::Number(_))) {
                     return Err(format!("`{text}`: compares two numbers"));
                 }
@@ -287,6 +289,9 @@ mod tests {
             ("level.mission-led.unmet_need_share", "expected `<term> <op> <term>`"),
             ("1 < 2", "two numbers"),
             ("0 < level.status-quo.unmet_need_share < 1", "one comparison"),
+            ("level.status-quo.unmet_need_share < = 0.5", "one comparison"),
+            ("level.status-quo.unmet_need_share < =0.5", "one comparison"),
+            ("level.status-quo.unmet_need_share > 0 <= 1", "one comparison"),
             ("delta.mission-led.unmet_need_share > 0", "expected a number"),
         ] {
             let e = Condition::parse(bad, &names, &outcomes).unwrap_err();

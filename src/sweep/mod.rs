@@ -119,7 +119,7 @@ pub struct SweepPlan {
     /// Scenario names: baseline first, then the policies.
     pub names: Vec<String>,
     /// Design points, one coordinate per factor (the parameters, then the switches) in
-    /// [0, 1): a switch's coordinate is snapped to its value's index / (values − 1).
+    /// [0, 1]: a switch's coordinate is snapped to its value's index / (values − 1).
     pub unit_points: Vec<Vec<f64>>,
     /// What the points depend on, hashed (SHA-256): every resolved scenario and the sweep
     /// file's design, factors, outcomes, replicates, seed and weeks; not its name, description
@@ -311,6 +311,19 @@ impl Sweep {
                     "expected at least two alternative forms".into(),
                 ));
             }
+            // A Morris grid of p levels reaches at most p of a switch's forms.
+            if let SweepDesign::Morris { levels, .. } = config.design
+                && sw.values.len() > levels
+            {
+                problems.push((
+                    format!("switches[{i}].values"),
+                    format!(
+                        "{} forms, more than the Morris design's {levels} levels can reach: use levels ≥ {}",
+                        sw.values.len(),
+                        sw.values.len()
+                    ),
+                ));
+            }
             for (j, v) in sw.values.iter().enumerate() {
                 if sw.values[..j].contains(v) {
                     problems.push((format!("switches[{i}].values"), format!("{v} appears twice")));
@@ -454,7 +467,8 @@ impl Sweep {
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct PointResult {
     pub point: usize,
-    /// The parameter values, in the sweep file's order.
+    /// The factor values, in the sweep file's order: each parameter's value, then each
+    /// switch's form index.
     pub values: Vec<f64>,
     /// `levels[scenario][outcome]`: the mean over replicates (baseline first).
     pub levels: Vec<Vec<f64>>,

@@ -256,6 +256,13 @@ fn a_structural_switch_is_swept_like_a_parameter_and_named_in_the_tables() {
         .unwrap_or_else(|| panic!("{sens}"));
     let got: f64 = row.split(',').nth(5).unwrap().parse().unwrap();
     assert!((got - mu_star).abs() <= 1e-12 * mu_star.abs().max(1.0), "{got} against {mu_star}");
+    // A Morris grid cannot reach more forms than it has levels.
+    let many = text.replace(
+        "key = \"providers.contract_mix\"\nvalues = [\"choice\", \"rule\"]",
+        "key = \"clients.assessed_hours_cv\"\nvalues = [0.5, 0.6, 0.7, 0.8, 0.9]",
+    );
+    std::fs::write(&file, many).unwrap();
+    assert_input_error(&["sweep", arg(&file), "--quiet"], &["switches[0].values", "use levels ≥ 5"]);
     // A form the scenario does not have is refused, naming the switch and its line.
     std::fs::write(&file, text.replace("\"rule\"]", "\"by-magic\"]")).unwrap();
     let err = assert_input_error(&["sweep", arg(&file), "--quiet"], &["switches[0].values", "by-magic"]);
