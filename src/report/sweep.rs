@@ -194,7 +194,7 @@ fn discovery_section(h: &mut String, sweep: &SweepPlan, found: &[Discovery]) {
                 show(b.limits[j].1, false),
                 show(full.0, true),
                 show(full.1, false),
-                if qp < 0.001 { "< 0.001".to_string() } else { sig(qp, 2) }
+                if qp < 0.001 { "&lt; 0.001".to_string() } else { sig(qp, 2) }
             );
         }
         h.push_str("</table>\n");
