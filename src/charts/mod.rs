@@ -356,6 +356,48 @@ pub(crate) fn tick_d(v: f64, d: usize) -> String {
     if s.starts_with('-') && s[1..].chars().all(|c| c == '0' || c == '.') { s[1..].to_string() } else { s }
 }
 
+/// A chart of `rows_panel`: numeric x, one row per label on y.
+pub(crate) type RowsChart<'a, DB> = ChartContext<
+    'a,
+    DB,
+    Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
+>;
+
+/// The chart frame of a panel with one row per label, top to bottom (label j at y = n − 1 − j),
+/// and a numeric x axis over `x`: the sensitivity bars, the rank chart and the waterfall.
+pub(crate) fn rows_panel<'a, DB: DrawingBackend>(
+    area: &'a DrawingArea<DB, Shift>,
+    title: &str,
+    x: std::ops::Range<f64>,
+    labels: &[String],
+    label_area: u32,
+    label_size: u32,
+    x_decimals: usize,
+) -> Result<RowsChart<'a, DB>, DrawingAreaErrorKind<DB::ErrorType>> {
+    let n = labels.len();
+    let mut chart = ChartBuilder::on(area)
+        .caption(title, bold(18))
+        .margin(14)
+        .margin_right(28)
+        .x_label_area_size(30)
+        .y_label_area_size(label_area)
+        .build_cartesian_2d(x, -0.5..(n as f64 - 0.5))?;
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .light_line_style(RGBColor(244, 244, 244))
+        .bold_line_style(RGBColor(225, 225, 225))
+        .label_style(text(label_size))
+        .y_labels(n)
+        .y_label_formatter(&|v| {
+            let i = v.round() as usize;
+            if (v - i as f64).abs() < 1e-6 && i < n { labels[n - 1 - i].clone() } else { String::new() }
+        })
+        .x_label_formatter(&|v| tick_d(*v, x_decimals))
+        .draw()?;
+    Ok(chart)
+}
+
 /// Formats an axis value compactly.
 pub(crate) fn tick(v: f64) -> String {
     let a = v.abs();

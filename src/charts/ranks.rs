@@ -6,7 +6,7 @@ use std::path::Path;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{DrawResult, Figure, bold, header, palette, text, tick_d};
+use super::{DrawResult, Figure, header, palette};
 use crate::analysis::posterior::Ranking;
 use crate::output::Result;
 
@@ -47,31 +47,8 @@ impl Figure for Ranks<'_> {
             let n = r.first.len();
             let title =
                 crate::analysis::compare::headline(&r.outcome).map_or(r.outcome.as_str(), |h| h.label);
-            let mut chart = ChartBuilder::on(cell)
-                .caption(title, bold(18))
-                .margin(14)
-                .margin_right(28)
-                .x_label_area_size(30)
-                .y_label_area_size(190)
-                .build_cartesian_2d(0.0..1.0, -0.5..(n as f64 - 0.5))?;
             let labels: Vec<String> = r.first.iter().map(|f| f.0.clone()).collect();
-            chart
-                .configure_mesh()
-                .disable_y_mesh()
-                .light_line_style(RGBColor(244, 244, 244))
-                .bold_line_style(RGBColor(225, 225, 225))
-                .label_style(text(14))
-                .y_labels(n)
-                .y_label_formatter(&|v| {
-                    let i = v.round() as usize;
-                    if (v - i as f64).abs() < 1e-6 && i < n {
-                        labels[n - 1 - i].clone()
-                    } else {
-                        String::new()
-                    }
-                })
-                .x_label_formatter(&|v| tick_d(*v, 1))
-                .draw()?;
+            let mut chart = super::rows_panel(cell, title, 0.0..1.0, &labels, 190, 14, 1)?;
             for (j, (_, p, _)) in r.first.iter().enumerate() {
                 let y = (n - 1 - j) as f64;
                 let colour = palette::scenario_colour(j, self.baseline);

@@ -143,26 +143,8 @@ fn bar_panel<DB: DrawingBackend>(
         )
     };
     let n = bars.len();
-    let mut chart = ChartBuilder::on(area)
-        .caption(label, bold(18))
-        .margin(14)
-        .margin_right(24)
-        .x_label_area_size(30)
-        .y_label_area_size(200)
-        .build_cartesian_2d(lo.min(0.0)..(hi * 1.08).max(0.1), -0.5..(n as f64 - 0.5))?;
-    chart
-        .configure_mesh()
-        .disable_y_mesh()
-        .light_line_style(RGBColor(244, 244, 244))
-        .bold_line_style(RGBColor(225, 225, 225))
-        .label_style(text(13))
-        .y_labels(n)
-        .y_label_formatter(&|v| {
-            let i = v.round() as usize;
-            if (v - i as f64).abs() < 1e-6 && i < n { short(&bars[n - 1 - i].0) } else { String::new() }
-        })
-        .x_label_formatter(&|v| tick_d(*v, 2))
-        .draw()?;
+    let labels: Vec<String> = bars.iter().map(|b| short(&b.0)).collect();
+    let mut chart = super::rows_panel(area, label, lo.min(0.0)..(hi * 1.08).max(0.1), &labels, 200, 13, 2)?;
     let (first, total) = (palette::OKABE_ITO[1], palette::OKABE_ITO[5]);
     if kind == Kind::Prcc {
         chart.draw_series(LineSeries::new([(0.0, -0.5), (0.0, n as f64 - 0.5)], BLACK.stroke_width(1)))?;

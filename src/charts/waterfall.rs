@@ -7,7 +7,7 @@ use std::path::Path;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{DrawResult, Figure, Key, bold, header, legend, padded_range, palette, text, tick_d};
+use super::{DrawResult, Figure, Key, header, legend, padded_range, palette};
 use crate::decompose::Decomposition;
 use crate::output::Result;
 
@@ -71,31 +71,9 @@ impl Figure for Waterfall<'_> {
             let Some((x0, x1)) = padded_range(bars.iter().flat_map(|b| [b.1, b.2, b.3, b.4]), true) else {
                 continue;
             };
-            let mut chart = ChartBuilder::on(cell)
-                .caption(title, bold(18))
-                .margin(14)
-                .margin_right(28)
-                .x_label_area_size(30)
-                .y_label_area_size(290)
-                .build_cartesian_2d(x0..x1, -0.5..(n as f64 - 0.5))?;
             let labels: Vec<String> = bars.iter().map(|b| b.0.clone()).collect();
-            chart
-                .configure_mesh()
-                .disable_y_mesh()
-                .light_line_style(RGBColor(244, 244, 244))
-                .bold_line_style(RGBColor(225, 225, 225))
-                .label_style(text(14))
-                .y_labels(n)
-                .y_label_formatter(&|v| {
-                    let i = v.round() as usize;
-                    if (v - i as f64).abs() < 1e-6 && i < n {
-                        labels[n - 1 - i].clone()
-                    } else {
-                        String::new()
-                    }
-                })
-                .x_label_formatter(&|v| tick_d(*v, super::decimals(x0, x1)))
-                .draw()?;
+            let mut chart =
+                super::rows_panel(cell, title, x0..x1, &labels, 290, 14, super::decimals(x0, x1))?;
             chart
                 .draw_series(LineSeries::new([(0.0, -0.5), (0.0, n as f64 - 0.5)], BLACK.stroke_width(1)))?;
             for (j, (label, start, end, low, high)) in bars.iter().enumerate() {
