@@ -555,31 +555,32 @@ pub fn open_folder(plan: &SweepPlan, dir: &Path) -> Result<Vec<PointResult>> {
     let manifest = SweepManifest::of(plan);
     let path = dir.join("sweep.json");
     std::fs::create_dir_all(dir.join("points")).map_err(OutputError::io("cannot create", dir))?;
-    if path.is_file() {
-        let found = SweepManifest::read(dir)?;
-        if !found.same_work(&manifest) {
-            let why = if found.work_sha256 != manifest.work_sha256 {
-                "a different sweep (its scenarios, design, parameters, switches, outcomes or replicates changed)"
-            } else {
-                "a different build of careshape"
-            };
-            let redo = if found.work_sha256 == manifest.work_sha256 {
+    let found = if path.is_file() { Some(SweepManifest::read(dir)?) } else { None };
+    if let Some(found) = &found
+        && !found.same_work(&manifest)
+    {
+        let (why, redo) = if found.work_sha256 != manifest.work_sha256 {
+            (
+                "a different sweep (its scenarios, design, parameters, switches, outcomes or replicates changed)",
+                String::new(),
+            )
+        } else {
+            (
+                "a different build of careshape",
                 format!(
                     " (to redo only the analysis of its finished points with this build: careshape report {})",
                     dir.display()
-                )
-            } else {
-                String::new()
-            };
-            return Err(Error::Input(format!(
-                "{}: this folder holds points of {why}; results of the two must not be mixed: choose another --out, or delete the folder to start again{redo}",
-                dir.display()
-            )));
-        }
+                ),
+            )
+        };
+        return Err(Error::Input(format!(
+            "{}: this folder holds points of {why}; results of the two must not be mixed: choose another --out, or delete the folder to start again{redo}",
+            dir.display()
+        )));
     }
     // A new folder, or the same work: record the sweep file as read now (its analysis settings
     // may have changed), for `careshape report`.
-    if !path.is_file() || SweepManifest::read(dir)? != manifest {
+    if found.as_ref() != Some(&manifest) {
         let text = serde_json::to_string_pretty(&manifest).expect("serialisable");
         crate::output::write_atomic(&path, |f| {
             use std::io::Write;
