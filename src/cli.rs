@@ -1014,20 +1014,15 @@ fn decompose(args: &DecomposeArgs) -> Result<()> {
         ))
         .into());
     }
-    let (levers, weights, _) = careshape::decompose::plan(&baseline, &design)?;
-    let runs = weights.coalitions().len() * args.replicates as usize;
+    let plan = careshape::decompose::plan(&baseline, &design)?;
+    let runs = plan.weights.coalitions().len() * args.replicates as usize;
     let (pool, _) = thread_pool(args.threads)?;
     let progress = Progress::new(runs, args.quiet);
     let started = Instant::now();
     let d = pool.install(|| {
-        careshape::decompose::decompose(
-            &baseline,
-            &design,
-            &args.outcomes,
-            args.seed,
-            args.replicates,
-            &|| progress.tick(),
-        )
+        careshape::decompose::decompose(&plan, &args.outcomes, args.seed, args.replicates, &|| {
+            progress.tick()
+        })
     })?;
     progress.finish();
     let out = args.out.clone().unwrap_or_else(|| {
@@ -1044,14 +1039,14 @@ fn decompose(args: &DecomposeArgs) -> Result<()> {
         "{} − {}: {} lever(s), {} subset(s) run ({} not valid designs), {} ordering(s), {} replicate(s), {:.1} s",
         d.design,
         d.baseline,
-        levers.len(),
+        d.levers.len(),
         d.coalitions.len(),
         d.infeasible.len(),
         d.orderings,
         d.replicates,
         started.elapsed().as_secs_f64()
     );
-    let width = levers.iter().map(|l| l.name.chars().count()).max().unwrap_or(5).max(5) + 2;
+    let width = d.levers.iter().map(|l| l.name.chars().count()).max().unwrap_or(5).max(5) + 2;
     for outcome in &d.outcomes {
         outln!("\n{outcome}: Shapley contribution (95% CI)");
         for c in d.contributions.iter().filter(|c| &c.outcome == outcome) {

@@ -283,8 +283,27 @@ pub struct Decomposition {
     pub contributions: Vec<Contribution>,
 }
 
-/// The levers `design` changes, the Shapley weights of their game, and the coalitions to run.
-pub fn plan(baseline: &Scenario, design: &Scenario) -> Result<(Vec<Lever>, ShapleyWeights, Vec<u32>)> {
+/// What a decomposition runs: the levers `design` changes from `baseline`, the Shapley weights
+/// of their game, and every subset of levers built as a scenario (`None` where it is not a
+/// valid design), each built once.
+#[derive(Clone, Debug)]
+pub struct Plan {
+    pub baseline: String,
+    pub design: String,
+    pub levers: Vec<Lever>,
+    pub weights: ShapleyWeights,
+    /// Indexed by the subset's bit set.
+    pub subsets: Vec<Option<Scenario>>,
+}
+
+impl Plan {
+    /// The subsets that are not valid designs.
+    pub fn infeasible(&self) -> Vec<u32> {
+        (0..self.subsets.len() as u32).filter(|&c| self.subsets[c as usize].is_none()).collect()
+    }
+}
+
+pub fn plan(baseline: &Scenario, design: &Scenario) -> Result<Plan> {
     let levers = levers(baseline, design);
     if levers.is_empty() {
         return Err(Error::Input(format!(
@@ -300,9 +319,10 @@ pub fn plan(baseline: &Scenario, design: &Scenario) -> Result<(Vec<Lever>, Shapl
         )));
     }
     let n = 1u32 << levers.len();
+    let subsets: Vec<Option<Scenario>> = (0..n).map(|c| coalition(baseline, design, &levers, c)).collect();
     // Every lever together must rebuild the design exactly, or the total would not be its
     // difference.
-    let full = coalition(baseline, design, &levers, n - 1);
+    let full = &subsets[(n - 1) as usize];
     let rest = full.as_ref().map(|f| crate::scenario::diff::differences(design, f)).unwrap_or_default();
     if full.is_none() || !rest.is_empty() {
         return Err(Error::Input(format!(
@@ -312,23 +332,20 @@ pub fn plan(baseline: &Scenario, design: &Scenario) -> Result<(Vec<Lever>, Shapl
             rest.iter().map(|d| d.key.as_str()).collect::<Vec<_>>().join(", ")
         )));
     }
-    let feasible: Vec<bool> = (0..n).map(|c| coalition(baseline, design, &levers, c).is_some()).collect();
-    let infeasible: Vec<u32> = (0..n).filter(|&c| !feasible[c as usize]).collect();
-    let weights = ShapleyWeights::new(levers.len(), |c| feasible[c as usize]).ok_or_else(|| {
+    let weights = ShapleyWeights::new(levers.len(), |c| subsets[c as usize].is_some()).ok_or_else(|| {
         Error::Input(format!(
             "{}: no order of adding its levers to {} passes through valid designs only",
             design.name, baseline.name
         ))
     })?;
-    Ok((levers, weights, infeasible))
+    Ok(Plan { baseline: baseline.name.clone(), design: design.name.clone(), levers, weights, subsets })
 }
 
 /// Runs the decomposition: every coalition the Shapley values need, on replicates
 /// `0..replicates` of `seed`, summarised as it finishes (memory holds one block of runs).
 /// `progress` is called after each finished run.
 pub fn decompose(
-    baseline: &Scenario,
-    design: &Scenario,
+    plan: &Plan,
     outcomes: &[String],
     seed: u64,
     replicates: u32,
@@ -342,11 +359,11 @@ pub fn decompose(
             })
         })
         .collect::<Result<_>>()?;
-    let (levers, weights, infeasible) = plan(baseline, design)?;
+    let (levers, weights) = (&plan.levers, &plan.weights);
     let needed = weights.coalitions();
     let scenarios: Vec<Scenario> = needed
         .iter()
-        .map(|&c| coalition(baseline, design, &levers, c).expect("needed coalitions are feasible"))
+        .map(|&c| plan.subsets[c as usize].clone().expect("needed coalitions are feasible"))
         .collect();
     // values[coalition index][replicate][outcome]
     let jobs = crate::engine::jobs(scenarios.len(), 0..replicates);
@@ -402,13 +419,13 @@ pub fn decompose(
         })
         .collect();
     Ok(Decomposition {
-        baseline: baseline.name.clone(),
-        design: design.name.clone(),
-        levers,
+        baseline: plan.baseline.clone(),
+        design: plan.design.clone(),
+        levers: levers.clone(),
         outcomes: outcomes.to_vec(),
         replicates,
         coalitions,
-        infeasible,
+        infeasible: plan.infeasible(),
         orderings: weights.orderings,
         contributions,
     })

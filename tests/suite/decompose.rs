@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use careshape::decompose::{coalition, decompose, levers};
+use careshape::decompose::{coalition, decompose, levers, plan};
 use careshape::scenario::load_scenario;
 
 use crate::common::{arg, assert_input_error, careshape_ok};
@@ -51,7 +51,7 @@ fn a_design_that_changes_one_lever_gets_all_of_the_effect_on_it() {
     design.name = "higher-rate".into();
     design.commissioning.rate_gbp_per_hour += 3.0;
     let outcomes = vec!["unmet_need_share".to_string(), "turnover_annual".to_string()];
-    let d = decompose(&base, &design, &outcomes, 5, 3, &|| {}).unwrap();
+    let d = decompose(&plan(&base, &design).unwrap(), &outcomes, 5, 3, &|| {}).unwrap();
     assert_eq!(d.levers.len(), 1);
     assert_eq!(d.levers[0].name, "price and rate floor");
     assert_eq!(d.levers[0].changed, vec!["commissioning.rate_gbp_per_hour".to_string()]);
