@@ -34,6 +34,7 @@ use careshape::analysis::compare::{self, ComparisonRow, Samples, Tolerance};
 use careshape::output::tables::{Spill, TableSink, TableWriter};
 use careshape::output::{manifest, tables};
 use careshape::scenario::{Scenario, load_scenario};
+use careshape::shard::Shard;
 use careshape::study::{StoppingRule, Study, run_until_precise};
 use careshape::{Error, ReplicateResult, report as report_page};
 
@@ -58,6 +59,10 @@ pub enum Command {
     /// Repeat a policy comparison over a design of uncertain parameters and measure which
     /// drive each outcome and paired difference (Morris, Sobol; docs/SENSITIVITY.md).
     Sweep(SweepArgs),
+    /// Merge the folders of a sharded `sweep` or `compare` (`--shard I/N`) into one, checking
+    /// that every unit is there exactly once and the manifests agree, and write the analysis
+    /// as a single run would (docs/SCALING.md).
+    Merge(MergeArgs),
     /// Split a design's paired difference from a baseline into the contributions of the levers
     /// it changes (Shapley values over lever subsets; docs/SENSITIVITY.md).
     Decompose(DecomposeArgs),
@@ -226,6 +231,11 @@ pub struct CompareArgs {
     /// multiple of K, at least 2 per draw.
     #[arg(long, requires = "posterior")]
     pub draws: Option<u32>,
+    /// Run only shard I of N (the replicates r with r mod N = I, every scenario), for a job
+    /// array: needs a fixed --replicates and its own --out; `careshape merge` puts the shards
+    /// together and writes the comparison (docs/SCALING.md).
+    #[arg(long, value_name = "I/N", conflicts_with = "same_budget")]
+    pub shard: Option<Shard>,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -273,7 +283,24 @@ pub struct SweepArgs {
     /// Worker threads (default: all cores). Results do not depend on it.
     #[arg(long, short = 't')]
     pub threads: Option<usize>,
+    /// Run only shard I of N (the points p with p mod N = I), for a job array; each shard
+    /// needs its own --out, and `careshape merge` puts them together (docs/SCALING.md).
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<Shard>,
     /// No progress bar or summary.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct MergeArgs {
+    /// The shard folders (of one sweep, or of one comparison).
+    #[arg(required = true)]
+    pub dirs: Vec<PathBuf>,
+    /// The merged folder.
+    #[arg(long, short = 'o', required = true)]
+    pub out: PathBuf,
+    /// No summary.
     #[arg(long, short = 'q')]
     pub quiet: bool,
 }
@@ -320,6 +347,7 @@ pub fn execute(cli: Cli) -> Result<()> {
         Command::Calibrate(args) => calibrate(&args),
         Command::Sweep(args) => sweep(&args),
         Command::Decompose(args) => decompose(&args),
+        Command::Merge(args) => merge(&args),
         Command::Validate { files } => validate(&files),
         Command::Scenarios { dir } => list_scenarios(&dir),
         Command::Metrics => {
@@ -569,6 +597,9 @@ fn compare(args: &CompareArgs) -> Result<()> {
     if args.replicates == Replicates::Auto {
         rule.check()?;
     }
+    if let Some(shard) = args.shard {
+        return compare_shard(args, &study, &baseline, shard);
+    }
     let out = args.run.out.clone().unwrap_or_else(|| study.default_out(&args.scenarios));
     let folder = careshape::output::open_run_folder(&out)?;
     let (pool, threads) = thread_pool(args.run.threads)?;
@@ -682,6 +713,52 @@ fn compare(args: &CompareArgs) -> Result<()> {
                 out.join("report.html").display()
             );
         }
+    }
+    Ok(())
+}
+
+/// `careshape compare --shard I/N`: the shard's replicates of every scenario, one unit per
+/// replicate, no comparison (that is `careshape merge`'s).
+fn compare_shard(args: &CompareArgs, study: &Study, baseline: &str, shard: Shard) -> Result<()> {
+    let Replicates::Fixed(n) = args.replicates else {
+        return Err(Error::Input(
+            "--shard needs a fixed --replicates: `auto` decides when to stop from every replicate run so far"
+                .into(),
+        )
+        .into());
+    };
+    let Some(out) = &args.run.out else {
+        return Err(Error::Input("--shard needs --out: each shard writes its own folder".into()).into());
+    };
+    let (pool, threads) = thread_pool(args.run.threads)?;
+    let info = manifest::ComparisonInfo {
+        baseline: baseline.to_string(),
+        replicates_mode: "fixed".into(),
+        auto: None,
+        posterior: study.posterior.as_ref().map(|p| p.info.clone()),
+    };
+    let execution = manifest::Execution { threads, wall_time_seconds: 0.0 };
+    let mut record = serde_json::to_value(study.manifest(args.run.seed, n, Some(info), execution)?)
+        .map_err(|e| Error::Input(format!("cannot record the manifest: {e}")))?;
+    record.as_object_mut().map(|m| m.remove("execution"));
+    let mine = shard.units(n as usize).count();
+    let progress = Progress::new(study.scenarios.len() * mine, args.run.quiet);
+    let started = Instant::now();
+    let ran = pool.install(|| {
+        careshape::output::shards::run(study, args.run.seed, n, baseline, record, shard, out, &|| {
+            progress.tick()
+        })
+    })?;
+    progress.finish();
+    if !args.run.quiet {
+        outln!(
+            "Shard {shard}: {ran} replicate(s) × {} scenario(s) run in {:.1} s ({} of the shard's {mine} were already in {}).",
+            study.scenarios.len(),
+            started.elapsed().as_secs_f64(),
+            mine - ran,
+            out.display()
+        );
+        outln!("When every shard is done: careshape merge <SHARD_FOLDERS>... --out <FOLDER>");
     }
     Ok(())
 }
@@ -892,10 +969,26 @@ fn sweep(args: &SweepArgs) -> Result<()> {
     });
     let (pool, _) = thread_pool(args.threads)?;
     // Points already finished in `out` (a resumed sweep) are not counted again.
-    let todo =
-        (0..plan.unit_points.len()).filter(|&i| !careshape::sweep::point_path(&out, i).is_file()).count();
+    let todo = careshape::sweep::unfinished(plan, &out, args.shard);
     let progress = Progress::counting(todo.max(1), args.quiet, "points");
     let started = Instant::now();
+    if let Some(shard) = args.shard {
+        let ran =
+            pool.install(|| careshape::sweep::run_units(&sweep, &out, Some(shard), &|| progress.tick()))?;
+        progress.finish();
+        if !args.quiet {
+            outln!(
+                "Sweep {}, shard {shard}: {ran} point(s) run in {:.1} s ({} of the shard's {} were already in {}).",
+                plan.config.name,
+                started.elapsed().as_secs_f64(),
+                shard.units(plan.unit_points.len()).count() - ran,
+                shard.units(plan.unit_points.len()).count(),
+                out.display()
+            );
+            outln!("When every shard is done: careshape merge <SHARD_FOLDERS>... --out <FOLDER>");
+        }
+        return Ok(());
+    }
     let (points, rows) = pool.install(|| careshape::sweep::run(&sweep, &out, &|| progress.tick()))?;
     progress.finish();
     if args.quiet {
@@ -910,6 +1003,64 @@ fn sweep(args: &SweepArgs) -> Result<()> {
         started.elapsed().as_secs_f64()
     );
     print_sensitivity(plan, &points, &rows, &out)
+}
+
+/// `careshape merge`: shard folders of a sweep (each with `sweep.json`) or of a comparison
+/// (each with `shard.json`) into one folder with the whole analysis.
+fn merge(args: &MergeArgs) -> Result<()> {
+    let sweeps = args.dirs.iter().filter(|d| d.join("sweep.json").is_file()).count();
+    if sweeps == args.dirs.len() {
+        let started = Instant::now();
+        let (plan, points, rows) = careshape::sweep::merge(&args.dirs, &args.out)?;
+        if !args.quiet {
+            outln!(
+                "Sweep {}: {} point(s) from {} folder(s) merged into {} in {:.1} s",
+                plan.config.name,
+                points.len(),
+                args.dirs.len(),
+                args.out.display(),
+                started.elapsed().as_secs_f64()
+            );
+            print_sensitivity(&plan, &points, &rows, &args.out)?;
+        }
+        return Ok(());
+    }
+    let compares = args.dirs.iter().filter(|d| d.join("shard.json").is_file()).count();
+    if compares == args.dirs.len() {
+        let started = Instant::now();
+        let folder = careshape::output::open_run_folder(&args.out)?;
+        let threads = rayon::current_num_threads();
+        let execution = manifest::Execution { threads, wall_time_seconds: 0.0 };
+        let record = careshape::output::shards::merge(&args.dirs, folder.path(), execution)?;
+        let built = report_page::build(folder.path(), &record.baseline, true)?;
+        folder.commit()?;
+        if !args.quiet {
+            print_comparison(&built.rows, &record.baseline, record.replicates)?;
+            outln!(
+                "\n{} replicate(s) from {} shard folder(s) merged into {} in {:.1} s; open {} in a browser.",
+                record.replicates,
+                args.dirs.len(),
+                args.out.display(),
+                started.elapsed().as_secs_f64(),
+                args.out.join("report.html").display()
+            );
+        }
+        return Ok(());
+    }
+    let what = |d: &PathBuf| {
+        if d.join("sweep.json").is_file() {
+            "a sweep folder"
+        } else if d.join("shard.json").is_file() {
+            "a compare shard folder"
+        } else {
+            "neither (no sweep.json or shard.json)"
+        }
+    };
+    Err(Error::Input(format!(
+        "careshape merge takes the shard folders of one sweep or of one comparison: {}",
+        args.dirs.iter().map(|d| format!("{} is {}", d.display(), what(d))).collect::<Vec<_>>().join("; ")
+    ))
+    .into())
 }
 
 /// The three most influential factors of each paired difference and outcome, by μ*, total

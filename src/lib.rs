@@ -58,6 +58,7 @@ pub mod posterior;
 pub mod report;
 mod rng;
 pub mod scenario;
+pub mod shard;
 pub mod study;
 pub mod sweep;
 

@@ -292,23 +292,52 @@ impl Study {
         each: &mut dyn FnMut(&[ReplicateResult]) -> Result<()>,
         progress: &(dyn Fn() + Sync),
     ) -> Result<()> {
-        // With posterior draws, scenario s at draw d is variant s × draws + d.
-        let (scenarios, jobs) = match &self.posterior {
-            None => (self.scenarios(), crate::engine::jobs(self.scenarios.len(), replicates)),
-            Some(p) => {
-                let k = p.info.draws;
-                let jobs = crate::engine::jobs(self.scenarios.len(), replicates)
-                    .into_iter()
-                    .map(|(s, r)| (s * k as usize + crate::analysis::posterior::draw_of(r, k), r))
-                    .collect();
-                (p.variants.iter().flatten().cloned().collect(), jobs)
-            }
-        };
+        let (scenarios, jobs) = self.variant_jobs(crate::engine::jobs(self.scenarios.len(), replicates));
         // Enough jobs per block to keep every thread busy between the blocks' barriers.
         let block = 8 * rayon::current_num_threads();
         for chunk in jobs.chunks(block) {
             let results = run_jobs(&scenarios, seed, chunk, progress);
             each(&results)?;
+        }
+        Ok(())
+    }
+
+    /// The scenarios to run and the jobs `(scenario, replicate)` over them: the study's own,
+    /// or with posterior draws, scenario s at draw d as variant s × draws + d.
+    fn variant_jobs(&self, jobs: Vec<(usize, u32)>) -> (Vec<Scenario>, Vec<(usize, u32)>) {
+        match &self.posterior {
+            None => (self.scenarios(), jobs),
+            Some(p) => {
+                let k = p.info.draws;
+                let jobs = jobs
+                    .into_iter()
+                    .map(|(s, r)| (s * k as usize + crate::analysis::posterior::draw_of(r, k), r))
+                    .collect();
+                (p.variants.iter().flatten().cloned().collect(), jobs)
+            }
+        }
+    }
+
+    /// Runs the replicates `replicates` (any set, e.g. a shard's) of every scenario, whole
+    /// replicates at a time, handing each finished replicate's results (in scenario order) to
+    /// `each`. Replicate `r` is the same run whatever else runs beside it.
+    pub fn run_replicates(
+        &self,
+        seed: u64,
+        replicates: &[u32],
+        each: &mut dyn FnMut(u32, &[ReplicateResult]) -> Result<()>,
+        progress: &(dyn Fn() + Sync),
+    ) -> Result<()> {
+        let n = self.scenarios.len();
+        let jobs = replicates.iter().flat_map(|&r| (0..n).map(move |s| (s, r))).collect();
+        let (scenarios, jobs) = self.variant_jobs(jobs);
+        // Whole replicates per block, enough to keep every thread busy.
+        let block = n * (8 * rayon::current_num_threads()).div_ceil(n);
+        for chunk in jobs.chunks(block) {
+            let results = run_jobs(&scenarios, seed, chunk, progress);
+            for one in results.chunks(n) {
+                each(one[0].replicate, one)?;
+            }
         }
         Ok(())
     }

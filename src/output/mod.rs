@@ -11,6 +11,8 @@ pub mod comparison;
 pub mod folder;
 pub mod manifest;
 #[cfg(feature = "output")]
+pub mod shards;
+#[cfg(feature = "output")]
 pub mod tables;
 
 use std::io::Write;

@@ -307,7 +307,11 @@ pub fn patch_hours_columns(patch_names: &[String]) -> Vec<String> {
 /// schema at polars' oldest compatibility level (strings as `large_string`, which every common
 /// reader can filter and sort, where polars 0.55 would record `string_view`; the pages are the
 /// same UTF-8 byte arrays) and the run id (`careshape:run_id`), if given.
-fn parquet_writer<W: std::io::Write>(w: W, schema: &Schema, run_id: Option<&str>) -> ParquetWriter<W> {
+pub(crate) fn parquet_writer<W: std::io::Write>(
+    w: W,
+    schema: &Schema,
+    run_id: Option<&str>,
+) -> ParquetWriter<W> {
     let mut metadata =
         vec![polars_parquet::write::schema_to_metadata_key(&schema.to_arrow(CompatLevel::oldest()))];
     if let Some(id) = run_id {
@@ -421,7 +425,7 @@ impl TableStream {
 }
 
 /// The five tables of a run, in [`TableWriter`]'s order.
-const TABLES: [&str; 5] = ["weekly", "summary", "providers", "patches", "provider_years"];
+pub(crate) const TABLES: [&str; 5] = ["weekly", "summary", "providers", "patches", "provider_years"];
 
 /// Where a run's results go as they stream in (`Study::run_blocks`): a [`TableWriter`], or a
 /// [`Spill`] when they arrive out of order.
@@ -456,7 +460,7 @@ impl TableWriter {
     }
 
     /// Takes rows of table `TABLES[table]` (a spilled block read back).
-    fn push_frame(&mut self, table: usize, df: &DataFrame) -> Result<()> {
+    pub(crate) fn push_frame(&mut self, table: usize, df: &DataFrame) -> Result<()> {
         self.streams[table].push(df)
     }
 
@@ -476,7 +480,7 @@ impl TableSink for TableWriter {
 }
 
 /// The five frames of a block of results, in [`TABLES`] order.
-fn frames(
+pub(crate) fn frames(
     results: &[ReplicateResult],
     summaries: &[ReplicateSummary],
     patch_names: &[String],

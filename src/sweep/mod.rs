@@ -10,6 +10,15 @@
 //! refuses a folder written by another sweep file or build.
 
 pub mod discovery;
+#[cfg(feature = "output")]
+mod units;
+
+#[cfg(feature = "output")]
+pub(crate) use units::remove_temporaries;
+#[cfg(feature = "output")]
+pub use units::{
+    SweepManifest, merge, open_folder, read_point, rebuild, run, run_units, unfinished, unit_path,
+};
 
 use std::path::{Path, PathBuf};
 
@@ -494,167 +503,6 @@ impl PointResult {
     }
 }
 
-/// What identifies the work of a sweep folder (a rerun must match it to reuse the points), and
-/// what `careshape report` needs to redo its analysis: the sweep file as read, and the names of
-/// its scenarios.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-pub struct SweepManifest {
-    /// `SweepPlan::work_sha256`.
-    pub work_sha256: String,
-    pub careshape_version: String,
-    pub source_sha256: String,
-    pub points: usize,
-    /// The sweep file, as given on the command line.
-    pub sweep_file: String,
-    /// Scenario names, baseline first.
-    pub scenarios: Vec<String>,
-    pub config: SweepFile,
-}
-
-impl SweepManifest {
-    pub fn of(plan: &SweepPlan) -> Self {
-        SweepManifest {
-            work_sha256: plan.work_sha256.clone(),
-            careshape_version: env!("CARGO_PKG_VERSION").into(),
-            source_sha256: env!("CARESHAPE_SOURCE_SHA256").into(),
-            points: plan.unit_points.len(),
-            sweep_file: plan.file.display().to_string(),
-            scenarios: plan.names.clone(),
-            config: plan.config.clone(),
-        }
-    }
-
-    /// Reads `sweep.json` of a sweep folder.
-    pub fn read(dir: &Path) -> Result<Self> {
-        let path = dir.join("sweep.json");
-        let text = std::fs::read_to_string(&path).map_err(OutputError::io("cannot read", &path))?;
-        serde_json::from_str(&text).map_err(|e| {
-            Error::Input(format!(
-                "{}: not a sweep manifest of careshape {} ({e}); rerun the sweep into a new folder",
-                path.display(),
-                env!("CARGO_PKG_VERSION")
-            ))
-        })
-    }
-
-    /// Whether the points of a folder with this manifest can be reused by `other`'s run: the
-    /// same scenarios, design, factors, outcomes and replicates, and the same build (the sweep
-    /// file's path, name, description and discovery conditions may differ).
-    fn same_work(&self, other: &SweepManifest) -> bool {
-        self.work_sha256 == other.work_sha256
-            && self.careshape_version == other.careshape_version
-            && self.source_sha256 == other.source_sha256
-            && self.points == other.points
-    }
-}
-
-/// Opens (or resumes) a sweep's output folder: writes `sweep.json` in a new folder, or checks
-/// that an existing one was written by the same sweep file and build. Returns the points
-/// already finished.
-pub fn open_folder(plan: &SweepPlan, dir: &Path) -> Result<Vec<PointResult>> {
-    let manifest = SweepManifest::of(plan);
-    let path = dir.join("sweep.json");
-    std::fs::create_dir_all(dir.join("points")).map_err(OutputError::io("cannot create", dir))?;
-    let found = if path.is_file() { Some(SweepManifest::read(dir)?) } else { None };
-    if let Some(found) = &found
-        && !found.same_work(&manifest)
-    {
-        let (why, redo) = if found.work_sha256 != manifest.work_sha256 {
-            (
-                "a different sweep (its scenarios, design, parameters, switches, outcomes or replicates changed)",
-                String::new(),
-            )
-        } else {
-            (
-                "a different build of careshape",
-                format!(
-                    " (to redo only the analysis of its finished points with this build: careshape report {})",
-                    dir.display()
-                ),
-            )
-        };
-        return Err(Error::Input(format!(
-            "{}: this folder holds points of {why}; results of the two must not be mixed: choose another --out, or delete the folder to start again{redo}",
-            dir.display()
-        )));
-    }
-    // A new folder, or the same work: record the sweep file as read now (its analysis settings
-    // may have changed), for `careshape report`.
-    if found.as_ref() != Some(&manifest) {
-        let text = serde_json::to_string_pretty(&manifest).expect("serialisable");
-        crate::output::write_atomic(&path, |f| {
-            use std::io::Write;
-            f.write_all(text.as_bytes())?;
-            Ok(())
-        })?;
-    }
-    read_points(plan, dir)
-}
-
-/// The finished points of a sweep folder, in design order.
-fn read_points(plan: &SweepPlan, dir: &Path) -> Result<Vec<PointResult>> {
-    let mut done = Vec::new();
-    for i in 0..plan.unit_points.len() {
-        let p = point_path(dir, i);
-        if p.is_file() {
-            let text = std::fs::read_to_string(&p).map_err(OutputError::io("cannot read", &p))?;
-            let r: PointResult = serde_json::from_str(&text).map_err(|e| {
-                Error::Input(format!("{}: unreadable point ({e}); delete it to rerun it", p.display()))
-            })?;
-            done.push(r);
-        }
-    }
-    Ok(done)
-}
-
-/// Redoes the analysis of a finished sweep folder from its manifest and points alone (no
-/// scenario is run): the sensitivity measures, the tables, the charts and `report.html`. The
-/// design is regenerated from the sweep file recorded in the manifest and must give every
-/// point's recorded values, so a folder whose design this build would draw differently is
-/// refused rather than analysed on the wrong coordinates.
-pub fn rebuild(dir: &Path) -> Result<(SweepPlan, Vec<PointResult>, Vec<SensitivityRow>)> {
-    let m = SweepManifest::read(dir)?;
-    let plan = SweepPlan::new(PathBuf::from(&m.sweep_file), m.config, m.scenarios, m.work_sha256);
-    let points = read_points(&plan, dir)?;
-    let n = plan.unit_points.len();
-    if points.len() < n {
-        return Err(Error::Input(format!(
-            "{}: the sweep is unfinished ({} of {n} points); finish it with `careshape sweep {} --out {}`",
-            dir.display(),
-            points.len(),
-            m.sweep_file,
-            dir.display()
-        )));
-    }
-    if let Some(p) = points.iter().find(|p| p.values != plan.values(p.point)) {
-        return Err(Error::Input(format!(
-            "{}: point {} was computed at other factor values than this build's design gives; rerun the sweep into a new folder",
-            dir.display(),
-            p.point
-        )));
-    }
-    let rows = sensitivity(&plan, &points);
-    #[cfg(feature = "output")]
-    write_tables(&plan, dir, &points, &rows)?;
-    Ok((plan, points, rows))
-}
-
-/// Where a point's results are written.
-pub fn point_path(dir: &Path, point: usize) -> PathBuf {
-    dir.join("points").join(format!("point-{point:07}.json"))
-}
-
-/// Writes a point's results atomically.
-pub fn write_point(dir: &Path, r: &PointResult) -> Result<()> {
-    let text = serde_json::to_string(r).expect("serialisable");
-    crate::output::write_atomic(&point_path(dir, r.point), |f| {
-        use std::io::Write;
-        f.write_all(text.as_bytes())?;
-        Ok(())
-    })?;
-    Ok(())
-}
-
 /// One row of the sensitivity table.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SensitivityRow {
@@ -729,38 +577,6 @@ pub fn sensitivity(sweep: &SweepPlan, points: &[PointResult]) -> Vec<Sensitivity
         }
     }
     rows
-}
-
-/// Runs the points of `sweep` not yet in `dir` (in parallel, each written as it finishes, so an
-/// interrupted sweep keeps its finished points), then (with the `output` feature) writes the tables: `sweep_points` (one row
-/// per point × quantity × scenario × outcome) and `sensitivity` (Morris or Sobol measures with
-/// their bootstrap intervals). `tick` is called once per point run. Returns every point's
-/// results and the sensitivity rows.
-pub fn run(
-    sweep: &Sweep,
-    dir: &Path,
-    tick: &(dyn Fn() + Sync),
-) -> Result<(Vec<PointResult>, Vec<SensitivityRow>)> {
-    let plan = &sweep.plan;
-    let mut done = open_folder(plan, dir)?;
-    let have: std::collections::HashSet<usize> = done.iter().map(|p| p.point).collect();
-    let todo: Vec<usize> = (0..plan.unit_points.len()).filter(|i| !have.contains(i)).collect();
-    let fresh: Vec<PointResult> = todo
-        .par_iter()
-        .map(|&i| {
-            let runs = sweep.evaluate(i)?;
-            let r = PointResult::from_runs(i, plan.values(i), &runs);
-            write_point(dir, &r)?;
-            tick();
-            Ok(r)
-        })
-        .collect::<Result<_>>()?;
-    done.extend(fresh);
-    done.sort_by_key(|p| p.point);
-    let rows = sensitivity(plan, &done);
-    #[cfg(feature = "output")]
-    write_tables(plan, dir, &done, &rows)?;
-    Ok((done, rows))
 }
 
 /// Writes `sweep_points` and `sensitivity` (Parquet and CSV).

@@ -27,6 +27,7 @@ mod provider_years;
 mod report;
 mod robustness;
 mod scale;
+mod scaleout;
 mod stress;
 mod sweep;
 mod travel;

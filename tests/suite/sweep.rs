@@ -68,13 +68,13 @@ fn a_sweep_writes_every_point_resumes_and_refuses_another_sweeps_folder() {
     assert!(out.join("report.html").is_file());
     assert_input_error(&["report", arg(&out), "--baseline", "status-quo", "--quiet"], &["sweep folder"]);
     // An interrupted sweep loses only its unfinished points: remove one, rerun, same tables.
-    let one = out.join("points/point-0000003.json");
-    let kept = std::fs::read_to_string(&one).unwrap();
+    let one = careshape::sweep::unit_path(&out, 3);
+    let kept = std::fs::read(&one).unwrap();
     std::fs::remove_file(&one).unwrap();
     // An unfinished folder cannot be reported on: it says how to finish it.
     assert_input_error(&["report", arg(&out), "--quiet"], &["unfinished (5 of 6 points)", "careshape sweep"]);
     careshape_ok(&["sweep", arg(&file), "--out", arg(&out), "--quiet"]);
-    assert_eq!(std::fs::read_to_string(&one).unwrap(), kept);
+    assert_eq!(std::fs::read(&one).unwrap(), kept);
     assert_eq!(std::fs::read_to_string(out.join("sweep_points.csv")).unwrap(), points);
     // A sweep file whose description alone changed reuses the points (the analysis is redone).
     let text = std::fs::read_to_string(&file).unwrap();
@@ -231,10 +231,7 @@ fn a_structural_switch_is_swept_like_a_parameter_and_named_in_the_tables() {
     assert!(points.contains(",choice,") && points.contains(",rule,"), "{points}");
     // μ* of the switch from the points themselves: consecutive points of a trajectory that
     // differ in the switch alone.
-    let read = |i: usize| -> careshape::sweep::PointResult {
-        serde_json::from_str(&std::fs::read_to_string(careshape::sweep::point_path(&out, i)).unwrap())
-            .unwrap()
-    };
+    let read = |i: usize| careshape::sweep::read_point(plan, &out, i).unwrap().expect("a finished point");
     let mut flips = Vec::new();
     for t in 0..3 {
         for s in 0..3 {
@@ -295,10 +292,9 @@ fn a_discovery_reports_a_prim_box_that_agrees_with_the_points() {
         .collect();
     assert_eq!(chosen.len(), 2, "one row per factor of the reported box: {table}");
     // Recount the box from the points.
-    let read = |i: usize| -> careshape::sweep::PointResult {
-        serde_json::from_str(&std::fs::read_to_string(careshape::sweep::point_path(&out, i)).unwrap())
-            .unwrap()
-    };
+    let sweep = Sweep::load(&file).unwrap();
+    let read =
+        |i: usize| careshape::sweep::read_point(&sweep.plan, &out, i).unwrap().expect("a finished point");
     let points: Vec<_> = (0..40).map(read).collect();
     let limits: Vec<(f64, f64)> =
         chosen.iter().map(|r| (r[col("low")].parse().unwrap(), r[col("high")].parse().unwrap())).collect();
