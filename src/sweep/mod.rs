@@ -27,7 +27,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::analysis::sensitivity::{MorrisDesign, SaltelliDesign, morris_measures, prcc, sobol_indices};
 use crate::calibration::paths::{get_parameter, set_parameter, set_value};
-use crate::error::{Error, OutputError, Result};
+use crate::error::{Error, Result};
 use crate::scenario::{Scenario, ScenarioError, in_base, invalid, load_scenario, parse_toml, read_text};
 
 /// The design of a sweep.
@@ -587,6 +587,7 @@ pub fn write_tables(
     points: &[PointResult],
     rows: &[SensitivityRow],
 ) -> Result<()> {
+    use crate::error::OutputError;
     use polars::prelude::*;
     let names = sweep.names();
     let outcomes = &sweep.config.outcomes;
@@ -635,7 +636,7 @@ pub fn write_tables(
         Column::new("outcome".into(), outcome),
         Column::new("value".into(), value),
     ]);
-    let mut df = DataFrame::new(n, cols).map_err(crate::output::OutputError::from)?;
+    let mut df = DataFrame::new(n, cols).map_err(OutputError::from)?;
     crate::output::tables::write_frame(dir, "sweep_points", &mut df, None)?;
     let finite = |x: f64| x.is_finite().then_some(x);
     let cols = vec![
@@ -648,7 +649,7 @@ pub fn write_tables(
         Column::new("ci95_low".into(), rows.iter().map(|r| finite(r.low)).collect::<Vec<_>>()),
         Column::new("ci95_high".into(), rows.iter().map(|r| finite(r.high)).collect::<Vec<_>>()),
     ];
-    let mut df = DataFrame::new(rows.len(), cols).map_err(crate::output::OutputError::from)?;
+    let mut df = DataFrame::new(rows.len(), cols).map_err(OutputError::from)?;
     crate::output::tables::write_frame(dir, "sensitivity", &mut df, None)?;
     // The charts and the sensitivity page.
     let charts_dir = dir.join("charts");
