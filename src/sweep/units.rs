@@ -368,11 +368,26 @@ pub fn run_units(sweep: &Sweep, dir: &Path, shard: Option<Shard>, tick: &(dyn Fn
     let have: std::collections::HashSet<usize> = done.iter().map(|p| p.point).collect();
     let todo: Vec<usize> =
         shard.unwrap_or(Shard::WHOLE).units(plan.unit_points.len()).filter(|i| !have.contains(i)).collect();
-    todo.par_iter().try_for_each(|&i| {
-        let runs = sweep.evaluate(i)?;
-        write_unit(plan, dir, i, &runs)?;
-        tick();
-        Ok::<_, Error>(())
+    // Units are written by one thread outside the rayon pool. Written from a pool worker,
+    // polars' own pool would make that worker wait by running other points, each of which
+    // writes and waits in turn: a stack as deep as the sweep is long (it overflowed at 1,000
+    // points).
+    let (send, receive) = std::sync::mpsc::sync_channel::<(usize, Vec<Vec<Vec<f64>>>)>(64);
+    std::thread::scope(|scope| {
+        let writer = scope.spawn(move || -> Result<()> {
+            for (i, runs) in receive {
+                write_unit(plan, dir, i, &runs)?;
+                tick();
+            }
+            Ok(())
+        });
+        let ran = todo.par_iter().try_for_each_with(send, |send, &i| {
+            let runs = sweep.evaluate(i)?;
+            // A closed channel means the writer failed: its error is reported below.
+            send.send((i, runs)).map_err(|_| Error::Input("the unit writer stopped".into()))
+        });
+        let wrote = writer.join().expect("the unit writer does not panic");
+        wrote.and(ran)
     })?;
     Ok(todo.len())
 }

@@ -14,6 +14,7 @@ mod cli;
 mod comparison;
 mod costs;
 mod decompose;
+mod deploy;
 mod determinism;
 mod docs;
 mod golden;
