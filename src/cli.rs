@@ -283,8 +283,9 @@ pub struct SweepArgs {
     /// Worker threads (default: all cores). Results do not depend on it.
     #[arg(long, short = 't')]
     pub threads: Option<usize>,
-    /// Run only shard I of N (the points p with p mod N = I), for a job array; each shard
-    /// needs its own --out, and `careshape merge` puts them together (docs/SCALING.md).
+    /// Run only shard I of N (the points p with p mod N = I), for a job array, into its own
+    /// folder (default: output/sweep-<name>/shards/<I>-of-<N>); `careshape merge` puts the
+    /// shards together (docs/SCALING.md).
     #[arg(long, value_name = "I/N")]
     pub shard: Option<Shard>,
     /// No progress bar or summary.
@@ -961,11 +962,16 @@ fn calibrate(args: &CalibrateArgs) -> Result<()> {
 fn sweep(args: &SweepArgs) -> Result<()> {
     let sweep = careshape::sweep::Sweep::load(&args.file).map_err(Error::from)?;
     let plan = &sweep.plan;
+    // A shard's default folder is its own: output/sweep-<name>/shards/<I>-of-<N>.
     let out = args.out.clone().unwrap_or_else(|| {
-        Path::new("output").join(format!(
+        let dir = Path::new("output").join(format!(
             "sweep-{}",
             careshape::output::safe_component(&plan.config.name).unwrap_or_else(|| "run".into())
-        ))
+        ));
+        match args.shard {
+            Some(s) => dir.join("shards").join(format!("{}-of-{}", s.index, s.count)),
+            None => dir,
+        }
     });
     let (pool, _) = thread_pool(args.threads)?;
     // Points already finished in `out` (a resumed sweep) are not counted again.
