@@ -65,6 +65,23 @@ fn run_container(container: &Value, study: &Path, env: &[(&str, String)]) {
     assert!(out.status.success(), "{script}: {}", String::from_utf8_lossy(&out.stderr));
 }
 
+/// A small sweep file in `dir`: status quo against a £3 higher rate, `points` points of a Latin
+/// hypercube over one parameter, 8 weeks.
+fn small_sweep(dir: &Path, points: usize) -> PathBuf {
+    let root = std::env::current_dir().unwrap();
+    let sweep = dir.join("small.toml");
+    std::fs::write(
+        &sweep,
+        format!(
+            "baseline = \"{}\"\npolicies = [\"{}\"]\noutcomes = [\"unmet_need_share\"]\nreplicates = 1\nweeks = 8\n\n[design]\nkind = \"lhs\"\npoints = {points}\n\n[[parameters]]\nkey = \"workforce.quit_pay_elasticity\"\nmin = 0.5\nmax = 1.5\n",
+            root.join("scenarios/camden/status-quo.toml").display(),
+            root.join("tests/data/higher-rate.toml").display()
+        ),
+    )
+    .unwrap();
+    sweep
+}
+
 #[test]
 fn the_kubernetes_manifests_run_a_sharded_sweep_that_merges_to_a_single_runs_tables() {
     let volume = manifest("study-volume.yaml");
@@ -103,17 +120,7 @@ fn the_kubernetes_manifests_run_a_sharded_sweep_that_merges_to_a_single_runs_tab
     assert!(containerfile.contains(&format!("-t {image} ")), "the Containerfile builds {image}");
     // Run both pods' commands for real on a small sweep, 3 shards, against one process.
     let dir = tempfile::tempdir().unwrap();
-    let root = std::env::current_dir().unwrap();
-    let sweep = dir.path().join("small.toml");
-    std::fs::write(
-        &sweep,
-        format!(
-            "baseline = \"{}\"\npolicies = [\"{}\"]\noutcomes = [\"unmet_need_share\"]\nreplicates = 1\nweeks = 8\n\n[design]\nkind = \"lhs\"\npoints = 7\n\n[[parameters]]\nkey = \"workforce.quit_pay_elasticity\"\nmin = 0.5\nmax = 1.5\n",
-            root.join("scenarios/camden/status-quo.toml").display(),
-            root.join("tests/data/higher-rate.toml").display()
-        ),
-    )
-    .unwrap();
+    let sweep = small_sweep(dir.path(), 7);
     let study = dir.path().join("study");
     std::fs::create_dir_all(&study).unwrap();
     for k in 0..3 {
@@ -152,17 +159,7 @@ fn the_kubernetes_manifests_run_a_sharded_sweep_that_merges_to_a_single_runs_tab
 #[test]
 fn the_slurm_scripts_run_each_array_task_as_a_shard_and_merge_them() {
     let dir = tempfile::tempdir().unwrap();
-    let root = std::env::current_dir().unwrap();
-    let sweep = dir.path().join("small.toml");
-    std::fs::write(
-        &sweep,
-        format!(
-            "baseline = \"{}\"\npolicies = [\"{}\"]\noutcomes = [\"unmet_need_share\"]\nreplicates = 1\nweeks = 8\n\n[design]\nkind = \"lhs\"\npoints = 5\n\n[[parameters]]\nkey = \"workforce.quit_pay_elasticity\"\nmin = 0.5\nmax = 1.5\n",
-            root.join("scenarios/camden/status-quo.toml").display(),
-            root.join("tests/data/higher-rate.toml").display()
-        ),
-    )
-    .unwrap();
+    let sweep = small_sweep(dir.path(), 5);
     let study = dir.path().join("study");
     let bin = env!("CARGO_BIN_EXE_careshape");
     let run = |script: &str, task: Option<u32>| {
