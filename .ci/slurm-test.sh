@@ -20,16 +20,19 @@ if ! command -v slurmctld >/dev/null || ! command -v slurmd >/dev/null || ! comm
     { $sudo apt-get update >/dev/null && $sudo apt-get install -y --no-install-recommends "${pkgs[@]}" >/dev/null; }
 fi
 if [ "$(id -u)" -ne 0 ]; then
-  echo "slurm-test: the daemons run as root here (SlurmUser=root); run as root"
-  exit 1
+  # The daemons run as root (SlurmUser=root), as they do on these machines.
+  exec sudo -E bash "$0" "$bin"
 fi
 
 work=$(mktemp -d /tmp/careshape-slurm.XXXXXX)
 pids=()
+munged_pid=""
 stop() {
   status=$?
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  if [ -f /run/munge/munged.pid ]; then kill "$(cat /run/munge/munged.pid)" 2>/dev/null || true; fi
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  # munged is stopped only if this script started it.
+  if [ -n "$munged_pid" ]; then kill "$munged_pid" 2>/dev/null || true; fi
   if [ "$status" -ne 0 ]; then
     for log in "$work"/*.log "$work"/study/logs/*; do
       [ -f "$log" ] && { echo "--- $log"; tail -n 30 "$log"; }
@@ -43,7 +46,10 @@ trap stop EXIT
 echo "== starting munged, slurmctld and slurmd"
 mkdir -p /run/munge && chown munge:munge /run/munge && chmod 755 /run/munge
 [ -f /etc/munge/munge.key ] || { mungekey --create --keyfile /etc/munge/munge.key && chown munge:munge /etc/munge/munge.key; }
-runuser -u munge -- /usr/sbin/munged --force
+if ! { [ -f /run/munge/munged.pid ] && kill -0 "$(cat /run/munge/munged.pid)" 2>/dev/null; }; then
+  runuser -u munge -- /usr/sbin/munged --force
+  munged_pid=$(cat /run/munge/munged.pid)
+fi
 mkdir -p "$work/state" "$work/spool"
 host=$(hostname -s)
 node=$(slurmd -C | head -n 1 | sed "s/^NodeName=[^ ]*/NodeName=$host/")

@@ -13,6 +13,8 @@
 #   MERGE_CPUS, MERGE_MEM, MERGE_TIME   the merge job's, default 2, 4G, 00:30:00
 #   PARTITION       the partition (default: the cluster's default)
 #   MAX_PARALLEL    at most this many tasks at once (the array's %limit), default: no limit
+#   ARRAY           the tasks to submit, default 0-(SHARDS-1); e.g. ARRAY=7,12 resubmits two
+#                   failed tasks (they resume) with a new merge job after them
 #   SBATCH_EXTRA    more sbatch options for both jobs, e.g. "--account=proj123"
 #
 # Example:
@@ -28,7 +30,7 @@ export CARESHAPE_ARGS STUDY_OUT
 export SHARDS="${SHARDS:-16}"
 case "$SHARDS" in '' | *[!0-9]* | 0) echo "submit.sh: SHARDS must be a positive whole number" >&2; exit 2 ;; esac
 mkdir -p "$STUDY_OUT/shards" "$STUDY_OUT/logs"
-array="0-$((SHARDS - 1))${MAX_PARALLEL:+%$MAX_PARALLEL}"
+array="${ARRAY:-0-$((SHARDS - 1))}${MAX_PARALLEL:+%$MAX_PARALLEL}"
 common=(--parsable --chdir="$PWD" --export=ALL)
 [ -n "${PARTITION:-}" ] && common+=(--partition="$PARTITION")
 # shellcheck disable=SC2206 # SBATCH_EXTRA is a list of options, split on spaces on purpose.
@@ -37,7 +39,8 @@ shards_job=$(sbatch "${common[@]}" --array="$array" \
   --cpus-per-task="${CPUS:-4}" --mem="${MEM:-2G}" --time="${TIME:-02:00:00}" \
   --output="$STUDY_OUT/logs/shard-%A_%a.out" "$here/shard.sbatch")
 shards_job=${shards_job%%;*}
-merge_job=$(sbatch "${common[@]}" --dependency="afterok:$shards_job" \
+# If a task fails, the dependency can never be met: Slurm cancels the merge job.
+merge_job=$(sbatch "${common[@]}" --dependency="afterok:$shards_job" --kill-on-invalid-dep=yes \
   --cpus-per-task="${MERGE_CPUS:-2}" --mem="${MERGE_MEM:-4G}" --time="${MERGE_TIME:-00:30:00}" \
   --output="$STUDY_OUT/logs/merge-%j.out" "$here/merge.sbatch")
 merge_job=${merge_job%%;*}

@@ -59,8 +59,11 @@ pub fn write_atomic(path: &Path, write: impl FnOnce(&mut std::fs::File) -> Resul
         .prefix(folder::TEMPORARY)
         .tempfile_in(dir)
         .map_err(OutputError::io("cannot create a temporary file in", dir))?;
+    // Synced before the rename: after a crash of the machine, the name never points at a file
+    // whose data was not written.
     write(tmp.as_file_mut())
         .and_then(|()| Ok(tmp.as_file_mut().flush()?))
+        .and_then(|()| Ok(tmp.as_file().sync_all()?))
         .map_err(|e| OutputError::Write { path: path.to_path_buf(), source: Box::new(e) })?;
     // Temporary files are private (0600); a finished table is as readable as any other file.
     #[cfg(unix)]

@@ -1,6 +1,6 @@
 //! A comparison split by replicate (`careshape compare --shard I/N`, docs/SCALING.md): each
 //! shard folder holds `shard.json` (the run's manifest and id, and which shard it is) and one
-//! unit per finished replicate, `units/replicate=<r>/`, holding that replicate's rows of the
+//! unit per finished replicate, `units/unit=<r>/`, holding that replicate's rows of the
 //! five run tables (`weekly.parquet`, `summary.parquet`, …) for every scenario. A unit is
 //! written into a temporary folder that is renamed into place when complete, so a killed shard
 //! keeps every finished replicate and a rerun of the same command runs only the rest.
@@ -51,7 +51,7 @@ impl CompareShard {
 
 /// Where replicate `r`'s unit lives in a shard folder.
 pub fn unit_dir(dir: &Path, replicate: u32) -> PathBuf {
-    dir.join("units").join(format!("replicate={replicate}"))
+    dir.join("units").join(format!("unit={replicate}"))
 }
 
 /// The replicates whose units a folder holds, in order.
@@ -61,8 +61,10 @@ fn unit_replicates(dir: &Path) -> Result<Vec<u32>> {
     let Ok(entries) = std::fs::read_dir(&units) else { return Ok(found) };
     for e in entries {
         let e = e.map_err(OutputError::io("cannot read", &units))?;
-        if let Some(r) =
-            e.file_name().to_str().and_then(|n| n.strip_prefix("replicate=")).and_then(|n| n.parse().ok())
+        let r = e.file_name().to_str().and_then(|n| n.strip_prefix("unit=")).and_then(|n| n.parse().ok());
+        // A unit folder is renamed into place whole; checking its files as well costs little.
+        if let Some(r) = r
+            && TABLES.iter().all(|t| e.path().join(format!("{t}.parquet")).is_file())
         {
             found.push(r);
         }
@@ -95,6 +97,9 @@ pub fn run(
         manifest,
     };
     std::fs::create_dir_all(dir.join("units")).map_err(OutputError::io("cannot create", dir))?;
+    // One process at a time in a folder: a second (a requeued task, a duplicate pod) would take
+    // the first's temporary unit folders for a killed writer's.
+    let _lock = super::FolderLock::acquire(dir)?;
     if dir.join("shard.json").is_file() {
         let found = CompareShard::read(dir)?;
         if found.run_id != record.run_id {
@@ -110,7 +115,11 @@ pub fn run(
                 found.shard
             )));
         }
-    } else if std::fs::read_dir(dir).map_err(OutputError::io("cannot read", dir))?.count() > 1 {
+    } else if std::fs::read_dir(dir)
+        .map_err(OutputError::io("cannot read", dir))?
+        .flatten()
+        .any(|e| e.file_name() != "units" && !e.file_name().to_string_lossy().starts_with('.'))
+    {
         return Err(crate::Error::Input(format!(
             "{}: the folder holds other files; a compare shard needs a new or empty folder",
             dir.display()
@@ -146,17 +155,26 @@ pub fn run(
 /// Writes a replicate's five frames into a temporary folder and renames it into place.
 fn write_unit(dir: &Path, replicate: u32, frames: &[DataFrame; 5], run_id: &str) -> Result<()> {
     let units = dir.join("units");
-    let tmp = tempfile::Builder::new()
-        .prefix(super::folder::TEMPORARY)
-        .tempdir_in(&units)
-        .map_err(OutputError::io("cannot create a temporary folder in", &units))?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(super::folder::TEMPORARY);
+    // Temporary folders are private (0700); a finished unit is as readable as any table.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o755));
+    }
+    let tmp =
+        builder.tempdir_in(&units).map_err(OutputError::io("cannot create a temporary folder in", &units))?;
     for (stem, df) in TABLES.iter().zip(frames) {
         let path = tmp.path().join(format!("{stem}.parquet"));
         let f = std::fs::File::create(&path).map_err(OutputError::io("cannot create", &path))?;
         let mut df = df.clone();
-        parquet_writer(f, &df.schema().clone(), Some(run_id))
-            .finish(&mut df)
-            .map_err(|e| OutputError::Write { path: path.clone(), source: Box::new(e.into()) })?;
+        let written = parquet_writer(f, &df.schema().clone(), Some(run_id)).finish(&mut df);
+        written.map_err(|e| OutputError::Write { path: path.clone(), source: Box::new(e.into()) })?;
+        // Synced before the rename, as `write_atomic` does.
+        std::fs::File::open(&path)
+            .and_then(|f| f.sync_all())
+            .map_err(OutputError::io("cannot sync", &path))?;
     }
     let target = unit_dir(dir, replicate);
     let kept = tmp.keep();

@@ -6,8 +6,9 @@
 //! point and the outcomes. Every point runs every scenario on the same replicate seeds (common
 //! random numbers; the point is never part of a key either), so an outcome is reported both as
 //! a level and as the paired difference of each policy from the baseline. Each finished point
-//! is written atomically to `points/`; a rerun of the same sweep skips the points it finds and
-//! refuses a folder written by another sweep file or build.
+//! is written atomically as a unit of a Parquet dataset (`units/`, see `units.rs`); a rerun of
+//! the same sweep skips the points it finds and refuses a folder written by another sweep file
+//! or build.
 
 pub mod discovery;
 #[cfg(feature = "output")]
@@ -472,7 +473,8 @@ impl Sweep {
     }
 }
 
-/// One design point's results, as written to `points/point-<i>.json` and read back.
+/// One design point's results: the means and paired differences of its unit
+/// (`units/point=<i>/part-0.parquet`, which holds every replicate's values).
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct PointResult {
     pub point: usize,

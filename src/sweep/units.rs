@@ -111,7 +111,8 @@ fn describe(shard: Option<Shard>) -> String {
 
 /// Opens (or resumes) a sweep's output folder for `shard` (`None`: the whole sweep): writes
 /// `sweep.json` in a new folder, or checks that an existing one holds the same work, from the
-/// same build, and the same shard. Returns the points already finished there.
+/// same build, and the same shard. Returns the points already finished there (a unit that
+/// cannot be read is removed, to be run again). The caller holds the folder's lock.
 pub fn open_folder(plan: &SweepPlan, dir: &Path, shard: Option<Shard>) -> Result<Vec<PointResult>> {
     let manifest = SweepManifest::of(plan, shard);
     let path = dir.join("sweep.json");
@@ -139,7 +140,19 @@ pub fn open_folder(plan: &SweepPlan, dir: &Path, shard: Option<Shard>) -> Result
     if found.as_ref() != Some(&manifest) {
         write_manifest(dir, &manifest)?;
     }
-    read_points(plan, dir)
+    // A unit that cannot be read (cut short by a crash of the machine) is removed and rerun.
+    let mut done = Vec::new();
+    for i in unit_points(dir)?.into_iter().filter(|&i| i < plan.unit_points.len()) {
+        match read_point(plan, dir, i) {
+            Ok(p) => done.extend(p),
+            Err(_) => {
+                let path = unit_path(dir, i);
+                std::fs::remove_file(&path)
+                    .map_err(OutputError::io("cannot remove the unreadable unit", &path))?;
+            }
+        }
+    }
+    Ok(done)
 }
 
 fn write_manifest(dir: &Path, manifest: &SweepManifest) -> Result<()> {
@@ -330,6 +343,12 @@ pub fn rebuild(dir: &Path) -> Result<(SweepPlan, Vec<PointResult>, Vec<Sensitivi
     let plan = m.plan();
     let points = read_points(&plan, dir)?;
     let n = plan.unit_points.len();
+    if points.is_empty() && dir.join("points").is_dir() {
+        return Err(Error::Input(format!(
+            "{}: its points are in points/*.json, the form of careshape before per-unit Parquet (units/); this build cannot read them: rerun the sweep into a new folder",
+            dir.display()
+        )));
+    }
     if points.len() < n {
         return Err(Error::Input(format!(
             "{}: the sweep is unfinished ({} of {n} points); finish it with `careshape sweep {} --out {}`",
@@ -364,6 +383,10 @@ fn analyse(
 /// called once per point run. Returns the number of points run now.
 pub fn run_units(sweep: &Sweep, dir: &Path, shard: Option<Shard>, tick: &(dyn Fn() + Sync)) -> Result<usize> {
     let plan = &sweep.plan;
+    // One process at a time in a folder: a second (a requeued task, a duplicate pod) would
+    // take the first's temporary files for a killed writer's.
+    std::fs::create_dir_all(dir).map_err(OutputError::io("cannot create", dir))?;
+    let _lock = crate::output::FolderLock::acquire(dir)?;
     let done = open_folder(plan, dir, shard)?;
     let have: std::collections::HashSet<usize> = done.iter().map(|p| p.point).collect();
     let todo: Vec<usize> =
@@ -506,6 +529,8 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<(SweepPlan, Vec<PointResult
         }
     }
     std::fs::create_dir_all(out.join(UNITS)).map_err(OutputError::io("cannot create", out))?;
+    let _lock = crate::output::FolderLock::acquire(out)?;
+    remove_temporaries(&out.join(UNITS));
     write_manifest(out, &whole)?;
     owner.par_iter().try_for_each(|(&p, &k)| copy_unit(&unit_path(&dirs[k], p), &unit_path(out, p)))?;
     let points = read_points(&plan, out)?;

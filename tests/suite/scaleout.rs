@@ -124,6 +124,19 @@ fn a_sweep_split_into_shards_merges_to_the_same_bytes_even_after_a_shard_is_kill
     let after = out("after-kill");
     careshape_ok(&["merge", arg(&shards[0]), arg(&k1), arg(&shards[2]), "--out", arg(&after), "--quiet"]);
     assert_eq!(sweep_tables(&out("after-kill")), whole, "killed and rerun = one process");
+    // A unit cut short (as by a crash of the machine) is removed and run again by a rerun.
+    let cut = careshape::sweep::unit_path(&k1, 4);
+    let bytes = std::fs::read(&cut).unwrap();
+    std::fs::write(&cut, &bytes[..bytes.len() / 2]).unwrap();
+    careshape_ok(&killed);
+    assert_eq!(std::fs::read(&cut).unwrap(), bytes, "the cut unit is run again, to the same bytes");
+    // One process per folder: while another holds the folder, a run stops at once.
+    {
+        let _held = careshape::output::FolderLock::acquire(&k1).unwrap();
+        let (code, _, err) = crate::common::careshape(&killed);
+        assert_ne!(code, 0);
+        assert!(err.contains("another careshape process is writing this folder"), "{err}");
+    }
     // Refusals: a missing shard, a shard given twice, a shard folder reused for another shard,
     // a report on a shard folder, and a merge into one of its inputs.
     assert_input_error(
@@ -172,8 +185,8 @@ fn a_comparison_split_by_replicate_merges_to_the_same_tables() {
         careshape_ok(&[&common[..], &["--shard", &format!("{i}/3"), "--out", arg(s)]].concat());
     }
     // Shard 1 loses replicate 4 (as if killed before writing it); its rerun runs only that one.
-    let lost = shards[1].join("units/replicate=4");
-    let kept = std::fs::read(shards[1].join("units/replicate=1/summary.parquet")).unwrap();
+    let lost = shards[1].join("units/unit=4");
+    let kept = std::fs::read(shards[1].join("units/unit=1/summary.parquet")).unwrap();
     std::fs::remove_dir_all(&lost).unwrap();
     let merged = out("merged");
     let mut merge = vec!["merge"];
@@ -184,7 +197,7 @@ fn a_comparison_split_by_replicate_merges_to_the_same_tables() {
     );
     careshape_ok(&[&common[..], &["--shard", "1/3", "--out", arg(&shards[1])]].concat());
     assert!(lost.join("weekly.parquet").is_file());
-    assert_eq!(std::fs::read(shards[1].join("units/replicate=1/summary.parquet")).unwrap(), kept);
+    assert_eq!(std::fs::read(shards[1].join("units/unit=1/summary.parquet")).unwrap(), kept);
     careshape_ok(&[&merge[..], &["--out", arg(&merged), "--quiet"]].concat());
     for table in ["weekly", "summary", "providers", "patches", "provider_years", "comparison"] {
         for ext in ["csv", "parquet"] {
