@@ -4,8 +4,8 @@
 //! five run tables (`weekly.parquet`, `summary.parquet`, …) for every scenario. A unit is
 //! written into a temporary folder that is renamed into place when complete, so a killed shard
 //! keeps every finished replicate and a rerun of the same command runs only the rest.
-//! [`merge`] streams the units, scenario by scenario and replicate by replicate, into the run
-//! tables a single `compare` writes: the same bytes.
+//! [`merge`] reads each unit once, spills its rows by scenario, and drains the spills into the
+//! run tables a single `compare` writes, in (scenario, replicate) order: the same bytes.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::tables::{TABLES, TableWriter, frames, parquet_writer};
+use super::tables::{Spill, TABLES, TableWriter, frames, parquet_writer};
 use super::{OutputError, Result};
 use crate::shard::Shard;
 use crate::study::Study;
@@ -248,23 +248,26 @@ pub fn merge(
             }
         )));
     }
-    let mut tables = TableWriter::create(out, &first.patch_names, &first.run_id)?;
-    for name in &first.scenarios {
-        for (&r, &k) in &owner {
-            for (t, stem) in TABLES.iter().enumerate() {
-                let path = unit_dir(&dirs[k], r).join(format!("{stem}.parquet"));
-                let unreadable =
-                    |e: PolarsError| OutputError::Read { path: path.clone(), source: Box::new(e.into()) };
-                let file = std::fs::File::open(&path).map_err(OutputError::io("cannot open", &path))?;
-                let df = ParquetReader::new(file).finish().map_err(unreadable)?;
-                let mine = df
-                    .column("scenario")
-                    .and_then(|c| c.str().map(|s| s.equal(name.as_str())))
-                    .map_err(unreadable)?;
-                tables.push_frame(t, &df.filter(&mine).map_err(unreadable)?)?;
+    // Each unit file is read once and its rows go to their scenario's spill; the spills are
+    // then drained scenario by scenario into the tables, in (scenario, replicate) order.
+    let names: Vec<&str> = first.scenarios.iter().map(String::as_str).collect();
+    let mut spill = Spill::create(out, &names, &first.patch_names)?;
+    for (&r, &k) in &owner {
+        for (t, stem) in TABLES.iter().enumerate() {
+            let path = unit_dir(&dirs[k], r).join(format!("{stem}.parquet"));
+            let unreadable =
+                |e: PolarsError| OutputError::Read { path: path.clone(), source: Box::new(e.into()) };
+            let file = std::fs::File::open(&path).map_err(OutputError::io("cannot open", &path))?;
+            let df = ParquetReader::new(file).finish().map_err(unreadable)?;
+            let scenario = df.column("scenario").and_then(|c| c.str().cloned()).map_err(unreadable)?;
+            for (s, name) in names.iter().enumerate() {
+                let mine = df.filter(&scenario.equal(*name)).map_err(unreadable)?;
+                spill.push_frame(s, t, &mine)?;
             }
         }
     }
+    let mut tables = TableWriter::create(out, &first.patch_names, &first.run_id)?;
+    spill.drain_into(&mut tables)?;
     tables.finish()?;
     let mut manifest = first.manifest.clone();
     manifest["execution"] = serde_json::to_value(&execution).expect("serialisable");

@@ -539,6 +539,24 @@ impl Spill {
     }
 }
 
+impl Spill {
+    /// Takes rows of table `TABLES[table]` of scenario `scenario` (its index in the run's
+    /// names), e.g. read back from a comparison shard's unit.
+    pub(crate) fn push_frame(&mut self, scenario: usize, table: usize, df: &DataFrame) -> Result<()> {
+        self.writer(scenario)?.push_frame(table, df)
+    }
+
+    /// Scenario `s`'s writer, made on first use.
+    fn writer(&mut self, s: usize) -> Result<&mut TableWriter> {
+        if self.writers[s].is_none() {
+            let folder = self.folder(s);
+            std::fs::create_dir_all(&folder).map_err(OutputError::io("cannot create", &folder))?;
+            self.writers[s] = Some(TableWriter::open(&folder, &self.patch_names, None, false)?);
+        }
+        Ok(self.writers[s].as_mut().expect("just made"))
+    }
+}
+
 impl TableSink for Spill {
     fn push(&mut self, results: &[ReplicateResult], summaries: &[ReplicateSummary]) -> Result<()> {
         // A block is in (scenario, replicate) order: one run of rows per scenario.
@@ -550,13 +568,7 @@ impl TableSink for Spill {
                 self.names.iter().position(|n| n == name).ok_or_else(|| {
                     OutputError::Content(format!("scenario {name} is not one of the run's"))
                 })?;
-            if self.writers[s].is_none() {
-                let folder = self.folder(s);
-                std::fs::create_dir_all(&folder).map_err(OutputError::io("cannot create", &folder))?;
-                self.writers[s] = Some(TableWriter::open(&folder, &self.patch_names, None, false)?);
-            }
-            let w = self.writers[s].as_mut().expect("just made");
-            w.push(&results[start..end], &summaries[start..end])?;
+            self.writer(s)?.push(&results[start..end], &summaries[start..end])?;
             start = end;
         }
         Ok(())
