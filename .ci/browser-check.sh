@@ -17,8 +17,11 @@ if [ -z "$browser" ]; then
   echo "browser check: chromium is not installed (apt-get install -y chromium)" >&2
   exit 1
 fi
+# Chromium's profile goes in a temporary folder removed on exit (each check left one behind).
+profile=$(mktemp -d)
+trap 'rm -rf "$profile"' EXIT
 flags=(--headless --no-sandbox --disable-gpu --disable-background-networking --no-first-run
-       --disable-extensions --disable-sync --mute-audio --user-data-dir="$(mktemp -d)")
+       --disable-extensions --disable-sync --mute-audio --user-data-dir="$profile")
 
 # check FILE: prints the page's verdict and any console lines; succeeds if the page is clean.
 check() {

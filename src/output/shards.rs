@@ -177,14 +177,17 @@ fn write_unit(dir: &Path, replicate: u32, frames: &[DataFrame; 5], run_id: &str)
             .map_err(OutputError::io("cannot sync", &path))?;
     }
     let target = unit_dir(dir, replicate);
-    let kept = tmp.keep();
-    if let Err(e) = std::fs::rename(&kept, &target) {
-        let _ = std::fs::remove_dir_all(&kept);
-        // Another process running the same shard finished this replicate first.
-        if !target.is_dir() {
-            return Err(OutputError::io("cannot rename into", &target)(e));
-        }
+    // The folder is locked, and finished units are not run again: a folder already there is
+    // an incomplete one (some of its files removed by hand), replaced whole.
+    if target.exists() {
+        std::fs::remove_dir_all(&target)
+            .map_err(OutputError::io("cannot replace the incomplete unit", &target))?;
     }
+    let kept = tmp.keep();
+    std::fs::rename(&kept, &target).map_err(|e| {
+        let _ = std::fs::remove_dir_all(&kept);
+        OutputError::io("cannot rename into", &target)(e)
+    })?;
     Ok(())
 }
 
