@@ -150,14 +150,6 @@ impl Posterior {
         for (k, v) in self.keys.iter().zip(&self.points[i]) {
             t = set_parameter(&t, k, *v)?;
         }
-        let problems = crate::scenario::validate(&t);
-        if let Some((key, msg)) = problems.first() {
-            return Err(Error::Input(format!(
-                "{}: accepted point {i} makes {} invalid: {key}: {msg}",
-                self.file.display(),
-                s.name
-            )));
-        }
-        Ok(t)
+        crate::scenario::checked(t, || format!("{}: accepted point {i}", self.file.display()))
     }
 }

@@ -15,4 +15,4 @@ pub use load::{
 };
 pub use schema::*;
 pub use shocks::{Composed, ShockFile, compose, load_shock_file, load_shock_files};
-pub use validate::validate;
+pub use validate::{checked, validate};

@@ -68,6 +68,18 @@ impl Checker {
     }
 }
 
+/// `s` if [`validate`] finds no problem; otherwise an input error `<source> makes <scenario>
+/// invalid: <key>: <problem>` for its first problem, where `source` says what set the values
+/// (a sweep's design point, a posterior's accepted point).
+pub fn checked(s: Scenario, source: impl FnOnce() -> String) -> crate::Result<Scenario> {
+    match validate(&s).first() {
+        None => Ok(s),
+        Some((key, msg)) => {
+            Err(crate::Error::Input(format!("{} makes {} invalid: {key}: {msg}", source(), s.name)))
+        }
+    }
+}
+
 /// Every range problem of a scenario as (key path, what was expected).
 pub fn validate(s: &Scenario) -> Vec<(String, String)> {
     let mut c = Checker { problems: Vec::new() };

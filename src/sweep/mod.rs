@@ -28,7 +28,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::analysis::sensitivity::{MorrisDesign, SaltelliDesign, morris_measures, prcc, sobol_indices};
 use crate::calibration::paths::{get_parameter, set_parameter, set_value};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::scenario::{Scenario, ScenarioError, in_base, invalid, load_scenario, parse_toml, read_text};
 
 /// The design of a sweep.
@@ -443,15 +443,7 @@ impl Sweep {
                 for (sw, v) in c.switches.iter().zip(&values[kp..]) {
                     t = set_value(&t, &sw.key, sw.values[*v as usize].clone())?;
                 }
-                let problems = crate::scenario::validate(&t);
-                if let Some((key, msg)) = problems.first() {
-                    return Err(Error::Input(format!(
-                        "{}: point {point} makes {} invalid: {key}: {msg}",
-                        plan.file.display(),
-                        s.name
-                    )));
-                }
-                Ok(t)
+                crate::scenario::checked(t, || format!("{}: point {point}", plan.file.display()))
             })
             .collect::<Result<_>>()?;
         let metrics: Vec<usize> =
