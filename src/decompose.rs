@@ -171,26 +171,23 @@ pub fn levers(baseline: &Scenario, design: &Scenario) -> Vec<Lever> {
 fn copy_path(from: &Value, to: &mut Value, path: &str) -> bool {
     let p = pointer(path);
     let (parent, key) = p.rsplit_once('/').expect("a pointer starts with /");
-    match (from.pointer(&p), to.pointer_mut(&p)) {
+    match (from.pointer(&p).cloned(), to.pointer_mut(&p)) {
         (Some(src), Some(dst)) => {
-            *dst = src.clone();
+            *dst = src;
             true
         }
-        (Some(src), None) => match to.pointer_mut(parent).and_then(Value::as_object_mut) {
-            Some(obj) => {
-                obj.insert(key.to_string(), src.clone());
-                true
-            }
-            None => false,
-        },
-        (None, Some(_)) => match to.pointer_mut(parent).and_then(Value::as_object_mut) {
-            Some(obj) => {
-                obj.remove(key);
-                true
-            }
-            None => false,
-        },
         (None, None) => true,
+        // One side lacks the key: insert it into, or remove it from, `to`'s parent object.
+        (src, _) => match to.pointer_mut(parent).and_then(Value::as_object_mut) {
+            Some(obj) => {
+                match src {
+                    Some(v) => obj.insert(key.to_string(), v),
+                    None => obj.remove(key),
+                };
+                true
+            }
+            None => false,
+        },
     }
 }
 
