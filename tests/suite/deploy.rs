@@ -82,6 +82,22 @@ fn small_sweep(dir: &Path, points: usize) -> PathBuf {
     sweep
 }
 
+/// Runs `sweep` in one process beside `merged` and asserts that `files` of the two are the
+/// same bytes.
+fn assert_merged_as_single(sweep: &Path, merged: &Path, files: &[&str]) {
+    let single = merged.with_file_name("single");
+    crate::common::careshape_ok(&[
+        "sweep",
+        crate::common::arg(sweep),
+        "--out",
+        crate::common::arg(&single),
+        "--quiet",
+    ]);
+    for f in files {
+        assert_eq!(std::fs::read(merged.join(f)).unwrap(), std::fs::read(single.join(f)).unwrap(), "{f}");
+    }
+}
+
 #[test]
 fn the_kubernetes_manifests_run_a_sharded_sweep_that_merges_to_a_single_runs_tables() {
     let volume = manifest("study-volume.yaml");
@@ -136,21 +152,11 @@ fn the_kubernetes_manifests_run_a_sharded_sweep_that_merges_to_a_single_runs_tab
         );
     }
     run_container(at(&merge, &["spec", "template", "spec", "containers", "0"]), &study, &[]);
-    let single = dir.path().join("single");
-    crate::common::careshape_ok(&[
-        "sweep",
-        crate::common::arg(&sweep),
-        "--out",
-        crate::common::arg(&single),
-        "--quiet",
-    ]);
-    for f in ["sweep_points.csv", "sensitivity.csv", "sweep_points.parquet"] {
-        assert_eq!(
-            std::fs::read(study.join("merged").join(f)).unwrap(),
-            std::fs::read(single.join(f)).unwrap(),
-            "{f}"
-        );
-    }
+    assert_merged_as_single(
+        &sweep,
+        &study.join("merged"),
+        &["sweep_points.csv", "sensitivity.csv", "sweep_points.parquet"],
+    );
 }
 
 /// The Slurm scripts are what docs/SCALING.md says: an array task runs its shard into
@@ -185,16 +191,5 @@ fn the_slurm_scripts_run_each_array_task_as_a_shard_and_merge_them() {
     }
     let out = run("merge.sbatch", None);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let single = dir.path().join("single");
-    crate::common::careshape_ok(&[
-        "sweep",
-        crate::common::arg(&sweep),
-        "--out",
-        crate::common::arg(&single),
-        "--quiet",
-    ]);
-    assert_eq!(
-        std::fs::read(study.join("merged/sensitivity.csv")).unwrap(),
-        std::fs::read(single.join("sensitivity.csv")).unwrap()
-    );
+    assert_merged_as_single(&sweep, &study.join("merged"), &["sensitivity.csv"]);
 }
