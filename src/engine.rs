@@ -79,6 +79,11 @@ impl Simulation {
     pub fn step(&mut self) {
         let w = &mut self.world;
         w.counters = Default::default();
+        // Every pass over the active clients takes them in order of id (docs/ODD.md §3).
+        clients::order_active(w);
+        if w.week.rem_euclid(clients::DROP_DEPARTED_EVERY_WEEKS) == 0 {
+            clients::drop_departed(w);
+        }
         let year_start = metrics::is_year_start(w.week);
         for p in w.providers.iter_mut() {
             p.hires_week = 0;

@@ -18,6 +18,10 @@ pub enum ClientStatus {
 /// A person drawing on council-funded care.
 #[derive(Clone, Debug)]
 pub struct Client {
+    /// The client's id, in order of arrival and fixed for the run: its random draws are keyed
+    /// by it. Its place in `World::clients` (the index the queue and the active list hold) can
+    /// move down when clients who have left are dropped (docs/ODD.md §3).
+    pub id: u32,
     pub patch: PatchId,
     pub status: ClientStatus,
     pub provider: u32,

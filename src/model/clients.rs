@@ -19,6 +19,7 @@ pub fn draw_client(rng: &mut Stream, p: &ClientParams, demand_share: &[f64], wee
     let visits = (hours / visit_len).round().max(1.0);
     let double_handed = rng.random::<f64>() < p.double_handed_share;
     Client {
+        id: NONE,
         patch,
         status: ClientStatus::Waiting,
         provider: NONE,
@@ -84,7 +85,8 @@ pub fn arrivals(world: &mut World) {
         c.ready_week = world.week + (lead + rng.random::<f64>()).floor() as i32;
         world.policy.plan_visits(&mut c);
         world.queue.push_back(world.clients.len() as u32);
-        world.clients.push(c);
+        world.clients.push(Client { id: world.clients_arrived, ..c });
+        world.clients_arrived += 1;
     }
     world.counters.arrivals += n + extra;
 }
@@ -98,6 +100,69 @@ pub fn replan_visits(world: &mut World) {
         for c in world.clients.iter_mut().filter(|c| c.status != ClientStatus::Left) {
             world.policy.plan_visits(c);
         }
+    }
+}
+
+/// Puts the active list back in order (docs/ODD.md §3), as every weekly pass over the active
+/// clients takes them. Clients sit in `World::clients` in order of id, so this is the order of
+/// id.
+pub fn order_active(world: &mut World) {
+    sort_appended(&mut world.active_clients, &mut world.scratch.placed);
+}
+
+/// Sorts `list`, in time linear in its length when it is a sorted run followed by a few
+/// others: last week's placements appended after the clients already in order (removals keep
+/// the order). The others are sorted in `buf` and merged in from the back.
+fn sort_appended(list: &mut [u32], buf: &mut Vec<u32>) {
+    let run = list.windows(2).position(|w| w[0] > w[1]).map_or(list.len(), |i| i + 1);
+    if run == list.len() {
+        return;
+    }
+    buf.clear();
+    buf.extend_from_slice(&list[run..]);
+    buf.sort_unstable();
+    let (mut i, mut j) = (run, buf.len());
+    for k in (0..list.len()).rev() {
+        if j == 0 {
+            break;
+        }
+        if i > 0 && list[i - 1] > buf[j - 1] {
+            list[k] = list[i - 1];
+            i -= 1;
+        } else {
+            list[k] = buf[j - 1];
+            j -= 1;
+        }
+    }
+}
+
+/// How often (weeks) the clients who have left are dropped from `World::clients`.
+pub const DROP_DEPARTED_EVERY_WEEKS: i32 = 13;
+
+/// Drops the clients who have left from `World::clients`, keeping the others in order, and
+/// moves the queue's, the active list's and the council service's indices with them. Ids (and
+/// so every random draw) and the order of every list stay as they were: only where the
+/// clients sit in memory changes, so that passes over the active list read a dense, ascending
+/// stretch of memory (docs/ODD.md §3).
+pub fn drop_departed(world: &mut World) {
+    let moved_to = &mut world.scratch.moved_to;
+    moved_to.clear();
+    let mut kept = 0;
+    for c in &world.clients {
+        if c.status == ClientStatus::Left {
+            moved_to.push(NONE);
+        } else {
+            moved_to.push(kept);
+            kept += 1;
+        }
+    }
+    if kept as usize == world.clients.len() {
+        return;
+    }
+    world.clients.retain(|c| c.status != ClientStatus::Left);
+    for i in world.active_clients.iter_mut().chain(world.queue.iter_mut()).chain(world.in_house.iter_mut()) {
+        *i = moved_to[*i as usize];
+        debug_assert_ne!(*i, NONE, "a listed client had left");
     }
 }
 
@@ -127,7 +192,7 @@ pub fn exits(world: &mut World) {
         let residential = p.residential_care_per_week * (1.0 + deterioration);
         // Emergency hospital admissions: a cost to the NHS; the person comes home after.
         let admission = d.hospital_admission_per_week * (1.0 + deterioration);
-        if hospital_keys.uniform(id as u64) < admission {
+        if hospital_keys.uniform(c.id as u64) < admission {
             counters.hospital_admissions += 1;
             counters.downstream_nhs_gbp += d.hospital_admission_nhs_gbp;
         }
@@ -142,7 +207,7 @@ pub fn exits(world: &mut World) {
             * (p.recovery_multiplier_base
                 + p.recovery_multiplier_per_quality * quality
                 + p.recovery_multiplier_per_continuity * continuity);
-        let u = exit_keys.uniform(id as u64);
+        let u = exit_keys.uniform(c.id as u64);
         if u < p.death_per_week {
             counters.deaths += 1;
         } else if u < p.death_per_week + residential {
@@ -164,16 +229,68 @@ pub fn exits(world: &mut World) {
         c.provider = NONE;
         true
     };
-    let mut i = 0;
-    while i < world.active_clients.len() {
-        let id = world.active_clients[i];
-        if exit(id, clients) {
-            world.active_clients.swap_remove(i);
-        } else {
-            i += 1;
-        }
-    }
+    world.active_clients.retain(|&id| !exit(id, clients));
     // The queue keeps its order (first come, first served).
     world.queue.retain(|&id| !exit(id, clients));
     world.in_house.retain(|&id| !exit(id, clients));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::Simulation;
+    use crate::scenario::Scenario;
+
+    #[test]
+    fn a_sorted_run_with_placements_appended_sorts_like_a_full_sort() {
+        let mut state = 7u64;
+        let mut next = |n: u64| {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (state >> 33) % n
+        };
+        let mut buf = Vec::new();
+        for case in 0..500 {
+            let len = next(60) as usize;
+            let mut ids: Vec<u32> = (0..200).collect();
+            // Distinct ids: a random sample, a sorted prefix of it, the rest in any order.
+            for i in (1..ids.len()).rev() {
+                ids.swap(i, next(i as u64 + 1) as usize);
+            }
+            ids.truncate(len);
+            let run = if len == 0 { 0 } else { next(len as u64 + 1) as usize };
+            ids[..run].sort_unstable();
+            let mut expected = ids.clone();
+            expected.sort_unstable();
+            sort_appended(&mut ids, &mut buf);
+            assert_eq!(ids, expected, "case {case}: run {run} of {len}");
+        }
+    }
+
+    #[test]
+    fn dropping_departed_clients_changes_nothing_but_where_they_sit() {
+        let mut s = Scenario::default();
+        (s.run.burn_in_weeks, s.run.weeks) = (26, 78);
+        let mut usual = Simulation::new(&s, 11, 2);
+        let mut every_week = Simulation::new(&s, 11, 2);
+        let ids =
+            |w: &World, list: &[u32]| list.iter().map(|&i| w.clients[i as usize].id).collect::<Vec<_>>();
+        let mut dropped = 0;
+        while !usual.finished() {
+            let before = every_week.world.clients.len();
+            drop_departed(&mut every_week.world);
+            dropped += before - every_week.world.clients.len();
+            order_active(&mut every_week.world);
+            let b = &every_week.world;
+            assert!(ids(b, &b.active_clients).is_sorted(), "the active list is in order of id");
+            usual.step();
+            every_week.step();
+            let (a, b) = (&usual.world, &every_week.world);
+            assert_eq!(crate::metrics::record(a), crate::metrics::record(b), "week {}", a.week);
+            assert_eq!(ids(a, &a.active_clients), ids(b, &b.active_clients));
+            let queue = |w: &World| ids(w, &w.queue.iter().copied().collect::<Vec<_>>());
+            assert_eq!(queue(a), queue(b));
+            assert_eq!(ids(a, &a.in_house), ids(b, &b.in_house));
+        }
+        assert!(dropped > 500, "clients dropped: {dropped}");
+    }
 }

@@ -89,7 +89,7 @@ fn add_clients(world: &mut World, from: usize) {
     for &cid in &world.active_clients[from..] {
         let c = &mut world.clients[cid as usize];
         // Stochastic rounding: the expected share of visits cancelled is `cancel`.
-        let u = keys.uniform(cid as u64);
+        let u = keys.uniform(c.id as u64);
         // (Truncation is `floor` here: the argument is never negative.)
         let cancelled_visits = ((c.visits_per_week * cancel + u) as u64 as f64).min(c.visits_per_week);
         let kept = 1.0 - cancelled_visits / c.visits_per_week;
@@ -231,8 +231,9 @@ pub fn deliver(world: &mut World) {
             c.record_carers(slot, NONE, NONE);
             continue;
         }
+        let key = (c.id as u64) << 2;
         let pick = |salt: u64| {
-            let u = continuity_keys.uniform(((cid as u64) << 2) | salt);
+            let u = continuity_keys.uniform(key | salt);
             p.workers[((u * p.workers.len() as f64) as usize).min(p.workers.len() - 1)]
         };
         if c.primary_carer == NONE || world.workers[c.primary_carer as usize].employer != c.provider {
@@ -243,7 +244,7 @@ pub fn deliver(world: &mut World) {
             // Last week's cover carer.
             let last = c.recent_carers()[(slot + 7) % 8];
             // A named cover carer (outcome-paid rostering) always returns when still employed.
-            let keep = p.named_cover || continuity_keys.uniform(((cid as u64) << 2) | 2) < p.quality;
+            let keep = p.named_cover || continuity_keys.uniform(key | 2) < p.quality;
             if keep && last != NONE && world.workers[last as usize].employer == c.provider {
                 last
             } else {

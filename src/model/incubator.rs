@@ -42,6 +42,7 @@ pub fn step(world: &mut World) -> f64 {
         let estates: Vec<f64> =
             (0..n).map(|q| world.geography.estate_share[q] * world.geography.demand_share[q]).collect();
         let kinds = &world.scenario.providers.kinds;
+        let going_mix = super::provider::going_contract_mix(world);
         for i in 0..rules.cohort_size {
             let grant = rules.startup_grant_gbp;
             if world.policy.incubator_spent + spent + grant > rules.budget_gbp {
@@ -55,7 +56,7 @@ pub fn step(world: &mut World) -> f64 {
             // They pay at least the London Living Wage from the start (a Camden condition).
             let wage = world.wages.london_living_wage.max(world.wages.national_living_wage);
             // Supported providers pay for all working time, travel included.
-            let mut p = new_provider(world, kind, true, base, wage, 0.0, overhead, true);
+            let mut p = new_provider(world, kind, true, base, wage, 0.0, overhead, true, going_mix);
             p.incubated = true;
             p.guarantee_until = week + rules.guaranteed_package_weeks as i32;
             p.support_until = week + rules.support_weeks as i32;

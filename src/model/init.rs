@@ -10,7 +10,7 @@ use super::council::{Council, rating_for};
 use super::labour::draw_worker;
 use super::provider::new_provider;
 use super::wages::WageFloors;
-use super::{ClientStatus, Geography, PatchId, Scratch, WorkerStatus, World, delivery};
+use super::{Client, ClientStatus, Geography, PatchId, Scratch, WorkerStatus, World, delivery};
 use crate::policy::Policy;
 use crate::rng::{Process, Streams};
 use crate::scenario::Scenario;
@@ -46,6 +46,7 @@ pub fn initial_world(scenario: Scenario, streams: Streams) -> World {
         caseload_snapshot: Default::default(),
         scratch: Scratch::default(),
         labour_reservoir: 0.0,
+        clients_arrived: scenario.clients.initial_clients,
         referrals: super::provider::Referrals::default(),
         scenario,
     };
@@ -65,6 +66,7 @@ pub fn initial_world(scenario: Scenario, streams: Streams) -> World {
     let premium =
         Normal::new(s.providers.initial_wage_premium_mean, s.providers.initial_wage_premium_sd.max(1e-9))
             .expect("validated");
+    let going_mix = super::provider::going_contract_mix(&world);
     for _ in 0..s.providers.initial_count {
         let k = &s.providers.kinds[pick_weighted(&mut rng, &kind_shares)];
         let base = pick_weighted(&mut rng, &world.geography.demand_share[..n]);
@@ -79,6 +81,7 @@ pub fn initial_world(scenario: Scenario, streams: Streams) -> World {
             0.0,
             k.overhead_gbp_per_week * s.providers.overhead_scale,
             compliant,
+            going_mix,
         );
         p.entry_week = start - 1;
         p.entrant = false;
@@ -98,13 +101,15 @@ pub fn initial_world(scenario: Scenario, streams: Streams) -> World {
     }
 
     // Clients already in care, placed with providers serving their patch (by size weight).
+    let by_patch: Vec<Vec<f64>> = (0..n)
+        .map(|q| weights.iter().zip(&serves).map(|(w, m)| if m[q] { *w } else { 0.0 }).collect())
+        .collect();
     for i in 0..s.clients.initial_clients {
         let mut c = draw_client(&mut rng, &s.clients, &world.geography.demand_share[..n], start);
         world.policy.plan_visits(&mut c);
-        let patch = c.patch as usize;
-        let w: Vec<f64> = weights.iter().zip(&serves).map(|(w, m)| if m[patch] { *w } else { 0.0 }).collect();
+        let w = &by_patch[c.patch as usize];
         let pid = if w.iter().sum::<f64>() > 0.0 {
-            pick_weighted(&mut rng, &w)
+            pick_weighted(&mut rng, w)
         } else {
             pick_weighted(&mut rng, &weights)
         };
@@ -113,7 +118,7 @@ pub fn initial_world(scenario: Scenario, streams: Streams) -> World {
         c.arrived_week = start - rng.random_range(0..156);
         c.waiting_since = c.arrived_week;
         world.active_clients.push(i);
-        world.clients.push(c);
+        world.clients.push(Client { id: i, ..c });
     }
 
     // Self-funded hours, split among providers serving each patch.

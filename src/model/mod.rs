@@ -118,7 +118,8 @@ pub struct World {
     /// Ids of clients waiting for a package, in order of arrival in the queue (clients whose
     /// care stopped rejoin at the front).
     pub queue: std::collections::VecDeque<u32>,
-    /// Ids of active clients.
+    /// Ids of active clients: in order of id at the start of each week (docs/ODD.md §3), the
+    /// week's placements appended after them; removals keep the order.
     pub active_clients: Vec<u32>,
     /// Ids of workers in the labour pool.
     pub pool: Vec<u32>,
@@ -138,6 +139,8 @@ pub struct World {
     pub(crate) loss_making_packages: u32,
     /// Providers' council caseloads as first counted this week (docs/ODD.md §3 step 3).
     pub(crate) caseload_snapshot: delivery::CaseloadSnapshot,
+    /// Clients created so far (initial and arrived): the next arrival's id.
+    pub(crate) clients_arrived: u32,
     /// People in the borough's reservoir of those willing to do care work (ODD §7.13).
     pub labour_reservoir: f64,
     /// The council's placements with providers, and those placed without a contract (open to
@@ -158,6 +161,12 @@ pub struct Scratch {
     /// A job seeker's sample of open posts, and the swaps that drew it.
     pub posts: Vec<u32>,
     pub swaps: Vec<(usize, u32)>,
+    /// Understaffing handbacks: each provider's excess committed time and travel factor.
+    pub excess: Vec<(f64, f64)>,
+    /// The active clients placed since the list was last put in order of id.
+    pub placed: Vec<u32>,
+    /// Where each client moves when those who left are dropped (`NONE`: dropped).
+    pub moved_to: Vec<u32>,
 }
 
 impl World {

@@ -236,6 +236,17 @@ impl Ledger {
             let status = w.clients[c as usize].status;
             ensure!(status == ClientStatus::Waiting, "week {week}: client {c} in the queue is {status:?}");
         }
+        // Each client still in the borough is on exactly one list (active, queue, council
+        // service), each under its own id, and no client who has left is on any.
+        let mut listed = vec![0u8; w.clients.len()];
+        for &c in w.active_clients.iter().chain(&w.queue).chain(&w.in_house) {
+            listed[c as usize] += 1;
+        }
+        for (i, (c, &n)) in w.clients.iter().zip(&listed).enumerate() {
+            let expected = u8::from(c.status != ClientStatus::Left);
+            ensure!(n == expected, "week {week}: client {} ({:?}) is on {n} lists", c.id, c.status);
+            ensure!(i == 0 || w.clients[i - 1].id < c.id, "week {week}: clients out of order of id at {i}");
+        }
         ensure!(
             rec.delivered_hours <= rec.assessed_hours,
             "week {week}: delivered {} > assessed {}",
@@ -355,29 +366,32 @@ fn a_framework_package_keeps_its_contract_rate_when_the_framework_is_re_let() {
     while sim.world.week < 156 {
         sim.step();
     }
-    // Before the re-let: each on-contract package and its provider's contract rate.
+    // Before the re-let: each on-contract package (by client id: a client's place in
+    // `World::clients` may move), its provider and the contract rate.
     let w = &sim.world;
     let before: Vec<(u32, u32, f64)> = w
         .active_clients
         .iter()
-        .filter(|&&cid| w.clients[cid as usize].on_contract)
-        .map(|&cid| {
-            let provider = w.clients[cid as usize].provider;
-            let contract = w.providers[provider as usize].contract.expect("a package on contract has one");
-            (cid, provider, contract.rate_gbp_per_hour)
+        .map(|&i| &w.clients[i as usize])
+        .filter(|c| c.on_contract)
+        .map(|c| {
+            let contract = w.providers[c.provider as usize].contract.expect("a package on contract has one");
+            (c.id, c.provider, contract.rate_gbp_per_hour)
         })
         .collect();
     assert!(!before.is_empty());
     sim.step();
     let w = &sim.world;
     let mut kept = 0;
-    for (cid, provider, rate) in before {
-        let c = &w.clients[cid as usize];
-        if c.provider != provider || !w.active_clients.contains(&cid) || c.on_contract {
+    for (id, provider, rate) in before {
+        let Some(c) = w.active_clients.iter().map(|&i| &w.clients[i as usize]).find(|c| c.id == id) else {
+            continue;
+        };
+        if c.provider != provider || c.on_contract {
             continue;
         }
         // Off contract after the re-let, with the same provider: its old contract's rate.
-        assert!((c.call_off_rate - rate).abs() < 1e-9, "client {cid}: {} against {rate}", c.call_off_rate);
+        assert!((c.call_off_rate - rate).abs() < 1e-9, "client {id}: {} against {rate}", c.call_off_rate);
         let p = &w.providers[provider as usize];
         assert_eq!(w.policy.package_rate(p, c), rate.max(w.policy.floor));
         kept += 1;

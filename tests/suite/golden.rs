@@ -33,18 +33,18 @@ fn run_short(out: &Path) {
 }
 
 const GOLDEN: &[(&str, &str)] = &[
-    ("weekly.csv", "c474e99777bb36dd668c228e7da72d83df90d2b319d3aa979377f1b7ac19d7a0"),
-    ("weekly.parquet", "07b4b507f6de597a8d4fa52ae525ee8dce44ba05c4ab210650afddb72f0c49cc"),
-    ("summary.csv", "fd5907245c4d6921d4633d939ca90207aa341deb41ff89e8acbb23cc3fdf1b74"),
-    ("summary.parquet", "54fc3616d1feb3e55073c0f5b8a6492c496a4b3b27be608537370df5db90e3e5"),
-    ("providers.csv", "d19f4a650893e53b8e5ef0460dc653f216c92dfa7c61b8ee5f6e9137e473c6de"),
-    ("providers.parquet", "41101e3878fd8f7ca742032bbabb6f59500c7b21770b6fcf9e83bd5cf4465b09"),
-    ("patches.csv", "d2b50c3fc0255eea31d981fc322a43cf95d3dc380edfac268d0d3a23ef2af306"),
-    ("patches.parquet", "b5152de36eb7241ca7d9e1bd6511b4902c687bf50233d49195041a1de04413c9"),
-    ("provider_years.csv", "6ec150675c34413104ea295c0bfc0d35c55324e87ec624bd2b187fa94c430da0"),
-    ("provider_years.parquet", "fd9c034ce0c9af36c36b4a882c2ae5867c5e3d330776dbd3fd3eba0bb70c2b79"),
-    ("stress.csv", "508fa8d7628fab8efaa7da451a4c59e6fdb71ad606b296096c3abb3dacc11e1f"),
-    ("stress.parquet", "3680598b5a2ff4e651a62cfc9e395fc1d9f77d11ec952acbfdd9b3828e2a0320"),
+    ("weekly.csv", "bbd66232a691855efefd9be68227caca872fe2544e734a706bed53f85b883cb9"),
+    ("weekly.parquet", "367fd5c32cb597f0889dc4d4a44de3e34ebe9855cb1a828601a03a6b8e877060"),
+    ("summary.csv", "0a466d2393d0cd7fa5e5e93db22f6889eb5f230bb8daa00cb4a558eb537781ca"),
+    ("summary.parquet", "369c364d937f1862565850896881e296018d42eafd1b036b3a92f2c047e070e6"),
+    ("providers.csv", "912dbd30a2efeee101457dcf4723fe99ea29072b3f0a7d2aa575220f271e50ce"),
+    ("providers.parquet", "9db8d825f9673179852ade13d40b00631274a9fad0a690c561b3178897beaaca"),
+    ("patches.csv", "3bedf67bd7737834859c3fe41dcc05f4359705a06c89ba02c5e2a36c5e12f218"),
+    ("patches.parquet", "d7bfcd6480b9cbc8de1c123eb56a51ffc4e57b2557058117aff721eaaffeaa6a"),
+    ("provider_years.csv", "4bdde39064551e74d15c92b6b71c52528e76969474004af95e2cf175a39ecc56"),
+    ("provider_years.parquet", "80c645076ac7e69b54e3d055c8325112aeb2f0994f8fe5d20eb250154ab30792"),
+    ("stress.csv", "f84b69e75673df01a85d1a683d472b6cb9058990cb10bd838932b2177cc84d3d"),
+    ("stress.parquet", "1eb0d7ea4b06b63f3db1c649b73423a4256d52d32f2c147ba353628897ee5cc3"),
 ];
 
 #[test]

@@ -90,11 +90,13 @@ pub fn entry(world: &mut World) {
         ((s.entry_base_per_week + s.entry_per_expected_margin * expected_margin.max(0.0)) * reach).min(1.0);
     let scale = world.scenario.run.scale;
     let mut attempt = 0u64;
+    let mut going_mix = None;
     while (attempt as f64) < scale {
         let weight = (scale - attempt as f64).min(1.0);
         let u = world.streams.uniform(Process::Entry, world.week as i64, attempt);
         if u < prob * weight {
-            enter(world, attempt);
+            let mix = *going_mix.get_or_insert_with(|| going_contract_mix(world));
+            enter(world, attempt, mix);
         }
         attempt += 1;
     }
@@ -102,7 +104,7 @@ pub fn entry(world: &mut World) {
 
 /// One entrant, drawn from the week's entry stream for `attempt` (the first attempt uses the
 /// week's stream itself).
-fn enter(world: &mut World, attempt: u64) {
+fn enter(world: &mut World, attempt: u64, going_mix: f64) {
     let s = &world.scenario.providers;
     let mut rng = if attempt == 0 {
         world.streams.weekly(Process::Entry, world.week as i64)
@@ -130,12 +132,30 @@ fn enter(world: &mut World, attempt: u64) {
     let cash = s.entrant_cash_gbp;
     let overhead = kind.overhead_gbp_per_week * s.overhead_scale * world.wages.cost_index;
     let compliant = rng.random::<f64>() < s.nmw_travel_compliance_share;
-    let p = new_provider(world, kind.kind, kind.local, base, wage, cash, overhead, compliant);
+    let p = new_provider(world, kind.kind, kind.local, base, wage, cash, overhead, compliant, going_mix);
     world.providers.push(p);
     world.counters.entries += 1;
 }
 
-/// A provider with no clients or staff yet.
+/// The going contract mix (ODD §7.18): the share of the market's employed care workers on
+/// guaranteed hours, or the initial share in a market with nobody employed yet. A new
+/// provider offers it until it has its own income history. (A new provider has no staff, so
+/// the mix is the same for every provider created in a week: it is computed once.)
+pub fn going_contract_mix(world: &World) -> f64 {
+    let (mut guaranteed, mut heads) = (0usize, 0usize);
+    for p in world.providers.iter().filter(|p| p.active) {
+        guaranteed += p.workers.iter().filter(|&&w| world.workers[w as usize].guaranteed).count();
+        heads += p.workers.len();
+    }
+    if heads > 0 {
+        guaranteed as f64 / heads as f64
+    } else {
+        world.scenario.providers.initial_guaranteed_share
+    }
+}
+
+/// A provider with no clients or staff yet, offering the contract mix `going_mix`
+/// ([`going_contract_mix`]).
 #[allow(clippy::too_many_arguments)]
 pub fn new_provider(
     world: &World,
@@ -146,17 +166,9 @@ pub fn new_provider(
     cash: f64,
     overhead: f64,
     nmw_compliant: bool,
+    going_mix: f64,
 ) -> Provider {
     let s = &world.scenario.providers;
-    // Until it has its own income history it offers the going contract mix: the share of the
-    // market's employed care workers on guaranteed hours (ODD §7.18), or the initial share in a
-    // market with nobody employed yet.
-    let (mut guaranteed, mut heads) = (0usize, 0usize);
-    for p in world.providers.iter().filter(|p| p.active) {
-        guaranteed += p.workers.iter().filter(|&&w| world.workers[w as usize].guaranteed).count();
-        heads += p.workers.len();
-    }
-    let going_mix = if heads > 0 { guaranteed as f64 / heads as f64 } else { s.initial_guaranteed_share };
     let speed: f64 = world.scenario.geography.travel_modes.iter().map(|m| m.share * m.speed_kmh).sum();
     let mileage: f64 =
         world.scenario.geography.travel_modes.iter().map(|m| m.share * m.mileage_gbp_per_km).sum();

@@ -19,6 +19,7 @@ pub fn exits(world: &mut World) {
         s.entrant_ramp_weeks,
         Some(s.workers_follow_clients_share),
     );
+    let mut with_clients = false;
     for pid in 0..world.providers.len() {
         let p = &mut world.providers[pid];
         if !p.active {
@@ -28,10 +29,15 @@ pub fn exits(world: &mut World) {
         p.loss_weeks = if p.margin < 0.0 { p.loss_weeks + 1 } else { 0 };
         let ramping = p.entrant && world.week - p.entry_week < ramp as i32;
         if p.negative_cash_weeks >= k {
-            close(world, pid, ExitCause::Insolvency, follow);
+            with_clients |= stop_trading(world, pid, ExitCause::Insolvency, follow);
         } else if withdraw > 0 && p.loss_weeks >= withdraw && !ramping {
-            close(world, pid, ExitCause::Withdrawal, follow);
+            with_clients |= stop_trading(world, pid, ExitCause::Withdrawal, follow);
         }
+    }
+    // The clients of every provider that closed this week, in one pass over the active list.
+    if with_clients {
+        let n = return_clients(world, false, |w, c| !w.providers[c.provider as usize].active);
+        world.counters.rebrokered_after_failure += n;
     }
 }
 
@@ -41,6 +47,16 @@ pub fn exits(world: &mut World) {
 /// not leavers) and its clients go to the front of the brokerage queue as urgent (emergency
 /// re-brokerage).
 pub fn close(world: &mut World, pid: usize, cause: ExitCause, follow: Option<f64>) {
+    if stop_trading(world, pid, cause, follow) {
+        let pid = pid as u32;
+        let n = return_clients(world, false, |_, c| c.provider == pid);
+        world.counters.rebrokered_after_failure += n;
+    }
+}
+
+/// [`close`] but for its clients: returns whether it had any (the caller returns them to the
+/// queue).
+fn stop_trading(world: &mut World, pid: usize, cause: ExitCause, follow: Option<f64>) -> bool {
     let workers_to_pool = follow.is_some();
     let p = &mut world.providers[pid];
     p.active = false;
@@ -72,14 +88,11 @@ pub fn close(world: &mut World, pid: usize, cause: ExitCause, follow: Option<f64
     // Its clients, if it has any: `council_clients` counts every package placed with it this
     // week (placements since caseloads included; handbacks only lower the true count), so
     // zero means none and the scan of all clients is skipped.
-    if world.providers[pid].council_clients.iter().any(|&n| n > 0) {
-        let pid = pid as u32;
-        if let Some(share) = follow.filter(|&s| s > 0.0) {
-            mark_followers(world, pid, &staff, share);
-        }
-        let n = return_clients(world, |c| c.provider == pid);
-        world.counters.rebrokered_after_failure += n;
+    let with_clients = world.providers[pid].council_clients.iter().any(|&n| n > 0);
+    if with_clients && let Some(share) = follow.filter(|&s| s > 0.0) {
+        mark_followers(world, pid as u32, &staff, share);
     }
+    with_clients
 }
 
 /// ODD §7.17: each of a closing provider's workers follows its regular clients with

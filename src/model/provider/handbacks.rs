@@ -24,55 +24,63 @@ pub fn handbacks(world: &mut World) {
                 n.handback_contracts_first_year += 1;
             }
             let pid = pid as u32;
-            return_clients(world, |c| c.provider == pid && c.on_contract);
+            return_clients(world, false, |_, c| c.provider == pid && c.on_contract);
         }
     }
     // Finance counted the packages that reached K weeks at a loss; without any, no scan.
     if world.loss_making_packages > 0 {
-        for &cid in &world.active_clients {
-            let c = &world.clients[cid as usize];
-            if c.negative_margin_weeks >= k {
-                world.providers[c.provider as usize].handbacks_total += 1;
-            }
-        }
-        let n = return_clients(world, |c| c.negative_margin_weeks >= k);
+        let n = return_clients(world, true, |_, c| c.negative_margin_weeks >= k);
         world.counters.handback_packages += n;
         world.counters.handback_packages_at_a_loss += n;
     }
-    // Packages the provider cannot staff, taken from the end of the active list (a fixed,
-    // seeded-free order) until committed time fits capacity.
+    // Packages a provider cannot staff: each understaffed provider's excess committed time,
+    // then one pass from the end of the active list (clients in order of id, docs/ODD.md §3,
+    // placements of the week after them), handing back each provider's newest packages until
+    // its committed time fits its capacity.
     let threshold = world.scenario.providers.understaffing_handback_fill;
-    for pid in 0..world.providers.len() {
-        let p = &mut world.providers[pid];
-        if !p.active {
-            continue;
-        }
-        p.understaffed_weeks = if p.fill < threshold { p.understaffed_weeks + 1 } else { 0 };
-        if p.understaffed_weeks < k {
-            continue;
-        }
-        p.understaffed_weeks = 0;
-        let mut excess = p.committed_time - p.capacity_time;
-        let travel = 1.0 + p.travel_time_per_hour(&world.geography);
-        let mut i = world.active_clients.len();
-        while i > 0 && excess > 0.0 {
-            i -= 1;
-            let c = &world.clients[world.active_clients[i] as usize];
-            if c.provider == pid as u32 {
-                excess -= c.worker_hours() * travel;
-                world.providers[pid].handbacks_total += 1;
-                world.counters.handback_packages += 1;
-                return_to_queue(world, i);
+    let mut excess = std::mem::take(&mut world.scratch.excess);
+    excess.clear();
+    let mut short = 0usize;
+    for p in world.providers.iter_mut() {
+        let mut e = (0.0, 0.0);
+        if p.active {
+            p.understaffed_weeks = if p.fill < threshold { p.understaffed_weeks + 1 } else { 0 };
+            if p.understaffed_weeks >= k {
+                p.understaffed_weeks = 0;
+                e = (p.committed_time - p.capacity_time, 1.0 + p.travel_time_per_hour(&world.geography));
+                short += usize::from(e.0 > 0.0);
             }
         }
+        excess.push(e);
     }
+    if short > 0 {
+        let mut i = world.active_clients.len();
+        while i > 0 && short > 0 {
+            i -= 1;
+            let cid = world.active_clients[i];
+            let c = &world.clients[cid as usize];
+            let (left, travel) = &mut excess[c.provider as usize];
+            if *left > 0.0 {
+                *left -= c.worker_hours() * *travel;
+                short -= usize::from(*left <= 0.0);
+                world.counters.handback_packages += 1;
+                return_to_queue(world, cid, true);
+                world.active_clients[i] = NONE;
+            }
+        }
+        world.active_clients.retain(|&cid| cid != NONE);
+    }
+    world.scratch.excess = excess;
 }
 
-/// Takes the active client at `index` off its provider and puts it at the front of the
-/// brokerage queue: care that stops must restart first.
-fn return_to_queue(world: &mut World, index: usize) {
-    let cid = world.active_clients.swap_remove(index);
+/// Takes active client `cid` off its provider and puts it at the front of the brokerage queue
+/// (care that stops must restart first); the caller removes it from the active list. A
+/// package `handed_back` counts in its provider's handbacks.
+fn return_to_queue(world: &mut World, cid: u32, handed_back: bool) {
     let c = &mut world.clients[cid as usize];
+    if handed_back {
+        world.providers[c.provider as usize].handbacks_total += 1;
+    }
     c.status = ClientStatus::Waiting;
     c.provider = NONE;
     c.on_contract = false;
@@ -83,17 +91,25 @@ fn return_to_queue(world: &mut World, index: usize) {
     world.queue.push_front(cid);
 }
 
-/// Returns all active clients matching `pred` to the queue; returns how many.
-pub(super) fn return_clients(world: &mut World, pred: impl Fn(&Client) -> bool) -> u32 {
-    let mut n = 0;
-    let mut i = 0;
-    while i < world.active_clients.len() {
-        if pred(&world.clients[world.active_clients[i] as usize]) {
-            return_to_queue(world, i);
-            n += 1;
+/// Returns all active clients matching `pred` to the queue, in the order of the active list
+/// (which keeps its order); returns how many. Packages `handed_back` count in their providers'
+/// handbacks.
+pub(super) fn return_clients(
+    world: &mut World,
+    handed_back: bool,
+    pred: impl Fn(&World, &Client) -> bool,
+) -> u32 {
+    let mut kept = 0;
+    for i in 0..world.active_clients.len() {
+        let cid = world.active_clients[i];
+        if pred(world, &world.clients[cid as usize]) {
+            return_to_queue(world, cid, handed_back);
         } else {
-            i += 1;
+            world.active_clients[kept] = cid;
+            kept += 1;
         }
     }
-    n
+    let n = world.active_clients.len() - kept;
+    world.active_clients.truncate(kept);
+    n as u32
 }
