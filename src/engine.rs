@@ -83,6 +83,7 @@ impl Simulation {
         clients::order_active(w);
         if w.week.rem_euclid(clients::DROP_DEPARTED_EVERY_WEEKS) == 0 {
             clients::drop_departed(w);
+            model::labour::drop_departed(w);
         }
         let year_start = metrics::is_year_start(w.week);
         for p in w.providers.iter_mut() {

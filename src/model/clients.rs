@@ -136,7 +136,8 @@ fn sort_appended(list: &mut [u32], buf: &mut Vec<u32>) {
     }
 }
 
-/// How often (weeks) the clients who have left are dropped from `World::clients`.
+/// How often (weeks) the clients who have left are dropped from `World::clients`, and the
+/// workers who left care work from `World::workers`.
 pub const DROP_DEPARTED_EVERY_WEEKS: i32 = 13;
 
 /// Drops the clients who have left from `World::clients`, keeping the others in order, and
@@ -239,6 +240,7 @@ pub fn exits(world: &mut World) {
 mod tests {
     use super::*;
     use crate::engine::Simulation;
+    use crate::model::WorkerStatus;
     use crate::scenario::Scenario;
 
     #[test]
@@ -267,18 +269,23 @@ mod tests {
     }
 
     #[test]
-    fn dropping_departed_clients_changes_nothing_but_where_they_sit() {
+    fn dropping_departed_clients_and_workers_changes_nothing_but_where_they_sit() {
         let mut s = Scenario::default();
         (s.run.burn_in_weeks, s.run.weeks) = (26, 78);
         let mut usual = Simulation::new(&s, 11, 2);
         let mut every_week = Simulation::new(&s, 11, 2);
         let ids =
             |w: &World, list: &[u32]| list.iter().map(|&i| w.clients[i as usize].id).collect::<Vec<_>>();
-        let mut dropped = 0;
+        let worker_ids =
+            |w: &World, list: &[u32]| list.iter().map(|&i| w.workers[i as usize].id).collect::<Vec<_>>();
+        let (mut dropped, mut workers_dropped) = (0, 0);
         while !usual.finished() {
             let before = every_week.world.clients.len();
             drop_departed(&mut every_week.world);
             dropped += before - every_week.world.clients.len();
+            let before = every_week.world.workers.len();
+            crate::model::labour::drop_departed(&mut every_week.world);
+            workers_dropped += before - every_week.world.workers.len();
             order_active(&mut every_week.world);
             let b = &every_week.world;
             assert!(ids(b, &b.active_clients).is_sorted(), "the active list is in order of id");
@@ -290,7 +297,27 @@ mod tests {
             let queue = |w: &World| ids(w, &w.queue.iter().copied().collect::<Vec<_>>());
             assert_eq!(queue(a), queue(b));
             assert_eq!(ids(a, &a.in_house), ids(b, &b.in_house));
+            assert_eq!(worker_ids(a, &a.pool), worker_ids(b, &b.pool));
+            assert_eq!(worker_ids(a, &a.starters), worker_ids(b, &b.starters));
+            for (p, q) in a.providers.iter().zip(&b.providers) {
+                assert_eq!(worker_ids(a, &p.workers), worker_ids(b, &q.workers), "week {}", a.week);
+            }
+            // The carers' ids (a regular carer who has left care work is one that delivery will
+            // replace, whether or not it has been dropped yet).
+            let carers = |w: &World| {
+                let id = |i: u32| if i == NONE { NONE } else { w.workers[i as usize].id };
+                let regular = |i: u32| {
+                    if i != NONE && w.workers[i as usize].status == WorkerStatus::Left { NONE } else { id(i) }
+                };
+                w.active_clients
+                    .iter()
+                    .map(|&i| &w.clients[i as usize])
+                    .map(|c| (regular(c.primary_carer), (*c.recent_carers()).map(id)))
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(carers(a), carers(b), "week {}", a.week);
         }
         assert!(dropped > 500, "clients dropped: {dropped}");
+        assert!(workers_dropped > 100, "workers dropped: {workers_dropped}");
     }
 }

@@ -157,7 +157,7 @@ pub fn deliver(world: &mut World) {
             speed_sum += m.speed_kmh;
             mileage_sum += m.mileage_gbp_per_km;
             // Sickness and other absence: the worker delivers nothing this week.
-            w.absent = absence_keys.uniform(wid as u64) < absence;
+            w.absent = absence_keys.uniform(w.id as u64) < absence;
             if w.absent {
                 continue;
             }

@@ -47,6 +47,7 @@ pub fn initial_world(scenario: Scenario, streams: Streams) -> World {
         scratch: Scratch::default(),
         labour_reservoir: 0.0,
         clients_arrived: scenario.clients.initial_clients,
+        workers_created: 0,
         referrals: super::provider::Referrals::default(),
         scenario,
     };
@@ -149,15 +150,14 @@ pub fn initial_world(scenario: Scenario, streams: Streams) -> World {
             w.guaranteed = rng.random::<f64>() < g_share;
             w.hired_week = start - rng.random_range(0..208);
             have += w.desired_hours;
-            let id = world.workers.len() as u32;
-            world.workers.push(w);
-            world.providers[pid].workers.push(id);
+            let place = world.add_worker(w);
+            world.providers[pid].workers.push(place);
         }
     }
     for _ in 0..s.workforce.pool_initial {
         let w = draw_worker(&mut rng, &s, &world.geography, outside, start);
-        world.pool.push(world.workers.len() as u32);
-        world.workers.push(w);
+        let place = world.add_worker(w);
+        world.pool.push(place);
     }
 
     // Cash reserves (weeks of costs) and a first inspection rating.

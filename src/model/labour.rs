@@ -89,6 +89,7 @@ pub fn draw_worker(
     let z: f64 = Normal::new(0.0, 1.0).expect("constant").sample(rng);
     let reservation_wage = outside_wage * (-w.intrinsic_motivation_log + w.reservation_wage_log_sd * z).exp();
     CareWorker {
+        id: NONE,
         home,
         estate_resident,
         status: WorkerStatus::Pool,
@@ -106,6 +107,50 @@ pub fn draw_worker(
         travel_hours: 0.0,
         paid_hours: 0.0,
         earnings: 0.0,
+    }
+}
+
+/// Weeks after it last left an employer before a worker who has left care work is dropped
+/// from `World::workers`: a client's record of carers covers the last 4 weeks.
+const DROP_WORKER_AFTER_WEEKS: i32 = 5;
+
+/// Drops the workers who left care work at least `DROP_WORKER_AFTER_WEEKS` weeks after they
+/// last left an employer from `World::workers`, keeping the others in order, and moves the
+/// staff lists', the pool's, the starters' and the clients' carers' indices with them
+/// (`NONE` for a dropped worker: a carer gone this long is never read again). As for clients
+/// (`clients::drop_departed`), ids, draws and every order stay as they were (docs/ODD.md §3).
+pub fn drop_departed(world: &mut World) {
+    let last = world.week - DROP_WORKER_AFTER_WEEKS;
+    let gone = |w: &CareWorker| w.status == WorkerStatus::Left && w.left_week <= last;
+    let moved_to = &mut world.scratch.moved_to;
+    moved_to.clear();
+    let mut kept = 0;
+    for w in &world.workers {
+        if gone(w) {
+            moved_to.push(NONE);
+        } else {
+            moved_to.push(kept);
+            kept += 1;
+        }
+    }
+    if kept as usize == world.workers.len() {
+        return;
+    }
+    world.workers.retain(|w| !gone(w));
+    let moved = |i: &mut u32| {
+        if *i != NONE {
+            *i = moved_to[*i as usize];
+        }
+    };
+    let listed = world.providers.iter_mut().flat_map(|p| p.workers.iter_mut());
+    for i in listed.chain(world.pool.iter_mut()).chain(world.starters.iter_mut()) {
+        moved(i);
+        debug_assert_ne!(*i, NONE, "a listed worker had left");
+    }
+    for c in world.clients.iter_mut() {
+        moved(&mut c.primary_carer);
+        moved(&mut c.following_carer);
+        c.recent_carers.iter_mut().for_each(moved);
     }
 }
 
@@ -127,7 +172,7 @@ pub fn job_utility(world: &World, wid: u32, pid: u32) -> f64 {
     let offers_guaranteed =
         if w.employer == pid { w.guaranteed } else { offers_guaranteed(p, &world.workers) };
     let taste = s.employer_taste_sd_gbp
-        * keyed_normal(world.streams.week_keys(Process::JobTaste, 0), ((wid as u64) << 24) | pid as u64);
+        * keyed_normal(world.streams.week_keys(Process::JobTaste, 0), ((w.id as u64) << 24) | pid as u64);
     p.wage * (1.0 - unpaid_travel) + if offers_guaranteed { s.value_of_guaranteed_hours_gbp } else { 0.0 }
         - s.distance_cost_gbp_per_km * world.geography.home_distance(w.home, p.base_patch as usize)
         + taste
@@ -180,6 +225,7 @@ pub fn labour_market(world: &mut World) {
             let wid = world.providers[pid].workers[i];
             let p = &world.providers[pid];
             let w = &world.workers[wid as usize];
+            let key = w.id as u64;
             let worked = w.contact_hours + w.travel_hours;
             let (relative_pay, underemployment, unpaid_travel) = if w.absent {
                 // Away last week: nothing to judge pay or hours by.
@@ -209,7 +255,7 @@ pub fn labour_market(world: &mut World) {
                 unpaid_travel,
                 untrained: f64::from(world.week - w.hired_week) < s.weeks_to_competence,
             });
-            if quit_keys.uniform(wid as u64) < hazard {
+            if quit_keys.uniform(key) < hazard {
                 count_leaver(world, wid, pid);
                 world.providers[pid].workers.swap_remove(i);
                 world.providers[pid].leavers_week += 1;
@@ -219,7 +265,7 @@ pub fn labour_market(world: &mut World) {
                 w.employer = NONE;
                 w.left_employer = pid as u32;
                 w.left_week = world.week;
-                if quit_keys.uniform(wid as u64 ^ SECOND_DRAW) < s.quitters_to_pool_share {
+                if quit_keys.uniform(key ^ SECOND_DRAW) < s.quitters_to_pool_share {
                     w.status = WorkerStatus::Pool;
                     world.pool.push(wid);
                 } else {
@@ -228,8 +274,8 @@ pub fn labour_market(world: &mut World) {
                 }
                 continue;
             }
-            if search_keys.uniform(wid as u64 ^ SECOND_DRAW) < s.on_the_job_search_per_week {
-                seekers.push((search_keys.uniform(wid as u64), wid));
+            if search_keys.uniform(key ^ SECOND_DRAW) < s.on_the_job_search_per_week {
+                seekers.push((search_keys.uniform(key), wid));
             }
             i += 1;
         }
@@ -240,7 +286,7 @@ pub fn labour_market(world: &mut World) {
     let mut i = 0;
     while i < world.pool.len() {
         let wid = world.pool[i];
-        if pool_keys.uniform(wid as u64) < s.pool_outflow_per_week {
+        if pool_keys.uniform(world.workers[wid as usize].id as u64) < s.pool_outflow_per_week {
             world.workers[wid as usize].status = WorkerStatus::Left;
             world.pool.swap_remove(i);
             world.counters.left_sector += 1;
@@ -274,13 +320,15 @@ pub fn labour_market(world: &mut World) {
     let mut joined = 0;
     for k in 0..n {
         let mut w = draw_worker(&mut rng, &world.scenario, &world.geography, outside, world.week);
-        if keep < 1.0 && world.streams.uniform(Process::Shock, week, (1 << 33) | k as u64) >= keep {
+        let joins = keep >= 1.0 || world.streams.uniform(Process::Shock, week, (1 << 33) | k as u64) < keep;
+        if !joins {
             w.status = WorkerStatus::Left;
-        } else {
-            world.pool.push(world.workers.len() as u32);
+        }
+        let place = world.add_worker(w);
+        if joins {
+            world.pool.push(place);
             joined += 1;
         }
-        world.workers.push(w);
     }
     world.counters.pool_inflow += joined;
     // International recruits: their own inflow, set by the visa rules, not by local pay.
@@ -289,14 +337,14 @@ pub fn labour_market(world: &mut World) {
     let n = if rate > 0.0 { Poisson::new(rate).expect("positive").sample(&mut rng) as u32 } else { 0 };
     for _ in 0..n {
         let w = draw_worker(&mut rng, &world.scenario, &world.geography, outside, world.week);
-        world.pool.push(world.workers.len() as u32);
-        world.workers.push(w);
+        let place = world.add_worker(w);
+        world.pool.push(place);
     }
     world.counters.pool_inflow += n;
     world.counters.international_recruits += n;
     outreach(world, outside);
     for &wid in &world.pool {
-        seekers.push((search_keys.uniform(wid as u64), wid));
+        seekers.push((search_keys.uniform(world.workers[wid as usize].id as u64), wid));
     }
 
     // 3. Matching: seekers in a random order take the best vacancy worth more than their
@@ -314,6 +362,7 @@ pub fn labour_market(world: &mut World) {
     let mut seen_posts = std::mem::take(&mut world.scratch.posts);
     let mut swaps = std::mem::take(&mut world.scratch.swaps);
     for &(_, wid) in &seekers {
+        let key = world.workers[wid as usize].id as u64;
         let current = world.workers[wid as usize].employer;
         let threshold = if current == NONE {
             world.workers[wid as usize].reservation_wage
@@ -329,7 +378,7 @@ pub fn labour_market(world: &mut World) {
         let excluded = [current, just_left];
         let n = s.vacancies_seen_per_search as usize;
         sample_posts(&open, excluded, n, (&mut seen_posts, &mut swaps), |k| {
-            search_keys.uniform(((wid as u64) << 8) | (k as u64 + 1) | (1 << 62))
+            search_keys.uniform((key << 8) | (k as u64 + 1) | (1 << 62))
         });
         let mut best: Option<(f64, u32)> = None;
         for &pid in &seen_posts {
@@ -354,7 +403,7 @@ pub fn labour_market(world: &mut World) {
             hire(world, wid, pid);
         } else {
             hired_from_pool = true;
-            recruit(world, wid, pid, search_keys.uniform(wid as u64 ^ START_DRAW));
+            recruit(world, wid, pid, search_keys.uniform(key ^ START_DRAW));
         }
         update_open(&mut open, pid, world.providers[pid as usize].open_posts() > 0);
     }
@@ -589,8 +638,7 @@ fn outreach(world: &mut World, outside: f64) {
             let mut w = draw_worker(&mut rng, &world.scenario, &world.geography, outside, world.week);
             w.home = base;
             w.estate_resident = true;
-            let wid = world.workers.len() as u32;
-            world.workers.push(w);
+            let wid = world.add_worker(w);
             if job_utility(world, wid, pid as u32) >= world.workers[wid as usize].reservation_wage {
                 let u = rng.random::<f64>();
                 recruit(world, wid, pid as u32, u);

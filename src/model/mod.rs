@@ -112,20 +112,28 @@ pub struct World {
     pub policy: Policy,
     /// Current week: negative during burn-in, 0 at the reform date.
     pub week: i32,
+    /// The clients in the borough, in order of id (`Client::id`), and, until they are dropped
+    /// (every 13 weeks, docs/ODD.md §3), those who have left. The client lists below hold
+    /// places in this vector, which move when clients are dropped: a client is known across
+    /// weeks by its id.
     pub clients: Vec<Client>,
+    /// The workers, in order of id (`CareWorker::id`), and, until they are dropped, those who
+    /// have left care work; as for clients, the lists hold places in this vector.
     pub workers: Vec<CareWorker>,
+    /// The providers, indexed by their ids (never reused: a provider that stops trading keeps
+    /// its place).
     pub providers: Vec<Provider>,
-    /// Ids of clients waiting for a package, in order of arrival in the queue (clients whose
-    /// care stopped rejoin at the front).
+    /// Clients waiting for a package (places in `clients`), in order of arrival in the queue
+    /// (clients whose care stopped rejoin at the front).
     pub queue: std::collections::VecDeque<u32>,
-    /// Ids of active clients: in order of id at the start of each week (docs/ODD.md §3), the
-    /// week's placements appended after them; removals keep the order.
+    /// Active clients (places in `clients`): in order at the start of each week (docs/ODD.md
+    /// §3), the week's placements appended after them; removals keep the order.
     pub active_clients: Vec<u32>,
     /// Ids of workers in the labour pool.
     pub pool: Vec<u32>,
     /// Ids of recruits awaiting pre-employment checks, in the order they were recruited.
     pub starters: Vec<u32>,
-    /// Ids of clients served by the council's provider of last resort.
+    /// Clients served by the council's provider of last resort (places in `clients`).
     pub in_house: Vec<u32>,
     /// Scheduled shocks in force (demand and labour-supply factors).
     pub(crate) shock_state: shocks::ShockState,
@@ -141,6 +149,8 @@ pub struct World {
     pub(crate) caseload_snapshot: delivery::CaseloadSnapshot,
     /// Clients created so far (initial and arrived): the next arrival's id.
     pub(crate) clients_arrived: u32,
+    /// Workers created so far: the next one's id.
+    pub(crate) workers_created: u32,
     /// People in the borough's reservoir of those willing to do care work (ODD §7.13).
     pub labour_reservoir: f64,
     /// The council's placements with providers, and those placed without a contract (open to
@@ -165,7 +175,7 @@ pub struct Scratch {
     pub excess: Vec<(f64, f64)>,
     /// The active clients placed since the list was last put in order of id.
     pub placed: Vec<u32>,
-    /// Where each client moves when those who left are dropped (`NONE`: dropped).
+    /// Where each client (or worker) moves when those who left are dropped (`NONE`: dropped).
     pub moved_to: Vec<u32>,
 }
 
@@ -194,6 +204,14 @@ impl World {
         let ratio = self.private_fee.cost_index / w;
         let pi = if ratio >= 1.0 { sf.cost_pass_through } else { sf.cost_pass_through_down };
         sf.private_rate_gbp_per_hour * w * ratio.powf(pi)
+    }
+
+    /// Adds a worker, with the next id, and returns its place in `workers`.
+    pub(crate) fn add_worker(&mut self, w: CareWorker) -> u32 {
+        let place = self.workers.len() as u32;
+        self.workers.push(CareWorker { id: self.workers_created, ..w });
+        self.workers_created += 1;
+        place
     }
 
     /// Admin cost per contact hour now (inflated with non-wage costs).

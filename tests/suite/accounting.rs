@@ -247,6 +247,7 @@ impl Ledger {
             ensure!(n == expected, "week {week}: client {} ({:?}) is on {n} lists", c.id, c.status);
             ensure!(i == 0 || w.clients[i - 1].id < c.id, "week {week}: clients out of order of id at {i}");
         }
+        ensure!(w.workers.windows(2).all(|p| p[0].id < p[1].id), "week {week}: workers out of order of id");
         ensure!(
             rec.delivered_hours <= rec.assessed_hours,
             "week {week}: delivered {} > assessed {}",

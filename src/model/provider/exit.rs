@@ -107,7 +107,11 @@ fn mark_followers(world: &mut World, pid: u32, staff: &[u32], share: f64) {
         if c.provider == pid
             && c.primary_carer != NONE
             && staff.contains(&c.primary_carer)
-            && streams.uniform(Process::FollowClients, week, c.primary_carer as u64) < share
+            && streams.uniform(
+                Process::FollowClients,
+                week,
+                world.workers[c.primary_carer as usize].id as u64,
+            ) < share
         {
             c.following_carer = c.primary_carer;
         }
