@@ -147,20 +147,9 @@ pub const DROP_DEPARTED_EVERY_WEEKS: i32 = 13;
 /// stretch of memory (docs/ODD.md §3).
 pub fn drop_departed(world: &mut World) {
     let moved_to = &mut world.scratch.moved_to;
-    moved_to.clear();
-    let mut kept = 0;
-    for c in &world.clients {
-        if c.status == ClientStatus::Left {
-            moved_to.push(NONE);
-        } else {
-            moved_to.push(kept);
-            kept += 1;
-        }
-    }
-    if kept as usize == world.clients.len() {
+    if !super::drop_where(&mut world.clients, |c| c.status == ClientStatus::Left, moved_to) {
         return;
     }
-    world.clients.retain(|c| c.status != ClientStatus::Left);
     for i in world.active_clients.iter_mut().chain(world.queue.iter_mut()).chain(world.in_house.iter_mut()) {
         *i = moved_to[*i as usize];
         debug_assert_ne!(*i, NONE, "a listed client had left");

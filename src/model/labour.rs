@@ -123,20 +123,9 @@ pub fn drop_departed(world: &mut World) {
     let last = world.week - DROP_WORKER_AFTER_WEEKS;
     let gone = |w: &CareWorker| w.status == WorkerStatus::Left && w.left_week <= last;
     let moved_to = &mut world.scratch.moved_to;
-    moved_to.clear();
-    let mut kept = 0;
-    for w in &world.workers {
-        if gone(w) {
-            moved_to.push(NONE);
-        } else {
-            moved_to.push(kept);
-            kept += 1;
-        }
-    }
-    if kept as usize == world.workers.len() {
+    if !super::drop_where(&mut world.workers, gone, moved_to) {
         return;
     }
-    world.workers.retain(|w| !gone(w));
     let moved = |i: &mut u32| {
         if *i != NONE {
             *i = moved_to[*i as usize];

@@ -179,6 +179,24 @@ pub struct Scratch {
     pub moved_to: Vec<u32>,
 }
 
+/// Drops the agents for which `gone` holds from `agents`, keeping the others in order, and
+/// sets `moved_to[i]` to the new place of the agent that was at place `i` (`NONE` if dropped).
+/// Returns whether any was dropped.
+fn drop_where<T>(agents: &mut Vec<T>, gone: impl Fn(&T) -> bool, moved_to: &mut Vec<u32>) -> bool {
+    moved_to.clear();
+    let mut kept = 0;
+    for a in agents.iter() {
+        let stays = !gone(a);
+        moved_to.push(if stays { kept } else { NONE });
+        kept += u32::from(stays);
+    }
+    if kept as usize == agents.len() {
+        return false;
+    }
+    agents.retain(|a| !gone(a));
+    true
+}
+
 impl World {
     /// Builds the initial state of a replicate. It depends only on the scenario's environment
     /// (not its policy) and the replicate's streams, so all scenarios start alike.
