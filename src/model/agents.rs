@@ -43,9 +43,9 @@ pub struct Client {
     pub recent_unmet: f64,
     /// Consecutive weeks the package's margin has been negative for its provider.
     pub negative_margin_weeks: u32,
-    /// The regular carer, and the carers seen over the last 4 weeks (ring, two per week),
-    /// with the number of distinct carers among them (kept with the ring: it is read three
-    /// times a week per client).
+    /// The regular carer, and the carers seen over the last 4 weeks (ring, two per week; places
+    /// in `World::workers`), with the number of distinct carers among them (kept with the
+    /// ring, so it is counted once when the ring changes).
     pub primary_carer: u32,
     pub(super) recent_carers: [u32; 8],
     pub(super) distinct_carers: u32,
@@ -288,6 +288,7 @@ pub struct Provider {
     pub management: f64,
     pub rating: Option<Rating>,
     pub contract: Option<Contract>,
+    /// Its staff (places in `World::workers`).
     pub workers: Vec<u32>,
     /// Self-funded contact hours per week held, by patch.
     pub self_funder_hours: [f64; MAX_PATCHES],

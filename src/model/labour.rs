@@ -114,8 +114,8 @@ pub fn draw_worker(
 /// from `World::workers`: a client's record of carers covers the last 4 weeks.
 const DROP_WORKER_AFTER_WEEKS: i32 = 5;
 
-/// Drops the workers who left care work at least `DROP_WORKER_AFTER_WEEKS` weeks after they
-/// last left an employer from `World::workers`, keeping the others in order, and moves the
+/// Drops from `World::workers` the workers who have left care work and last left an employer
+/// at least `DROP_WORKER_AFTER_WEEKS` weeks ago, keeping the others in order, and moves the
 /// staff lists', the pool's, the starters' and the clients' carers' indices with them
 /// (`NONE` for a dropped worker: a carer gone this long is never read again). As for clients
 /// (`clients::drop_departed`), ids, draws and every order stay as they were (docs/ODD.md §3).

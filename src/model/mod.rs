@@ -129,9 +129,10 @@ pub struct World {
     /// Active clients (places in `clients`): in order at the start of each week (docs/ODD.md
     /// §3), the week's placements appended after them; removals keep the order.
     pub active_clients: Vec<u32>,
-    /// Ids of workers in the labour pool.
+    /// Workers in the labour pool (places in `workers`).
     pub pool: Vec<u32>,
-    /// Ids of recruits awaiting pre-employment checks, in the order they were recruited.
+    /// Recruits awaiting pre-employment checks (places in `workers`), in the order they were
+    /// recruited.
     pub starters: Vec<u32>,
     /// Clients served by the council's provider of last resort (places in `clients`).
     pub in_house: Vec<u32>,
