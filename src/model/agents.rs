@@ -101,25 +101,35 @@ impl Client {
     }
     /// Records a week's regular and cover carer in the ring's slots `slot` and `slot + 1`.
     pub fn record_carers(&mut self, slot: usize, regular: u32, cover: u32) {
+        // The same carers as in these slots four weeks ago (a regular carer who stays, the same
+        // cover or none): the ring, and so its count, is unchanged.
+        if self.recent_carers[slot] == regular && self.recent_carers[slot + 1] == cover {
+            debug_assert_eq!(self.distinct_carers, count_distinct(&self.recent_carers));
+            return;
+        }
         self.recent_carers[slot] = regular;
         self.recent_carers[slot + 1] = cover;
-        // Branch-free: each slot counts if it holds a carer not in an earlier slot.
-        let r = &self.recent_carers;
-        let mut n = 0;
-        for i in 0..r.len() {
-            let mut seen = r[i] == NONE;
-            for j in 0..i {
-                seen |= r[j] == r[i];
-            }
-            n += u32::from(!seen);
-        }
-        self.distinct_carers = n;
+        self.distinct_carers = count_distinct(&self.recent_carers);
     }
     /// Forgets the carers seen (care starts afresh, or the council's own service took over).
     pub fn clear_carers(&mut self) {
         self.recent_carers = [NONE; 8];
         self.distinct_carers = 0;
     }
+}
+
+/// The distinct carers in a ring, `NONE` not counted. Branch-free: each slot counts if it
+/// holds a carer not in an earlier slot.
+fn count_distinct(r: &[u32; 8]) -> u32 {
+    let mut n = 0;
+    for i in 0..r.len() {
+        let mut seen = r[i] == NONE;
+        for j in 0..i {
+            seen |= r[j] == r[i];
+        }
+        n += u32::from(!seen);
+    }
+    n
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

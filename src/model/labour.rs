@@ -8,7 +8,7 @@ use rand_distr::{Distribution, Normal, Poisson};
 use super::clients::pick_weighted;
 use super::geography::OUTSIDE;
 use super::{CareWorker, NONE, PatchId, Provider, WorkerStatus, World};
-use crate::rng::{Process, Stream, WeekKeys};
+use crate::rng::{Process, Stream};
 use crate::scenario::{MAX_POOL_INFLOW_PER_WEEK, Scenario, WorkforceParams};
 
 /// The quit hazard of ODD §7.13: logistic in the worker's pay relative to the outside wage,
@@ -51,12 +51,38 @@ impl QuitHazard {
 
     /// The weekly hazard of quitting a job on these terms.
     pub fn weekly(&self, t: JobTerms) -> f64 {
-        let x = self.logit_base - self.pay_elasticity * t.relative_pay.max(1e-9).ln()
-            + if t.zero_hours { self.zero_hours } else { 0.0 }
+        let x =
+            self.logit_base - self.pay_elasticity * t.relative_pay.max(1e-9).ln() + self.other_log_odds(t);
+        1.0 / (1.0 + (-x).exp())
+    }
+
+    /// The log-odds of the terms other than pay.
+    #[inline]
+    fn other_log_odds(&self, t: JobTerms) -> f64 {
+        (if t.zero_hours { self.zero_hours } else { 0.0 })
             + self.underemployment * t.underemployment
             + self.unpaid_travel * t.unpaid_travel
-            + if t.untrained { self.untrained } else { 0.0 };
-        1.0 / (1.0 + (-x).exp())
+            + if t.untrained { self.untrained } else { 0.0 }
+    }
+
+    /// Whether a worker on these terms quits this week, given their uniform draw `u`: exactly
+    /// `u < self.weekly(t)`, without the logarithm and exponential when `u` is clearly above
+    /// the hazard (most weeks). An upper bound on the log-odds uses ln r ≥ 1 − 1/r (and
+    /// ln r ≤ r − 1 for a negative pay elasticity); when it is below −2.95 the hazard is below
+    /// σ(−2.95) ≈ 0.0497, under any `u` ≥ 0.05.
+    #[inline]
+    pub fn quits(&self, t: JobTerms, u: f64) -> bool {
+        const U_CLEAR: f64 = 0.05;
+        const LOG_ODDS_BELOW: f64 = -2.95;
+        if u >= U_CLEAR {
+            let r = t.relative_pay.max(1e-9);
+            let ln_r_bound = if self.pay_elasticity >= 0.0 { 1.0 - 1.0 / r } else { r - 1.0 };
+            let upper = self.logit_base - self.pay_elasticity * ln_r_bound + self.other_log_odds(t);
+            if upper < LOG_ODDS_BELOW {
+                return false;
+            }
+        }
+        u < self.weekly(t)
     }
 }
 
@@ -143,8 +169,7 @@ pub fn drop_departed(world: &mut World) {
     }
 }
 
-/// A standard normal draw keyed like `Streams::uniform` (Box–Muller on two keyed uniforms).
-fn keyed_normal(keys: WeekKeys, entity: u64) -> f64 {
+fn keyed_normal(keys: crate::rng::WeekKeys, entity: u64) -> f64 {
     let u1 = keys.uniform(entity).max(1e-300);
     let u2 = keys.uniform(entity ^ SECOND_DRAW);
     (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
@@ -154,12 +179,19 @@ fn keyed_normal(keys: WeekKeys, entity: u64) -> f64 {
 /// unpaid travel, the value of a guaranteed-hours offer, the cost of distance from home and a
 /// persistent personal taste for the employer.
 pub fn job_utility(world: &World, wid: u32, pid: u32) -> f64 {
+    job_utility_offering(world, wid, pid, || {
+        offers_guaranteed(&world.providers[pid as usize], &world.workers)
+    })
+}
+
+/// `job_utility`, with what the provider offers a newcomer (`offers_guaranteed`) passed in,
+/// for a caller that keeps it.
+fn job_utility_offering(world: &World, wid: u32, pid: u32, offers: impl FnOnce() -> bool) -> f64 {
     let s = &world.scenario.workforce;
     let w = &world.workers[wid as usize];
     let p = &world.providers[pid as usize];
     let unpaid_travel = if p.pays_travel { 0.0 } else { p.travel_share };
-    let offers_guaranteed =
-        if w.employer == pid { w.guaranteed } else { offers_guaranteed(p, &world.workers) };
+    let offers_guaranteed = if w.employer == pid { w.guaranteed } else { offers() };
     let taste = s.employer_taste_sd_gbp
         * keyed_normal(world.streams.week_keys(Process::JobTaste, 0), ((w.id as u64) << 24) | pid as u64);
     p.wage * (1.0 - unpaid_travel) + if offers_guaranteed { s.value_of_guaranteed_hours_gbp } else { 0.0 }
@@ -237,14 +269,14 @@ pub fn labour_market(world: &mut World) {
                 };
                 (p.wage / outside, idle, 0.0)
             };
-            let hazard = quit.weekly(JobTerms {
+            let terms = JobTerms {
                 relative_pay,
                 zero_hours: !w.guaranteed,
                 underemployment,
                 unpaid_travel,
                 untrained: f64::from(world.week - w.hired_week) < s.weeks_to_competence,
-            });
-            if quit_keys.uniform(key) < hazard {
+            };
+            if quit.quits(terms, quit_keys.uniform(key)) {
                 count_leaver(world, wid, pid);
                 world.providers[pid].workers.swap_remove(i);
                 world.providers[pid].leavers_week += 1;
@@ -338,7 +370,8 @@ pub fn labour_market(world: &mut World) {
 
     // 3. Matching: seekers in a random order take the best vacancy worth more than their
     // reservation wage (from the pool) or than their current job plus a switching threshold.
-    seekers.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    // (Unstable is the same order: no two seekers share a worker.)
+    seekers.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
     let mut hired_from_pool = false;
     // The providers with open posts, in id order, kept up to date as posts fill and open.
     let mut open = std::mem::take(&mut world.scratch.ids);
@@ -350,6 +383,11 @@ pub fn labour_market(world: &mut World) {
     }
     let mut seen_posts = std::mem::take(&mut world.scratch.posts);
     let mut swaps = std::mem::take(&mut world.scratch.swaps);
+    // What each provider offers a newcomer (`offers_guaranteed`), once worked out; forgotten
+    // when its staff change.
+    let mut offers = std::mem::take(&mut world.scratch.offers);
+    offers.clear();
+    offers.resize(world.providers.len(), None);
     for &(_, wid) in &seekers {
         let key = world.workers[wid as usize].id as u64;
         let current = world.workers[wid as usize].employer;
@@ -371,7 +409,11 @@ pub fn labour_market(world: &mut World) {
         });
         let mut best: Option<(f64, u32)> = None;
         for &pid in &seen_posts {
-            let u = job_utility(world, wid, pid);
+            let offer = &mut offers[pid as usize];
+            let u = job_utility_offering(world, wid, pid, || {
+                *offer
+                    .get_or_insert_with(|| offers_guaranteed(&world.providers[pid as usize], &world.workers))
+            });
             if u >= threshold && best.is_none_or(|(bu, _)| u > bu) {
                 best = Some((u, pid));
             }
@@ -388,6 +430,7 @@ pub fn labour_market(world: &mut World) {
             world.counters.moves_between_providers += 1;
             // The post left behind may open.
             update_open(&mut open, current, world.providers[current as usize].open_posts() > 0);
+            offers[current as usize] = None;
             // A move starts at once: the notice period covers the new employer's checks.
             hire(world, wid, pid);
         } else {
@@ -395,8 +438,10 @@ pub fn labour_market(world: &mut World) {
             recruit(world, wid, pid, search_keys.uniform(key ^ START_DRAW));
         }
         update_open(&mut open, pid, world.providers[pid as usize].open_posts() > 0);
+        offers[pid as usize] = None;
     }
     world.scratch.ids = open;
+    world.scratch.offers = offers;
     world.scratch.posts = seen_posts;
     world.scratch.swaps = swaps;
     if hired_from_pool {
@@ -665,6 +710,54 @@ pub fn contract_mix(world: &mut World) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The quick decision agrees with the hazard everywhere: pay from far below to far above
+    /// the outside wage (and NaN), every combination of the other terms, elasticities of
+    /// either sign, and uniform draws near and far from the hazard.
+    #[test]
+    fn a_quit_decision_is_exactly_a_draw_below_the_hazard() {
+        let keys = crate::rng::Streams::new(3, 0).week_keys(Process::WorkerQuit, 0);
+        let mut clear_cases = 0;
+        for (k, elasticity) in [-2.0, 0.0, 0.5, 1.7, 6.0].into_iter().enumerate() {
+            for base in [1e-4, 0.004, 0.02, 0.3] {
+                let s = WorkforceParams {
+                    quit_base_per_week: base,
+                    quit_pay_elasticity: elasticity,
+                    quit_zero_hours_log_odds: 0.4,
+                    quit_underemployment_log_odds: 1.1,
+                    quit_unpaid_travel_log_odds: 2.0,
+                    quit_untrained_log_odds: 0.7,
+                    ..Scenario::default().workforce
+                };
+                let quit = QuitHazard::new(&s);
+                for i in 0..4_000u64 {
+                    let draw = |salt: u64| {
+                        keys.uniform((k as u64) << 40 | (base.to_bits() >> 20) << 20 | i << 3 | salt)
+                    };
+                    let relative_pay = if i == 0 { f64::NAN } else { 0.05 + 3.0 * draw(0) };
+                    let t = JobTerms {
+                        relative_pay,
+                        zero_hours: draw(1) < 0.5,
+                        underemployment: draw(2) * 0.8,
+                        unpaid_travel: draw(3) * 0.4,
+                        untrained: draw(4) < 0.3,
+                    };
+                    let hazard = quit.weekly(t);
+                    // Draws spread over [0, 1) and draws just either side of the hazard.
+                    for u in [draw(5), draw(6) * 0.1, hazard, hazard * (1.0 - 1e-12), hazard * (1.0 + 1e-12)]
+                    {
+                        assert_eq!(
+                            quit.quits(t, u),
+                            u < hazard,
+                            "pay {relative_pay}, hazard {hazard}, u {u}"
+                        );
+                        clear_cases += usize::from(u >= 0.05 && hazard < 0.05);
+                    }
+                }
+            }
+        }
+        assert!(clear_cases > 10_000, "few draws clearly above the hazard: {clear_cases}");
+    }
 
     /// The sample equals the first `n` entries of a Fisher–Yates shuffle of a copy of the list
     /// less the excluded ids (the way it was drawn before the list was kept up to date).

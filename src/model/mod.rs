@@ -172,6 +172,8 @@ pub struct Scratch {
     /// A job seeker's sample of open posts, and the swaps that drew it.
     pub posts: Vec<u32>,
     pub swaps: Vec<(usize, u32)>,
+    /// Job search: whether each provider offers a newcomer guaranteed hours, once worked out.
+    pub offers: Vec<Option<bool>>,
     /// Understaffing handbacks: each provider's excess committed time and travel factor.
     pub excess: Vec<(f64, f64)>,
     /// The active clients placed since the list was last put in order of id.
