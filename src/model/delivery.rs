@@ -90,8 +90,9 @@ fn add_clients(world: &mut World, from: usize) {
         let c = &mut world.clients[cid as usize];
         // Stochastic rounding: the expected share of visits cancelled is `cancel`.
         let u = keys.uniform(c.id as u64);
-        // (Truncation is `floor` here: the argument is never negative.)
-        let cancelled_visits = ((c.visits_per_week * cancel + u) as u64 as f64).min(c.visits_per_week);
+        // (Truncation is `floor` here: the argument is never negative. Through i64, which
+        // x86-64 converts in one instruction, u64 in several.)
+        let cancelled_visits = ((c.visits_per_week * cancel + u) as i64 as f64).min(c.visits_per_week);
         let kept = 1.0 - cancelled_visits / c.visits_per_week;
         c.cancelled_hours = c.assessed_hours * (1.0 - kept);
         let p = &mut world.providers[c.provider as usize];
@@ -234,7 +235,8 @@ pub fn deliver(world: &mut World) {
         let key = (c.id as u64) << 2;
         let pick = |salt: u64| {
             let u = continuity_keys.uniform(key | salt);
-            p.workers[((u * p.workers.len() as f64) as usize).min(p.workers.len() - 1)]
+            // (The same index through i64/u32, cheaper conversions than usize's.)
+            p.workers[((u * p.workers.len() as u32 as f64) as i64 as usize).min(p.workers.len() - 1)]
         };
         if c.primary_carer == NONE || world.workers[c.primary_carer as usize].employer != c.provider {
             c.primary_carer = pick(0);

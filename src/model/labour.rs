@@ -169,12 +169,6 @@ pub fn drop_departed(world: &mut World) {
     }
 }
 
-fn keyed_normal(keys: crate::rng::WeekKeys, entity: u64) -> f64 {
-    let u1 = keys.uniform(entity).max(1e-300);
-    let u2 = keys.uniform(entity ^ SECOND_DRAW);
-    (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
-}
-
 /// The hourly-equivalent value of a job with provider `pid` to worker `wid`: the wage net of
 /// unpaid travel, the value of a guaranteed-hours offer, the cost of distance from home and a
 /// persistent personal taste for the employer.
@@ -193,7 +187,7 @@ fn job_utility_offering(world: &World, wid: u32, pid: u32, offers: impl FnOnce()
     let unpaid_travel = if p.pays_travel { 0.0 } else { p.travel_share };
     let offers_guaranteed = if w.employer == pid { w.guaranteed } else { offers() };
     let taste = s.employer_taste_sd_gbp
-        * keyed_normal(world.streams.week_keys(Process::JobTaste, 0), ((w.id as u64) << 24) | pid as u64);
+        * world.streams.week_keys(Process::JobTaste, 0).normal(((w.id as u64) << 24) | pid as u64);
     p.wage * (1.0 - unpaid_travel) + if offers_guaranteed { s.value_of_guaranteed_hours_gbp } else { 0.0 }
         - s.distance_cost_gbp_per_km * world.geography.home_distance(w.home, p.base_patch as usize)
         + taste

@@ -33,18 +33,18 @@ fn run_short(out: &Path) {
 }
 
 const GOLDEN: &[(&str, &str)] = &[
-    ("weekly.csv", "bbd66232a691855efefd9be68227caca872fe2544e734a706bed53f85b883cb9"),
-    ("weekly.parquet", "367fd5c32cb597f0889dc4d4a44de3e34ebe9855cb1a828601a03a6b8e877060"),
-    ("summary.csv", "0a466d2393d0cd7fa5e5e93db22f6889eb5f230bb8daa00cb4a558eb537781ca"),
-    ("summary.parquet", "369c364d937f1862565850896881e296018d42eafd1b036b3a92f2c047e070e6"),
-    ("providers.csv", "912dbd30a2efeee101457dcf4723fe99ea29072b3f0a7d2aa575220f271e50ce"),
-    ("providers.parquet", "9db8d825f9673179852ade13d40b00631274a9fad0a690c561b3178897beaaca"),
-    ("patches.csv", "3bedf67bd7737834859c3fe41dcc05f4359705a06c89ba02c5e2a36c5e12f218"),
-    ("patches.parquet", "d7bfcd6480b9cbc8de1c123eb56a51ffc4e57b2557058117aff721eaaffeaa6a"),
-    ("provider_years.csv", "4bdde39064551e74d15c92b6b71c52528e76969474004af95e2cf175a39ecc56"),
-    ("provider_years.parquet", "80c645076ac7e69b54e3d055c8325112aeb2f0994f8fe5d20eb250154ab30792"),
-    ("stress.csv", "f84b69e75673df01a85d1a683d472b6cb9058990cb10bd838932b2177cc84d3d"),
-    ("stress.parquet", "1eb0d7ea4b06b63f3db1c649b73423a4256d52d32f2c147ba353628897ee5cc3"),
+    ("weekly.csv", "250a8c31f3fea62e56243dfc893a149607d9a2ae2a3459891c8e51900db61e5b"),
+    ("weekly.parquet", "59f8160f9ef18f1554ad8fbde94b7aa4dcc859054509888217b9874ac382ff0d"),
+    ("summary.csv", "abab1d219b54c8291c49cc2942fa44cc33ad3621949b2c47351d89429d7cacb0"),
+    ("summary.parquet", "44180dd43a64be655d77282c6c586a3b4e15188b86cbd35ef056703847a31808"),
+    ("providers.csv", "ed9d9427c0bc2c7521f381a7f5523ccf9efd761b9d94734f258ab8a6a3db339b"),
+    ("providers.parquet", "cffc4b35ab3579f745018abfc7b59fe5b0da92169a941b6305acb9f69f5d63cd"),
+    ("patches.csv", "56656e05b2ece89cc1294bac72cfa82f3609cc56f5e00bb3c9028716f393de2d"),
+    ("patches.parquet", "015ac0670c1b3c2e6db0818a55ca0fe824d0528abe50a75cff21243f7848a605"),
+    ("provider_years.csv", "8149c47f4c5a70bb5df8df4266a8a2089b37096bd85e9290979ad53e00c5be04"),
+    ("provider_years.parquet", "dcd0ec849e4f8380b3a24e90e57f5d9dd6a31424cb7d1949e8f4f1007adb1694"),
+    ("stress.csv", "52180b007c34153a699646dda3cdcf5096679a81612743083c036cdb2f361f93"),
+    ("stress.parquet", "60b551a8d9d0d236dfc4b4f5e413b39459f02b7092f7f3bb14ae6dec23fb4c70"),
 ];
 
 #[test]
