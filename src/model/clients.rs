@@ -47,7 +47,11 @@ pub fn draw_client(rng: &mut Stream, p: &ClientParams, demand_share: &[f64], wee
 
 /// Index drawn with probability proportional to `weights`.
 pub fn pick_weighted(rng: &mut Stream, weights: &[f64]) -> usize {
-    let total: f64 = weights.iter().sum();
+    pick_weighted_of(rng, weights, weights.iter().sum())
+}
+
+/// `pick_weighted` with the weights' sum (in their order) already worked out.
+pub fn pick_weighted_of(rng: &mut Stream, weights: &[f64], total: f64) -> usize {
     let mut u = rng.random::<f64>() * total;
     for (i, w) in weights.iter().enumerate() {
         if u < *w {

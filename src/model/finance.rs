@@ -135,7 +135,8 @@ pub fn settle(world: &mut World) {
     let mut emergency = 0.0;
     let mut outcome_bonus = 0.0;
     let k = world.scenario.providers.handback_after_negative_weeks;
-    let mut loss_making = 0;
+    let mut loss_making = std::mem::take(&mut world.loss_making);
+    loss_making.clear();
     for &cid in &world.active_clients {
         let c = &world.clients[cid as usize];
         let pid = c.provider as usize;
@@ -175,9 +176,11 @@ pub fn settle(world: &mut World) {
         if c.delivered_hours > 0.0 {
             c.negative_margin_weeks = if pay.gbp < cost { c.negative_margin_weeks + 1 } else { 0 };
         }
-        loss_making += u32::from(c.negative_margin_weeks >= k);
+        if c.negative_margin_weeks >= k {
+            loss_making.push(cid);
+        }
     }
-    world.loss_making_packages = loss_making;
+    world.loss_making = loss_making;
     let mut council_spend = 0.0;
     let (mut variable_cost, mut contact_hours) = (0.0, 0.0);
     for p in world.providers.iter_mut() {

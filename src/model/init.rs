@@ -5,7 +5,7 @@
 use rand::RngExt;
 use rand_distr::{Distribution, LogNormal, Normal};
 
-use super::clients::{draw_client, pick_weighted};
+use super::clients::{draw_client, pick_weighted, pick_weighted_of};
 use super::council::{Council, rating_for};
 use super::labour::draw_worker;
 use super::provider::new_provider;
@@ -42,7 +42,7 @@ pub fn initial_world(scenario: Scenario, streams: Streams) -> World {
         in_house: Vec::new(),
         shock_state: Default::default(),
         counters: Default::default(),
-        loss_making_packages: 0,
+        loss_making: Vec::new(),
         caseload_snapshot: Default::default(),
         scratch: Scratch::default(),
         labour_reservoir: 0.0,
@@ -102,17 +102,23 @@ pub fn initial_world(scenario: Scenario, streams: Streams) -> World {
     }
 
     // Clients already in care, placed with providers serving their patch (by size weight).
-    let by_patch: Vec<Vec<f64>> = (0..n)
-        .map(|q| weights.iter().zip(&serves).map(|(w, m)| if m[q] { *w } else { 0.0 }).collect())
+    // (Each patch's weights and their sum, worked out once: the same sums as per client.)
+    let by_patch: Vec<(Vec<f64>, f64)> = (0..n)
+        .map(|q| {
+            let w: Vec<f64> = weights.iter().zip(&serves).map(|(w, m)| if m[q] { *w } else { 0.0 }).collect();
+            let total = w.iter().sum();
+            (w, total)
+        })
         .collect();
+    let all_total: f64 = weights.iter().sum();
     for i in 0..s.clients.initial_clients {
         let mut c = draw_client(&mut rng, &s.clients, &world.geography.demand_share[..n], start);
         world.policy.plan_visits(&mut c);
-        let w = &by_patch[c.patch as usize];
-        let pid = if w.iter().sum::<f64>() > 0.0 {
-            pick_weighted(&mut rng, w)
+        let (w, total) = &by_patch[c.patch as usize];
+        let pid = if *total > 0.0 {
+            pick_weighted_of(&mut rng, w, *total)
         } else {
-            pick_weighted(&mut rng, &weights)
+            pick_weighted_of(&mut rng, &weights, all_total)
         };
         c.status = ClientStatus::Active;
         c.provider = pid as u32;

@@ -144,8 +144,9 @@ pub struct World {
     pub council: council::Council,
     pub counters: WeekCounters,
     /// Active packages whose margin has been negative for the handback period, as finance
-    /// last counted them (handbacks scan the clients only when there are some).
-    pub(crate) loss_making_packages: u32,
+    /// last found them (places in `clients`, in the order of the active list): handbacks
+    /// return them without reading every client.
+    pub(crate) loss_making: Vec<u32>,
     /// Providers' council caseloads as first counted this week (docs/ODD.md §3 step 3).
     pub(crate) caseload_snapshot: delivery::CaseloadSnapshot,
     /// Clients created so far (initial and arrived): the next arrival's id.

@@ -27,11 +27,21 @@ pub fn handbacks(world: &mut World) {
             return_clients(world, false, |_, c| c.provider == pid && c.on_contract);
         }
     }
-    // Finance counted the packages that reached K weeks at a loss; without any, no scan.
-    if world.loss_making_packages > 0 {
-        let n = return_clients(world, true, |_, c| c.negative_margin_weeks >= k);
+    // Finance listed the packages that reached K weeks at a loss, in the order of the active
+    // list; those still on it (a contract handed back above took its own) return to the
+    // queue in that order.
+    if !world.loss_making.is_empty() {
+        let mut listed = std::mem::take(&mut world.loss_making);
+        let clients = &world.clients;
+        listed.retain(|&cid| {
+            let c = &clients[cid as usize];
+            c.status == ClientStatus::Active && c.negative_margin_weeks >= k
+        });
+        let n = return_listed(world, &listed);
         world.counters.handback_packages += n;
         world.counters.handback_packages_at_a_loss += n;
+        listed.clear();
+        world.loss_making = listed;
     }
     // Packages a provider cannot staff: each understaffed provider's excess committed time,
     // then one pass from the end of the active list (clients in order of id, docs/ODD.md §3,
@@ -55,6 +65,8 @@ pub fn handbacks(world: &mut World) {
     }
     if short > 0 {
         let mut i = world.active_clients.len();
+        // The first place handed back from: the list before it is unchanged.
+        let mut first = i;
         while i > 0 && short > 0 {
             i -= 1;
             let cid = world.active_clients[i];
@@ -66,9 +78,18 @@ pub fn handbacks(world: &mut World) {
                 world.counters.handback_packages += 1;
                 return_to_queue(world, cid, true);
                 world.active_clients[i] = NONE;
+                first = i;
             }
         }
-        world.active_clients.retain(|&cid| cid != NONE);
+        let list = &mut world.active_clients;
+        let mut kept = first;
+        for j in first..list.len() {
+            if list[j] != NONE {
+                list[kept] = list[j];
+                kept += 1;
+            }
+        }
+        list.truncate(kept);
     }
     world.scratch.excess = excess;
 }
@@ -89,6 +110,35 @@ fn return_to_queue(world: &mut World, cid: u32, handed_back: bool) {
     c.negative_margin_weeks = 0;
     c.urgent = true;
     world.queue.push_front(cid);
+}
+
+/// Returns the active clients `listed` (on the active list, in its order) to the queue as
+/// handbacks, in that order; returns how many. Only the active list's ids are read: the
+/// listed clients are found by walking both lists together.
+fn return_listed(world: &mut World, listed: &[u32]) -> u32 {
+    let Some(&head) = listed.first() else { return 0 };
+    let Some(start) = world.active_clients.iter().position(|&cid| cid == head) else {
+        panic!("week {}: a package listed for handback is not on the active list", world.week);
+    };
+    let (mut kept, mut next) = (start, 0);
+    for i in start..world.active_clients.len() {
+        let cid = world.active_clients[i];
+        if next < listed.len() && cid == listed[next] {
+            return_to_queue(world, cid, true);
+            next += 1;
+        } else {
+            world.active_clients[kept] = cid;
+            kept += 1;
+        }
+    }
+    assert_eq!(
+        next,
+        listed.len(),
+        "week {}: packages listed for handback are not on the active list in order",
+        world.week
+    );
+    world.active_clients.truncate(kept);
+    listed.len() as u32
 }
 
 /// Returns all active clients matching `pred` to the queue, in the order of the active list
