@@ -161,8 +161,7 @@ impl Simulation {
         provider::quality(w);
         council::inspections(w);
         // 9. Record.
-        self.records.push(metrics::record(w));
-        metrics::record_patches(w, &mut self.patch_records);
+        self.records.push(metrics::record(w, &mut self.patch_records));
         metrics::record_provider_years(w, &mut self.provider_years);
         w.week += 1;
     }

@@ -147,11 +147,25 @@ metrics! {
     clients_waiting_for_provider: "Clients waiting whose start-of-care week has come (waiting for a provider or the budget, not for set-up)",
 }
 
-/// Measures the world at the end of a week. Each helper fills its group of columns; only
-/// cost per delivered hour needs a value from another group (the clients' worker-hours).
-pub fn record(world: &World) -> WeekRecord {
+/// Measures the world at the end of a week, and each patch (one record per patch appended to
+/// `patches`). Each helper fills its group of columns; only cost per delivered hour needs a
+/// value from another group (the clients' worker-hours). One pass over the clients serves the
+/// week's and the patches' client columns.
+pub fn record(world: &World, patches: &mut Vec<PatchRecord>) -> WeekRecord {
     let mut r = WeekRecord { week: world.week, burn_in: world.is_burn_in(), ..Default::default() };
-    record_clients(world, &mut r);
+    let n = world.geography.n;
+    let start = patches.len();
+    for q in 0..n {
+        patches.push(PatchRecord {
+            week: world.week,
+            burn_in: world.is_burn_in(),
+            patch: q as u8,
+            ..Default::default()
+        });
+    }
+    let rows = &mut patches[start..];
+    let cancelled = record_clients(world, &mut r, rows);
+    record_patch_travel(world, rows, &cancelled);
     let sums = sum_providers(world, &mut r);
     record_workforce(world, &sums, &mut r);
     record_market(world, &sums, &mut r);
@@ -162,12 +176,20 @@ pub fn record(world: &World) -> WeekRecord {
 }
 
 /// Clients: hours assessed, delivered and cancelled over active, waiting and in-house clients
-/// (summed in that order), waiting, placements, continuity and the week's client outcomes.
-fn record_clients(world: &World, r: &mut WeekRecord) {
+/// (summed in that order), waiting, placements, continuity and the week's client outcomes;
+/// and each patch's hours and clients, active and waiting (summed in that order), returning
+/// each patch's cancelled hours.
+fn record_clients(world: &World, r: &mut WeekRecord, rows: &mut [PatchRecord]) -> [f64; MAX_PATCHES] {
     let c = &world.counters;
     let mut waited = 0.0;
+    let mut cancelled = [0.0; MAX_PATCHES];
     for &id in &world.active_clients {
         let cl = &world.clients[id as usize];
+        let row = &mut rows[cl.patch as usize];
+        row.assessed_hours += cl.need_hours;
+        row.delivered_hours += cl.delivered_hours;
+        cancelled[cl.patch as usize] += cl.cancelled_hours;
+        row.clients_active += 1.0;
         r.assessed_hours += cl.need_hours;
         r.trimmed_hours += cl.need_hours - cl.assessed_hours;
         r.delivered_hours += cl.delivered_hours;
@@ -179,6 +201,11 @@ fn record_clients(world: &World, r: &mut WeekRecord) {
     for &id in &world.queue {
         let cl = &world.clients[id as usize];
         debug_assert_eq!(cl.status, ClientStatus::Waiting);
+        let row = &mut rows[cl.patch as usize];
+        row.assessed_hours += cl.need_hours;
+        row.delivered_hours += cl.delivered_hours;
+        cancelled[cl.patch as usize] += cl.cancelled_hours;
+        row.clients_waiting += 1.0;
         r.assessed_hours += cl.need_hours;
         r.trimmed_hours += cl.need_hours - cl.assessed_hours;
         // Clients handed back or re-brokered after this week's delivery were still served
@@ -212,6 +239,7 @@ fn record_clients(world: &World, r: &mut WeekRecord) {
     r.deterioration_moves = c.deterioration_moves as f64;
     r.recoveries = c.recoveries as f64;
     r.hospital_admissions = c.hospital_admissions as f64;
+    cancelled
 }
 
 /// Sums over providers' workers and accounts, taken in one pass in provider order.
@@ -480,38 +508,12 @@ pub struct PatchRecord {
     pub travel_share: f64,
 }
 
-/// Measures each patch at the end of a week (appends one record per patch).
-pub fn record_patches(world: &World, out: &mut Vec<PatchRecord>) {
+/// Each patch's unmet hours (from the client columns and `cancelled`) and travel share.
+fn record_patch_travel(world: &World, rows: &mut [PatchRecord], cancelled: &[f64; MAX_PATCHES]) {
     let n = world.geography.n;
-    let start = out.len();
-    for q in 0..n {
-        out.push(PatchRecord {
-            week: world.week,
-            burn_in: world.is_burn_in(),
-            patch: q as u8,
-            ..Default::default()
-        });
-    }
-    let rows = &mut out[start..];
-    let mut cancelled = [0.0; crate::scenario::MAX_PATCHES];
-    for (&id, waiting) in
-        world.active_clients.iter().map(|i| (i, false)).chain(world.queue.iter().map(|i| (i, true)))
-    {
-        let c = &world.clients[id as usize];
-        let r = &mut rows[c.patch as usize];
-        r.assessed_hours += c.need_hours;
-        r.delivered_hours += c.delivered_hours;
-        cancelled[c.patch as usize] += c.cancelled_hours;
-        if waiting {
-            r.clients_waiting += 1.0;
-        } else {
-            r.clients_active += 1.0;
-        }
-    }
     // Travel in each patch: council and self-funded hours delivered there, at the provider's
     // travel time per hour in that patch.
-    let (mut travel, mut contact) =
-        ([0.0; crate::scenario::MAX_PATCHES], [0.0; crate::scenario::MAX_PATCHES]);
+    let (mut travel, mut contact) = ([0.0; MAX_PATCHES], [0.0; MAX_PATCHES]);
     for p in world.providers.iter().filter(|p| trading_this_week(p, world.week)) {
         for q in 0..n {
             let h = (p.council_worker_hours[q] + p.self_funder_hours[q]) * p.fill;

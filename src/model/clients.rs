@@ -285,7 +285,10 @@ mod tests {
             usual.step();
             every_week.step();
             let (a, b) = (&usual.world, &every_week.world);
-            assert_eq!(crate::metrics::record(a), crate::metrics::record(b), "week {}", a.week);
+            let (mut patches_a, mut patches_b) = (Vec::new(), Vec::new());
+            let record = crate::metrics::record(a, &mut patches_a);
+            assert_eq!(record, crate::metrics::record(b, &mut patches_b), "week {}", a.week);
+            assert_eq!(patches_a, patches_b, "week {}", a.week);
             assert_eq!(ids(a, &a.active_clients), ids(b, &b.active_clients));
             let queue = |w: &World| ids(w, &w.queue.iter().copied().collect::<Vec<_>>());
             assert_eq!(queue(a), queue(b));
