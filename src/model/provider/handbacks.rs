@@ -81,15 +81,7 @@ pub fn handbacks(world: &mut World) {
                 first = i;
             }
         }
-        let list = &mut world.active_clients;
-        let mut kept = first;
-        for j in first..list.len() {
-            if list[j] != NONE {
-                list[kept] = list[j];
-                kept += 1;
-            }
-        }
-        list.truncate(kept);
+        remove_from_active(world, first, |_, cid| cid == NONE);
     }
     world.scratch.excess = excess;
 }
@@ -112,6 +104,27 @@ fn return_to_queue(world: &mut World, cid: u32, handed_back: bool) {
     world.queue.push_front(cid);
 }
 
+/// Removes from the active list, from place `from` on, the clients for which `leaves` holds
+/// (asked in the list's order), keeping the others in order; returns how many left. The one
+/// compaction behind every removal below.
+fn remove_from_active(
+    world: &mut World,
+    from: usize,
+    mut leaves: impl FnMut(&mut World, u32) -> bool,
+) -> u32 {
+    let mut kept = from;
+    for i in from..world.active_clients.len() {
+        let cid = world.active_clients[i];
+        if !leaves(world, cid) {
+            world.active_clients[kept] = cid;
+            kept += 1;
+        }
+    }
+    let n = world.active_clients.len() - kept;
+    world.active_clients.truncate(kept);
+    n as u32
+}
+
 /// Returns the active clients `listed` (on the active list, in its order) to the queue as
 /// handbacks, in that order; returns how many. Only the active list's ids are read: the
 /// listed clients are found by walking both lists together.
@@ -120,25 +133,22 @@ fn return_listed(world: &mut World, listed: &[u32]) -> u32 {
     let Some(start) = world.active_clients.iter().position(|&cid| cid == head) else {
         panic!("week {}: a package listed for handback is not on the active list", world.week);
     };
-    let (mut kept, mut next) = (start, 0);
-    for i in start..world.active_clients.len() {
-        let cid = world.active_clients[i];
-        if next < listed.len() && cid == listed[next] {
+    let mut next = 0;
+    let n = remove_from_active(world, start, |world, cid| {
+        let listed_next = listed.get(next) == Some(&cid);
+        if listed_next {
             return_to_queue(world, cid, true);
             next += 1;
-        } else {
-            world.active_clients[kept] = cid;
-            kept += 1;
         }
-    }
+        listed_next
+    });
     assert_eq!(
         next,
         listed.len(),
         "week {}: packages listed for handback are not on the active list in order",
         world.week
     );
-    world.active_clients.truncate(kept);
-    listed.len() as u32
+    n
 }
 
 /// Returns all active clients matching `pred` to the queue, in the order of the active list
@@ -149,17 +159,11 @@ pub(super) fn return_clients(
     handed_back: bool,
     pred: impl Fn(&World, &Client) -> bool,
 ) -> u32 {
-    let mut kept = 0;
-    for i in 0..world.active_clients.len() {
-        let cid = world.active_clients[i];
-        if pred(world, &world.clients[cid as usize]) {
+    remove_from_active(world, 0, |world, cid| {
+        let returns = pred(world, &world.clients[cid as usize]);
+        if returns {
             return_to_queue(world, cid, handed_back);
-        } else {
-            world.active_clients[kept] = cid;
-            kept += 1;
         }
-    }
-    let n = world.active_clients.len() - kept;
-    world.active_clients.truncate(kept);
-    n as u32
+        returns
+    })
 }
