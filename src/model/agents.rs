@@ -440,3 +440,39 @@ impl Provider {
         self.council_worker_hours.iter().sum()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The kept count of distinct carers equals a recount after every week, over random weeks
+    /// drawn from a few carers (so that slots often repeat one another) and nobody.
+    #[test]
+    fn the_distinct_carer_count_follows_the_ring() {
+        let mut c = crate::model::clients::draw_client(
+            &mut crate::rng::Streams::new(1, 1).weekly(crate::rng::Process::ClientArrivals, 0),
+            &crate::scenario::ClientParams::default(),
+            &[1.0],
+            0,
+        );
+        let mut state = 11u64;
+        let mut next = |n: u64| {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (state >> 33) % n
+        };
+        let mut counts = [0u32; 9];
+        for week in 0..20_000usize {
+            let carer = |k: u64| if k == 0 { NONE } else { k as u32 };
+            let (regular, cover) = (carer(next(4)), carer(next(6)));
+            c.record_carers(2 * (week % 4), regular, cover);
+            let n = count_distinct(c.recent_carers());
+            assert_eq!(c.distinct_recent_carers(), n, "week {week}: {:?}", c.recent_carers());
+            counts[n as usize] += 1;
+            if next(500) == 0 {
+                c.clear_carers();
+            }
+        }
+        // Every count from 1 to 5 (the most that five carers allow) occurs.
+        assert!(counts[1..6].iter().all(|&k| k > 0), "{counts:?}");
+    }
+}

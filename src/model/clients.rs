@@ -160,6 +160,52 @@ pub fn drop_departed(world: &mut World) {
     }
 }
 
+/// The weekly hazards of a client (docs/ODD.md §7.4) as functions of its recent unmet need,
+/// weeks waited, its provider's quality and its continuity of care (1 / distinct recent
+/// carers).
+struct Hazards<'a> {
+    p: &'a ClientParams,
+    admission_per_week: f64,
+}
+
+impl Hazards<'_> {
+    fn deterioration(&self, unmet: f64, waited: f64) -> f64 {
+        self.p.deterioration_per_unmet_share * unmet + self.p.deterioration_per_week_waiting * waited
+    }
+    /// Emergency hospital admission.
+    fn admission(&self, unmet: f64, waited: f64) -> f64 {
+        self.admission_per_week * (1.0 + self.deterioration(unmet, waited))
+    }
+    /// A move to residential care.
+    fn residential(&self, unmet: f64, waited: f64) -> f64 {
+        self.p.residential_care_per_week * (1.0 + self.deterioration(unmet, waited))
+    }
+    fn recovery(&self, quality: f64, continuity: f64) -> f64 {
+        let p = self.p;
+        p.recovery_per_week
+            * (p.recovery_multiplier_base
+                + p.recovery_multiplier_per_quality * quality
+                + p.recovery_multiplier_per_continuity * continuity)
+    }
+    /// Upper bounds on the admission hazard and on the exit hazard (death + residential +
+    /// recovery, summed as `exits` sums them) of an active client: nobody active is waiting,
+    /// recent unmet need is in [0, 1], continuity in [1/8, 1] (a ring of 8 carers) and the
+    /// provider's quality in [`q_lo`, `q_hi`]. Each hazard is built by additions and
+    /// multiplications by constants, each monotone in its argument, and rounding keeps order,
+    /// so the computed hazard is monotone in each input and its largest value over the box is
+    /// at a corner.
+    fn active_bounds(&self, q_lo: f64, q_hi: f64) -> (f64, f64) {
+        let corners = |f: &dyn Fn(f64, f64) -> f64, a: [f64; 2], b: [f64; 2]| {
+            f(a[0], b[0]).max(f(a[0], b[1])).max(f(a[1], b[0])).max(f(a[1], b[1]))
+        };
+        let admission = corners(&|u, w| self.admission(u, w), [0.0, 1.0], [0.0, 0.0]);
+        let exit = self.p.death_per_week
+            + corners(&|u, w| self.residential(u, w), [0.0, 1.0], [0.0, 0.0])
+            + corners(&|q, c| self.recovery(q, c), [q_lo, q_hi], [0.125, 1.0]);
+        (admission, exit)
+    }
+}
+
 /// Exits of active and waiting clients. One uniform draw per client and week, keyed by client
 /// id, is split into death, residential care and recovery bands, so paired scenarios share
 /// the same fates where hazards agree.
@@ -175,18 +221,33 @@ pub fn exits(world: &mut World) {
     };
     let hospital_keys = streams.week_keys(Process::Hospital, week as i64);
     let exit_keys = streams.week_keys(Process::ClientExit, week as i64);
+    let hazards = Hazards { p, admission_per_week: d.hospital_admission_per_week };
+    let (q_lo, q_hi) = world
+        .providers
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), q| (lo.min(q.quality), hi.max(q.quality)));
+    let (admission_max, exit_max) = hazards.active_bounds(q_lo, q_hi);
+    let bounded = admission_max.is_finite() && exit_max.is_finite();
     let clients = &mut world.clients;
     let counters = &mut world.counters;
     let providers = &mut world.providers;
     let mut exit = |id: u32, clients: &mut Vec<Client>| -> bool {
         let c = &mut clients[id as usize];
+        let u_admission = hospital_keys.uniform(c.id as u64);
+        let u = exit_keys.uniform(c.id as u64);
+        // Most active clients' draws clear the week's bounds: they stay, with no admission,
+        // as the full computation below would say.
+        if bounded
+            && c.status == ClientStatus::Active
+            && (0.0..=1.0).contains(&c.recent_unmet)
+            && u_admission >= admission_max
+            && u >= exit_max
+        {
+            return false;
+        }
         let waited = if c.status == ClientStatus::Waiting { (week - c.waiting_since) as f64 } else { 0.0 };
-        let deterioration =
-            p.deterioration_per_unmet_share * c.recent_unmet + p.deterioration_per_week_waiting * waited;
-        let residential = p.residential_care_per_week * (1.0 + deterioration);
         // Emergency hospital admissions: a cost to the NHS; the person comes home after.
-        let admission = d.hospital_admission_per_week * (1.0 + deterioration);
-        if hospital_keys.uniform(c.id as u64) < admission {
+        if u_admission < hazards.admission(c.recent_unmet, waited) {
             counters.hospital_admissions += 1;
             counters.downstream_nhs_gbp += d.hospital_admission_nhs_gbp;
         }
@@ -197,11 +258,8 @@ pub fn exits(world: &mut World) {
         } else {
             0.0
         };
-        let recovery = p.recovery_per_week
-            * (p.recovery_multiplier_base
-                + p.recovery_multiplier_per_quality * quality
-                + p.recovery_multiplier_per_continuity * continuity);
-        let u = exit_keys.uniform(c.id as u64);
+        let residential = hazards.residential(c.recent_unmet, waited);
+        let recovery = hazards.recovery(quality, continuity);
         if u < p.death_per_week {
             counters.deaths += 1;
         } else if u < p.death_per_week + residential {
@@ -235,6 +293,45 @@ mod tests {
     use crate::engine::Simulation;
     use crate::model::WorkerStatus;
     use crate::scenario::Scenario;
+
+    /// The bounds `exits` skips the hazards by hold: over random parameters (the multipliers of
+    /// either sign, though the scenario allows only non-negative ones) and random states of an
+    /// active client inside the box, its corners among them, neither hazard is above its bound.
+    #[test]
+    fn an_active_clients_hazards_never_exceed_the_weeks_bounds() {
+        let mut state = 3u64;
+        let mut unit = || {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (state >> 11) as f64 / (1u64 << 53) as f64
+        };
+        for case in 0..20_000 {
+            let p = ClientParams {
+                death_per_week: 0.01 * unit(),
+                residential_care_per_week: 0.01 * unit(),
+                recovery_per_week: 0.01 * unit(),
+                deterioration_per_unmet_share: 4.0 * unit() - 1.0,
+                deterioration_per_week_waiting: unit(),
+                recovery_multiplier_base: unit(),
+                recovery_multiplier_per_quality: 2.0 * unit() - 1.0,
+                recovery_multiplier_per_continuity: 2.0 * unit() - 1.0,
+                ..Default::default()
+            };
+            let h = Hazards { p: &p, admission_per_week: 0.01 * unit() };
+            let (q_lo, q_hi) = (unit(), 1.0 + unit());
+            let (admission_max, exit_max) = h.active_bounds(q_lo, q_hi);
+            for k in 0..20 {
+                // The 8 corners of the box, then points inside it.
+                let (unmet, quality, continuity) = if k < 8 {
+                    ([0.0, 1.0][k & 1], [q_lo, q_hi][(k >> 1) & 1], [0.125, 1.0][k >> 2])
+                } else {
+                    (unit(), q_lo + (q_hi - q_lo) * unit(), 1.0 / f64::from(1 + (unit() * 8.0) as u32))
+                };
+                assert!(h.admission(unmet, 0.0) <= admission_max, "case {case}.{k}");
+                let exit = p.death_per_week + h.residential(unmet, 0.0) + h.recovery(quality, continuity);
+                assert!(exit <= exit_max, "case {case}.{k}: {exit} > {exit_max}");
+            }
+        }
+    }
 
     #[test]
     fn a_sorted_run_with_placements_appended_sorts_like_a_full_sort() {
