@@ -9,7 +9,9 @@ use std::path::Path;
 use crate::output::Result;
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
+use super::labels::Rect;
 use super::{DrawResult, Figure, Input, Key, decimals, header, legend, padded_range, palette, text, tick_d};
 use crate::analysis::value::{COST_METRIC, EFFECTS, Frontier, ValueRow};
 
@@ -109,16 +111,26 @@ impl Figure for Plane {
                 12,
                 RGBColor(40, 40, 40).stroke_width(2),
             )))?;
-            // The name up and to the right of the ring, clear of it.
+        }
+        // The names beside their rings, clear of every ring and of one another.
+        let style = text(16);
+        let points: Vec<(i32, i32)> = self.designs.iter().map(|d| chart.backend_coord(&d.mean)).collect();
+        let mut sizes = Vec::with_capacity(self.designs.len());
+        for d in &self.designs {
+            let (w, h) = area.estimate_text_size(&d.name, &style)?;
+            sizes.push((w as i32, h as i32));
+        }
+        let (xr, yr) = chart.plotting_area().get_pixel_range();
+        let bounds = Rect { x: xr.start, y: yr.start, w: xr.end - xr.start, h: yr.end - yr.start };
+        let top_left = super::labels::place(&points, &sizes, 13, bounds);
+        for (((d, &(px, py)), &(lx, ly)), &(w, h)) in
+            self.designs.iter().zip(&points).zip(&top_left).zip(&sizes)
+        {
+            let (dx, dy) = (lx - px, ly - py);
+            // On a light halo, legible where a line or a replicate's dot passes under it.
             let label = EmptyElement::at(d.mean)
-                + Text::new(
-                    d.name.clone(),
-                    (15, -8),
-                    text(16).pos(plotters::style::text_anchor::Pos::new(
-                        plotters::style::text_anchor::HPos::Left,
-                        plotters::style::text_anchor::VPos::Bottom,
-                    )),
-                );
+                + Rectangle::new([(dx - 2, dy - 1), (dx + w + 2, dy + h + 1)], WHITE.mix(0.8).filled())
+                + Text::new(d.name.clone(), (dx, dy), style.pos(Pos::new(HPos::Left, VPos::Top)));
             chart.draw_series(std::iter::once(label))?;
         }
         Ok(())

@@ -6,6 +6,7 @@
 pub mod differences;
 pub mod font;
 pub mod frontier;
+pub mod labels;
 pub mod market;
 pub mod palette;
 pub mod ranks;

@@ -1,0 +1,110 @@
+//! Placing point labels so that they do not cover one another or the points: each label takes,
+//! in turn, the first of eight places around its point (up and to the right first) that is
+//! clear of the labels already placed, of every point's marker and of the plot's edges, or,
+//! when none is clear, the place that covers the least.
+
+/// A rectangle in pixels: left, top, width, height.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Rect {
+    pub x: i32,
+    pub y: i32,
+    pub w: i32,
+    pub h: i32,
+}
+
+impl Rect {
+    /// The area this rectangle shares with `o` (0 if none).
+    fn overlap(&self, o: &Rect) -> i64 {
+        let w = (self.x + self.w).min(o.x + o.w) - self.x.max(o.x);
+        let h = (self.y + self.h).min(o.y + o.h) - self.y.max(o.y);
+        if w > 0 && h > 0 { i64::from(w) * i64::from(h) } else { 0 }
+    }
+
+    /// The area of this rectangle outside `bounds`.
+    fn outside(&self, bounds: &Rect) -> i64 {
+        i64::from(self.w) * i64::from(self.h) - self.overlap(bounds)
+    }
+}
+
+/// For labels of pixel `sizes` (width, height) at pixel `points`, whose markers are squares of
+/// half-side `marker` around them, the top-left corner of each label, inside `bounds` where
+/// it can be.
+pub fn place(points: &[(i32, i32)], sizes: &[(i32, i32)], marker: i32, bounds: Rect) -> Vec<(i32, i32)> {
+    let markers: Vec<Rect> = points
+        .iter()
+        .map(|&(x, y)| Rect { x: x - marker, y: y - marker, w: 2 * marker, h: 2 * marker })
+        .collect();
+    let gap = marker + 3;
+    let mut placed: Vec<Rect> = Vec::with_capacity(points.len());
+    for (&(x, y), &(w, h)) in points.iter().zip(sizes) {
+        // Up-right (beside the marker's top), right, down-right, below, down-left, left,
+        // up-left, above.
+        let candidates = [
+            (x + gap, y - h - 2),
+            (x + gap, y - h / 2),
+            (x + gap, y + 2),
+            (x - w / 2, y + gap),
+            (x - gap - w, y + 2),
+            (x - gap - w, y - h / 2),
+            (x - gap - w, y - h - 2),
+            (x - w / 2, y - gap - h),
+        ];
+        let cost = |&(cx, cy): &(i32, i32)| {
+            let r = Rect { x: cx, y: cy, w, h };
+            let labels: i64 = placed.iter().map(|p| r.overlap(p)).sum();
+            let markers: i64 = markers.iter().map(|m| r.overlap(m)).sum();
+            // Leaving the plot is worst, then covering another label, then a marker.
+            r.outside(&bounds) * 100 + labels * 10 + markers
+        };
+        // The first clear place, else the least covered (the earlier on a tie).
+        let best = candidates
+            .iter()
+            .copied()
+            .enumerate()
+            .min_by_key(|(i, c)| (cost(c), *i))
+            .map(|(_, c)| c)
+            .expect("eight candidates");
+        placed.push(Rect { x: best.0, y: best.1, w, h });
+    }
+    placed.iter().map(|r| (r.x, r.y)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BOUNDS: Rect = Rect { x: 0, y: 0, w: 800, h: 600 };
+
+    fn rects(points: &[(i32, i32)], sizes: &[(i32, i32)]) -> Vec<Rect> {
+        place(points, sizes, 12, BOUNDS)
+            .into_iter()
+            .zip(sizes)
+            .map(|((x, y), &(w, h))| Rect { x, y, w, h })
+            .collect()
+    }
+
+    #[test]
+    fn a_lone_label_sits_up_and_to_the_right() {
+        let r = rects(&[(400, 300)], &[(90, 16)]);
+        assert_eq!(r[0], Rect { x: 415, y: 282, w: 90, h: 16 });
+    }
+
+    #[test]
+    fn labels_of_nearly_coincident_points_cover_neither_each_other_nor_a_marker() {
+        // Two designs whose means nearly coincide (as mission-led and mission-incubator can),
+        // a third close by, and one against the right edge.
+        let points = [(400, 300), (418, 292), (430, 310), (790, 100)];
+        let sizes = [(110, 16), (140, 16), (90, 16), (80, 16)];
+        let r = rects(&points, &sizes);
+        for (i, a) in r.iter().enumerate() {
+            assert_eq!(a.outside(&BOUNDS), 0, "label {i} leaves the plot: {a:?}");
+            for (j, b) in r.iter().enumerate().skip(i + 1) {
+                assert_eq!(a.overlap(b), 0, "labels {i} and {j} overlap: {a:?} {b:?}");
+            }
+            for (j, &(x, y)) in points.iter().enumerate() {
+                let m = Rect { x: x - 12, y: y - 12, w: 24, h: 24 };
+                assert_eq!(a.overlap(&m), 0, "label {i} covers marker {j}: {a:?}");
+            }
+        }
+    }
+}
