@@ -154,8 +154,8 @@ pub struct CareWorker {
     pub id: u32,
     pub home: PatchId,
     pub estate_resident: bool,
+    /// (Its employer is `World::employers`, by place, kept apart for the cache.)
     pub status: WorkerStatus,
-    pub employer: u32,
     /// Guaranteed-hours contract (else zero-hours).
     pub guaranteed: bool,
     pub desired_hours: f64,

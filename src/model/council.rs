@@ -258,7 +258,7 @@ fn follow(world: &mut World, wid: u32, pid: u32, cid: u32) {
         world.counters.workers_followed_clients += 1;
     }
     let w = &world.workers[wid as usize];
-    if w.status == WorkerStatus::Employed && w.employer == pid {
+    if w.status == WorkerStatus::Employed && world.employers[wid as usize] == pid {
         world.clients[cid as usize].primary_carer = wid;
     }
 }

@@ -238,7 +238,7 @@ pub fn deliver(world: &mut World) {
             // (The same index through i64/u32, cheaper conversions than usize's.)
             p.workers[((u * p.workers.len() as u32 as f64) as i64 as usize).min(p.workers.len() - 1)]
         };
-        if c.primary_carer == NONE || world.workers[c.primary_carer as usize].employer != c.provider {
+        if c.primary_carer == NONE || world.employers[c.primary_carer as usize] != c.provider {
             c.primary_carer = pick(0);
         }
         let care_days = c.visits_per_week.min(7.0);
@@ -247,11 +247,7 @@ pub fn deliver(world: &mut World) {
             let last = c.recent_carers()[(slot + 7) % 8];
             // A named cover carer (outcome-paid rostering) always returns when still employed.
             let keep = p.named_cover || continuity_keys.uniform(key | 2) < p.quality;
-            if keep && last != NONE && world.workers[last as usize].employer == c.provider {
-                last
-            } else {
-                pick(1)
-            }
+            if keep && last != NONE && world.employers[last as usize] == c.provider { last } else { pick(1) }
         } else {
             NONE
         };

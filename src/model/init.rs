@@ -10,7 +10,7 @@ use super::council::{Council, rating_for};
 use super::labour::draw_worker;
 use super::provider::new_provider;
 use super::wages::WageFloors;
-use super::{Client, ClientStatus, Geography, PatchId, Scratch, WorkerStatus, World, delivery};
+use super::{Client, ClientStatus, Geography, NONE, PatchId, Scratch, WorkerStatus, World, delivery};
 use crate::policy::Policy;
 use crate::rng::{Process, Streams};
 use crate::scenario::Scenario;
@@ -48,6 +48,7 @@ pub fn initial_world(scenario: Scenario, streams: Streams) -> World {
         labour_reservoir: 0.0,
         clients_arrived: scenario.clients.initial_clients,
         workers_created: 0,
+        employers: Vec::new(),
         referrals: super::provider::Referrals::default(),
         scenario,
     };
@@ -152,17 +153,16 @@ pub fn initial_world(scenario: Scenario, streams: Streams) -> World {
         while have < need || world.providers[pid].workers.len() < s.providers.min_team as usize {
             let mut w = draw_worker(&mut rng, &s, &world.geography, outside, start);
             w.status = WorkerStatus::Employed;
-            w.employer = pid as u32;
             w.guaranteed = rng.random::<f64>() < g_share;
             w.hired_week = start - rng.random_range(0..208);
             have += w.desired_hours;
-            let place = world.add_worker(w);
+            let place = world.add_worker(w, pid as u32);
             world.providers[pid].workers.push(place);
         }
     }
     for _ in 0..s.workforce.pool_initial {
         let w = draw_worker(&mut rng, &s, &world.geography, outside, start);
-        let place = world.add_worker(w);
+        let place = world.add_worker(w, NONE);
         world.pool.push(place);
     }
 

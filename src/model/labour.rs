@@ -119,7 +119,6 @@ pub fn draw_worker(
         home,
         estate_resident,
         status: WorkerStatus::Pool,
-        employer: NONE,
         guaranteed: false,
         desired_hours: desired,
         reservation_wage,
@@ -152,6 +151,13 @@ pub fn drop_departed(world: &mut World) {
     if !super::drop_where(&mut world.workers, gone, moved_to) {
         return;
     }
+    // The employers move down with their workers (`moved_to` never moves one up).
+    for (from, &to) in moved_to.iter().enumerate() {
+        if to != NONE {
+            world.employers[to as usize] = world.employers[from];
+        }
+    }
+    world.employers.truncate(world.workers.len());
     let moved = |i: &mut u32| {
         if *i != NONE {
             *i = moved_to[*i as usize];
@@ -185,7 +191,7 @@ fn job_utility_offering(world: &World, wid: u32, pid: u32, offers: impl FnOnce()
     let w = &world.workers[wid as usize];
     let p = &world.providers[pid as usize];
     let unpaid_travel = if p.pays_travel { 0.0 } else { p.travel_share };
-    let offers_guaranteed = if w.employer == pid { w.guaranteed } else { offers() };
+    let offers_guaranteed = if world.employers[wid as usize] == pid { w.guaranteed } else { offers() };
     let taste = s.employer_taste_sd_gbp
         * world.streams.week_keys(Process::JobTaste, 0).normal(((w.id as u64) << 24) | pid as u64);
     p.wage * (1.0 - unpaid_travel) + if offers_guaranteed { s.value_of_guaranteed_hours_gbp } else { 0.0 }
@@ -277,7 +283,7 @@ pub fn labour_market(world: &mut World) {
                 world.providers[pid].leavers_since_review += 1;
                 world.counters.quits += 1;
                 let w = &mut world.workers[wid as usize];
-                w.employer = NONE;
+                world.employers[wid as usize] = NONE;
                 w.left_employer = pid as u32;
                 w.left_week = world.week;
                 if quit_keys.uniform(key ^ SECOND_DRAW) < s.quitters_to_pool_share {
@@ -339,7 +345,7 @@ pub fn labour_market(world: &mut World) {
         if !joins {
             w.status = WorkerStatus::Left;
         }
-        let place = world.add_worker(w);
+        let place = world.add_worker(w, NONE);
         if joins {
             world.pool.push(place);
             joined += 1;
@@ -352,7 +358,7 @@ pub fn labour_market(world: &mut World) {
     let n = if rate > 0.0 { Poisson::new(rate).expect("positive").sample(&mut rng) as u32 } else { 0 };
     for _ in 0..n {
         let w = draw_worker(&mut rng, &world.scenario, &world.geography, outside, world.week);
-        let place = world.add_worker(w);
+        let place = world.add_worker(w, NONE);
         world.pool.push(place);
     }
     world.counters.pool_inflow += n;
@@ -384,7 +390,7 @@ pub fn labour_market(world: &mut World) {
     offers.resize(world.providers.len(), None);
     for &(_, wid) in &seekers {
         let key = world.workers[wid as usize].id as u64;
-        let current = world.workers[wid as usize].employer;
+        let current = world.employers[wid as usize];
         let threshold = if current == NONE {
             world.workers[wid as usize].reservation_wage
         } else {
@@ -575,7 +581,7 @@ fn recruit(world: &mut World, wid: u32, pid: u32, u: f64) {
     }
     let w = &mut world.workers[wid as usize];
     w.status = WorkerStatus::Starting;
-    w.employer = pid;
+    world.employers[wid as usize] = pid;
     w.hired_week = world.week + weeks;
     world.providers[pid as usize].starting += 1;
     world.starters.push(wid);
@@ -593,7 +599,7 @@ fn start_recruits(world: &mut World) {
             continue;
         }
         world.starters.remove(i);
-        let pid = w.employer;
+        let pid = world.employers[wid as usize];
         let p = &mut world.providers[pid as usize];
         p.starting -= 1;
         if p.active {
@@ -601,7 +607,7 @@ fn start_recruits(world: &mut World) {
         } else {
             let w = &mut world.workers[wid as usize];
             w.status = WorkerStatus::Pool;
-            w.employer = NONE;
+            world.employers[wid as usize] = NONE;
             world.pool.push(wid);
         }
     }
@@ -613,7 +619,7 @@ pub(crate) fn hire(world: &mut World, wid: u32, pid: u32) {
     let guaranteed = offers_guaranteed(&world.providers[pid as usize], &world.workers);
     let w = &mut world.workers[wid as usize];
     w.status = WorkerStatus::Employed;
-    w.employer = pid;
+    world.employers[wid as usize] = pid;
     w.guaranteed = guaranteed;
     w.hired_week = world.week;
     w.contact_hours = 0.0;
@@ -666,7 +672,7 @@ fn outreach(world: &mut World, outside: f64) {
             let mut w = draw_worker(&mut rng, &world.scenario, &world.geography, outside, world.week);
             w.home = base;
             w.estate_resident = true;
-            let wid = world.add_worker(w);
+            let wid = world.add_worker(w, NONE);
             if job_utility(world, wid, pid as u32) >= world.workers[wid as usize].reservation_wage {
                 let u = rng.random::<f64>();
                 recruit(world, wid, pid as u32, u);

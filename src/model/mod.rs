@@ -120,6 +120,12 @@ pub struct World {
     /// The workers, in order of id (`CareWorker::id`), and, until they are dropped, those who
     /// have left care work; as for clients, the lists hold places in this vector.
     pub workers: Vec<CareWorker>,
+    /// Each worker's employer (`NONE` if none; for a recruit awaiting checks, the provider
+    /// that took it on), by place in `workers`. Kept apart from the rest of the worker's
+    /// record: delivery asks whether each client's carers still work for its provider every
+    /// week, and at London scale a dense vector of ids stays in cache where the records do
+    /// not (docs/ODD.md §3).
+    pub employers: Vec<u32>,
     /// The providers, indexed by their ids (never reused: a provider that stops trading keeps
     /// its place).
     pub providers: Vec<Provider>,
@@ -228,10 +234,12 @@ impl World {
         sf.private_rate_gbp_per_hour * w * ratio.powf(pi)
     }
 
-    /// Adds a worker, with the next id, and returns its place in `workers`.
-    pub(crate) fn add_worker(&mut self, w: CareWorker) -> u32 {
+    /// Adds a worker, with the next id, working for `employer` (or `NONE`), and returns its
+    /// place in `workers`.
+    pub(crate) fn add_worker(&mut self, w: CareWorker, employer: u32) -> u32 {
         let place = self.workers.len() as u32;
         self.workers.push(CareWorker { id: self.workers_created, ..w });
+        self.employers.push(employer);
         self.workers_created += 1;
         place
     }

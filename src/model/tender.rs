@@ -308,12 +308,12 @@ fn transfer_lots(
                 c.on_contract = true;
                 c.negative_margin_weeks = 0;
                 world.counters.tupe_packages += 1;
-                if tupe && carer != NONE && world.workers[carer as usize].employer == old {
+                if tupe && carer != NONE && world.employers[carer as usize] == old {
                     let staff = &mut world.providers[old as usize].workers;
                     if let Some(pos) = staff.iter().position(|&w| w == carer) {
                         staff.swap_remove(pos);
                         world.providers[new_lead as usize].workers.push(carer);
-                        world.workers[carer as usize].employer = new_lead;
+                        world.employers[carer as usize] = new_lead;
                         world.counters.tupe_workers += 1;
                     }
                 } else {

@@ -152,7 +152,7 @@ impl Ledger {
         );
         for (pid, p) in w.providers.iter().enumerate().filter(|(_, p)| p.active) {
             for &x in &p.workers {
-                let employer = w.workers[x as usize].employer;
+                let employer = w.employers[x as usize];
                 ensure!(
                     employer == pid as u32,
                     "week {week}: worker {x} on provider {pid}'s list has employer {employer}"
@@ -173,7 +173,7 @@ impl Ledger {
             ensure!(r.hired_week > week, "week {week}: starter {x} was due in week {}", r.hired_week);
         }
         for (pid, p) in w.providers.iter().enumerate().filter(|(_, p)| p.active) {
-            let n = w.starters.iter().filter(|&&x| w.workers[x as usize].employer == pid as u32).count();
+            let n = w.starters.iter().filter(|&&x| w.employers[x as usize] == pid as u32).count();
             ensure!(
                 p.starting as usize == n,
                 "week {week}: provider {pid} counts {} starters, {n} are its",

@@ -74,7 +74,7 @@ fn stop_trading(world: &mut World, pid: usize, cause: ExitCause, follow: Option<
     world.counters.redundancies += staff.len() as u32;
     for &w in &staff {
         let worker = &mut world.workers[w as usize];
-        worker.employer = NONE;
+        world.employers[w as usize] = NONE;
         worker.left_employer = pid as u32;
         worker.left_week = world.week;
         if workers_to_pool {
