@@ -122,7 +122,7 @@ impl Figure for Plane {
         }
         let (xr, yr) = chart.plotting_area().get_pixel_range();
         let bounds = Rect { x: xr.start, y: yr.start, w: xr.end - xr.start, h: yr.end - yr.start };
-        let top_left = super::labels::place(&points, &sizes, 13, bounds);
+        let top_left = super::labels::place(&points, &sizes, 13, &[], bounds);
         for (((d, &(px, py)), &(lx, ly)), &(w, h)) in
             self.designs.iter().zip(&points).zip(&top_left).zip(&sizes)
         {

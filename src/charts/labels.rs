@@ -1,7 +1,7 @@
 //! Placing point labels so that they do not cover one another or the points: each label takes,
 //! in turn, the first of eight places around its point (up and to the right first) that is
-//! clear of the labels already placed, of every point's marker and of the plot's edges, or,
-//! when none is clear, the place that covers the least.
+//! clear of the labels already placed, of the markers drawn and of the plot's edges, or, when
+//! none is clear, the place that covers the least.
 
 /// A rectangle in pixels: left, top, width, height.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -13,6 +13,11 @@ pub struct Rect {
 }
 
 impl Rect {
+    /// A square of half-side `r` around a point.
+    pub fn around((x, y): (i32, i32), r: i32) -> Rect {
+        Rect { x: x - r, y: y - r, w: 2 * r, h: 2 * r }
+    }
+
     /// The area this rectangle shares with `o` (0 if none).
     fn overlap(&self, o: &Rect) -> i64 {
         let w = (self.x + self.w).min(o.x + o.w) - self.x.max(o.x);
@@ -26,14 +31,19 @@ impl Rect {
     }
 }
 
-/// For labels of pixel `sizes` (width, height) at pixel `points`, whose markers are squares of
-/// half-side `marker` around them, the top-left corner of each label, inside `bounds` where
-/// it can be.
-pub fn place(points: &[(i32, i32)], sizes: &[(i32, i32)], marker: i32, bounds: Rect) -> Vec<(i32, i32)> {
-    let markers: Vec<Rect> = points
-        .iter()
-        .map(|&(x, y)| Rect { x: x - marker, y: y - marker, w: 2 * marker, h: 2 * marker })
-        .collect();
+/// For labels of pixel `sizes` (width, height) of the points at pixel `points`, whose markers
+/// are squares of half-side `marker` around them, the top-left corner of each label: clear of
+/// those markers and of the `others` drawn (unlabelled points, say), and inside `bounds`,
+/// where it can be.
+pub fn place(
+    points: &[(i32, i32)],
+    sizes: &[(i32, i32)],
+    marker: i32,
+    others: &[Rect],
+    bounds: Rect,
+) -> Vec<(i32, i32)> {
+    let markers: Vec<Rect> =
+        points.iter().map(|&p| Rect::around(p, marker)).chain(others.iter().copied()).collect();
     let gap = marker + 3;
     let mut placed: Vec<Rect> = Vec::with_capacity(points.len());
     for (&(x, y), &(w, h)) in points.iter().zip(sizes) {
@@ -76,7 +86,7 @@ mod tests {
     const BOUNDS: Rect = Rect { x: 0, y: 0, w: 800, h: 600 };
 
     fn rects(points: &[(i32, i32)], sizes: &[(i32, i32)]) -> Vec<Rect> {
-        place(points, sizes, 12, BOUNDS)
+        place(points, sizes, 12, &[], BOUNDS)
             .into_iter()
             .zip(sizes)
             .map(|((x, y), &(w, h))| Rect { x, y, w, h })
@@ -106,5 +116,16 @@ mod tests {
                 assert_eq!(a.overlap(&m), 0, "label {i} covers marker {j}: {a:?}");
             }
         }
+    }
+
+    #[test]
+    fn a_label_keeps_clear_of_the_other_marks_drawn() {
+        // An interval through the point and a dot above and to the right, where the label
+        // would go first.
+        let others = [Rect { x: 300, y: 299, w: 200, h: 2 }, Rect::around((430, 285), 5)];
+        let r = place(&[(400, 300)], &[(90, 16)], 5, &others, BOUNDS);
+        let label = Rect { x: r[0].0, y: r[0].1, w: 90, h: 16 };
+        assert!(others.iter().all(|o| label.overlap(o) == 0), "{label:?}");
+        assert_eq!(label.overlap(&Rect::around((400, 300), 5)), 0, "{label:?}");
     }
 }

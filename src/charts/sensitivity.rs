@@ -9,6 +9,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
+use super::labels::Rect;
 use super::{DrawResult, Figure, Key, bold, decimals, header, legend, padded_range, palette, text, tick_d};
 use crate::sweep::SensitivityRow;
 
@@ -110,15 +111,31 @@ fn morris_panel<DB: DrawingBackend>(
         chart.draw_series(LineSeries::new([(b.1.1, b.2.0), (b.1.2, b.2.0)], ink.mix(0.5).stroke_width(2)))?;
         chart.draw_series(std::iter::once(Circle::new((b.1.0, b.2.0), 5, ink.filled())))?;
     }
-    // Label the three largest μ*.
+    // Label the three largest μ*, clear of one another, of every dot and interval, and of the
+    // panel's edges.
     let mut order: Vec<&_> = bars.iter().collect();
     order.sort_by(|a, b| b.1.0.total_cmp(&a.1.0));
-    for b in order.into_iter().take(3) {
-        // Left of the dot, or right of it when the dot sits in the left third (so the name
-        // stays inside the panel).
-        let (dx, h) = if b.1.0 < x1 / 3.0 { (8, HPos::Left) } else { (-8, HPos::Right) };
+    order.truncate(3);
+    let style = text(13);
+    let at = |x: f64, y: f64| chart.backend_coord(&(x, y));
+    let mut drawn = Vec::with_capacity(2 * bars.len());
+    for b in bars {
+        drawn.push(Rect::around(at(b.1.0, b.2.0), 5));
+        let ((lo, y), (hi, _)) = (at(b.1.1, b.2.0), at(b.1.2, b.2.0));
+        drawn.push(Rect { x: lo, y: y - 1, w: hi - lo, h: 2 });
+    }
+    let points: Vec<(i32, i32)> = order.iter().map(|b| at(b.1.0, b.2.0)).collect();
+    let mut sizes = Vec::with_capacity(order.len());
+    for b in &order {
+        let (w, h) = area.estimate_text_size(&short(&b.0), &style)?;
+        sizes.push((w as i32, h as i32));
+    }
+    let (xr, yr) = chart.plotting_area().get_pixel_range();
+    let bounds = Rect { x: xr.start, y: yr.start, w: xr.end - xr.start, h: yr.end - yr.start };
+    let top_left = super::labels::place(&points, &sizes, 5, &drawn, bounds);
+    for ((b, &(px, py)), &(lx, ly)) in order.iter().zip(&points).zip(&top_left) {
         let label = EmptyElement::at((b.1.0, b.2.0))
-            + Text::new(short(&b.0), (dx, -8), text(13).pos(Pos::new(h, VPos::Bottom)));
+            + Text::new(short(&b.0), (lx - px, ly - py), style.pos(Pos::new(HPos::Left, VPos::Top)));
         chart.draw_series(std::iter::once(label))?;
     }
     Ok(())
