@@ -124,7 +124,7 @@ pub struct World {
     /// that took it on), by place in `workers`. Kept apart from the rest of the worker's
     /// record: delivery asks whether each client's carers still work for its provider every
     /// week, and at London scale a dense vector of ids stays in cache where the records do
-    /// not (docs/ODD.md §3).
+    /// not (docs/ODD.md §2.2).
     pub employers: Vec<u32>,
     /// The providers, indexed by their ids (never reused: a provider that stops trading keeps
     /// its place).
