@@ -74,11 +74,10 @@ impl WeekKeys {
     }
 
     /// A standard normal number for one entity: the normal quantile of one keyed uniform
-    /// number (taken at the middle of its 2⁻⁵³ interval, so never 0).
+    /// number in the open interval (0, 1) ([`to_open_unit`]).
     #[inline]
     pub fn normal(&self, entity: u64) -> f64 {
-        let u = ((self.key(entity) >> 11) as i64 as f64 + 0.5) * (1.0 / (1u64 << 53) as f64);
-        normal_quantile(u)
+        normal_quantile(to_open_unit(self.key(entity)))
     }
 
     /// One SplitMix64 round over the mixed prefix and the entity: the mix is a bijection with
@@ -181,6 +180,15 @@ fn to_unit(k: u64) -> f64 {
     // (Through i64, exactly the same number: x86-64 converts signed integers in one
     // instruction, unsigned ones in several.)
     (k >> 11) as i64 as f64 * (1.0 / (1u64 << 53) as f64)
+}
+
+/// The top 53 bits of a mixed key as a number in the open interval (0, 1): the middle of its
+/// 2⁻⁵³ interval. Above ½ an f64 has no such middles, and the sum rounds to an end of the
+/// interval; the topmost key would round to 1, and takes the largest number below 1 instead.
+#[inline]
+fn to_open_unit(k: u64) -> f64 {
+    let u = ((k >> 11) as i64 as f64 + 0.5) * (1.0 / (1u64 << 53) as f64);
+    u.min(1.0 - f64::EPSILON / 2.0)
 }
 
 /// SplitMix64 finaliser: a bijective mix with full avalanche, used to combine key parts.
@@ -354,6 +362,19 @@ mod tests {
         let mean = sum / n as f64;
         let var = sq / n as f64 - mean * mean;
         assert!(mean.abs() < 0.012 && (var - 1.0).abs() < 0.015, "mean {mean}, variance {var}");
+    }
+
+    /// The uniform behind a keyed normal is never 0 or 1, so the normal is always finite, at
+    /// the smallest and largest keys as between.
+    #[test]
+    fn keyed_normals_come_from_the_open_unit_interval() {
+        for k in [0, 1, 1 << 11, u64::MAX >> 1, u64::MAX - (1 << 11), u64::MAX] {
+            let u = to_open_unit(k);
+            assert!(u > 0.0 && u < 1.0, "key {k}: {u}");
+            assert!(normal_quantile(u).is_finite(), "key {k}: {}", normal_quantile(u));
+        }
+        assert_eq!(to_open_unit(0), 0.5 / (1u64 << 53) as f64);
+        assert_eq!(to_open_unit(u64::MAX), 1.0 - f64::EPSILON / 2.0);
     }
 
     #[test]

@@ -144,7 +144,8 @@ pub enum WorkerStatus {
     Left,
 }
 
-/// A care worker (employed, in the pool, or gone).
+/// A care worker (employed, in the pool, or gone). Its employer is kept apart from this
+/// record, in `World::employers` (by the same place).
 #[derive(Clone, Debug)]
 pub struct CareWorker {
     /// The worker's id, in order of arrival and fixed for the run: its random draws are keyed
@@ -154,7 +155,6 @@ pub struct CareWorker {
     pub id: u32,
     pub home: PatchId,
     pub estate_resident: bool,
-    /// (Its employer is `World::employers`, by place, kept apart for the cache.)
     pub status: WorkerStatus,
     /// Guaranteed-hours contract (else zero-hours).
     pub guaranteed: bool,
