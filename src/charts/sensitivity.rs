@@ -62,11 +62,6 @@ impl Figure for Panels {
     }
 }
 
-/// The last part of a key path: `workforce.quit_pay_elasticity` → `quit_pay_elasticity`.
-fn short(key: &str) -> String {
-    key.rsplit('.').next().unwrap_or(key).to_string()
-}
-
 fn morris_panel<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     label: &str,
@@ -127,7 +122,7 @@ fn morris_panel<DB: DrawingBackend>(
     let points: Vec<(i32, i32)> = order.iter().map(|b| at(b.1.0, b.2.0)).collect();
     let mut sizes = Vec::with_capacity(order.len());
     for b in &order {
-        let (w, h) = area.estimate_text_size(&short(&b.0), &style)?;
+        let (w, h) = area.estimate_text_size(&b.0, &style)?;
         sizes.push((w as i32, h as i32));
     }
     let (xr, yr) = chart.plotting_area().get_pixel_range();
@@ -135,7 +130,7 @@ fn morris_panel<DB: DrawingBackend>(
     let top_left = super::labels::place(&points, &sizes, 5, &drawn, bounds);
     for ((b, &(px, py)), &(lx, ly)) in order.iter().zip(&points).zip(&top_left) {
         let label = EmptyElement::at((b.1.0, b.2.0))
-            + Text::new(short(&b.0), (lx - px, ly - py), style.pos(Pos::new(HPos::Left, VPos::Top)));
+            + Text::new(b.0.clone(), (lx - px, ly - py), style.pos(Pos::new(HPos::Left, VPos::Top)));
         chart.draw_series(std::iter::once(label))?;
     }
     Ok(())
@@ -160,8 +155,16 @@ fn bar_panel<DB: DrawingBackend>(
         )
     };
     let n = bars.len();
-    let labels: Vec<String> = bars.iter().map(|b| short(&b.0)).collect();
-    let mut chart = super::rows_panel(area, label, lo.min(0.0)..(hi * 1.08).max(0.1), &labels, 200, 13, 2)?;
+    // Each parameter is named by its whole key path (`self_funders.hours_per_week`): the last
+    // part alone can leave out what it is about.
+    let labels: Vec<String> = bars.iter().map(|b| b.0.clone()).collect();
+    // Room for the longest label.
+    let mut label_area = 200;
+    for l in &labels {
+        label_area = label_area.max(area.estimate_text_size(l, &super::text(13))?.0 + 16);
+    }
+    let mut chart =
+        super::rows_panel(area, label, lo.min(0.0)..(hi * 1.08).max(0.1), &labels, label_area, 13, 2)?;
     let (first, total) = (palette::OKABE_ITO[1], palette::OKABE_ITO[5]);
     if kind == Kind::Prcc {
         chart.draw_series(LineSeries::new([(0.0, -0.5), (0.0, n as f64 - 0.5)], BLACK.stroke_width(1)))?;
