@@ -438,6 +438,18 @@ fn validity(h: &mut String, _run: &RunInfo, _b: &Built) {
          scenarios that share random numbers and assumptions are more robust, but not immune: a lever that acts through \
          a mechanism the model gets wrong (see the held-out misses above) will be misjudged.</p>\n",
     );
+    h.push_str(
+        "<p><strong>What the differences rest on.</strong> A Morris screening of behavioural and market parameters \
+         found which assumptions move the mission-led and fair-rate-floor differences from the status quo most; the \
+         same assumptions shape other designs that act through pay and the labour market. Quoted from \
+         <code>docs/SENSITIVITY.md</code> (\"What the shipped screening found\"), which also gives the Sobol and \
+         scenario-discovery studies:</p>\n<blockquote>\n",
+    );
+    match markdown::section(markdown::SENSITIVITY_MD, "## What the shipped screening found") {
+        Some(s) => h.push_str(&markdown::to_html(s)),
+        None => h.push_str("<p>(docs/SENSITIVITY.md has no screening section in this build.)</p>"),
+    }
+    h.push_str("</blockquote>\n");
 }
 
 fn run_details(h: &mut String, run: &RunInfo) {

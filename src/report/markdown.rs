@@ -3,6 +3,7 @@
 
 /// The docs the report quotes, compiled in so the report is complete wherever it is built.
 pub const CALIBRATION_MD: &str = include_str!("../../docs/CALIBRATION.md");
+pub const SENSITIVITY_MD: &str = include_str!("../../docs/SENSITIVITY.md");
 
 /// Escapes text for HTML.
 pub fn escape(s: &str) -> String {

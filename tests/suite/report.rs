@@ -113,6 +113,11 @@ fn compare_writes_charts_report_and_report_rebuilds_identical_tables() {
         assert!(html.to_lowercase().contains(&must.to_lowercase()), "report.html lacks {must}");
     }
     assert!(html.contains("commissioning.rate_gbp_per_hour"), "parameter differences of higher-rate");
+    // The screening's findings are quoted, table and all, from docs/SENSITIVITY.md.
+    assert!(
+        html.contains("What the differences rest on") && html.contains("self_funders.hours_per_week"),
+        "report.html lacks the sensitivity screening's findings"
+    );
 
     let before: Vec<Vec<u8>> = TABLES.iter().map(|f| std::fs::read(out.join(f)).unwrap()).collect();
     let md = String::from_utf8(before[2].clone()).unwrap();
