@@ -187,8 +187,7 @@ fn to_unit(k: u64) -> f64 {
 /// interval; the topmost key would round to 1, and takes the largest number below 1 instead.
 #[inline]
 fn to_open_unit(k: u64) -> f64 {
-    let u = ((k >> 11) as i64 as f64 + 0.5) * (1.0 / (1u64 << 53) as f64);
-    u.min(1.0 - f64::EPSILON / 2.0)
+    (to_unit(k) + 0.5 / (1u64 << 53) as f64).min(1.0 - f64::EPSILON / 2.0)
 }
 
 /// SplitMix64 finaliser: a bijective mix with full avalanche, used to combine key parts.
@@ -236,6 +235,27 @@ impl Streams {
     #[inline]
     pub fn uniform(&self, process: Process, week: i64, entity: u64) -> f64 {
         to_unit(self.key(process, week, entity))
+    }
+}
+
+/// A tiny linear congruential generator for unit tests that need many arbitrary cases cheaply
+/// (not for the model: its draws come from `Streams`).
+#[cfg(test)]
+pub(crate) struct TestLcg(pub u64);
+
+#[cfg(test)]
+impl TestLcg {
+    fn step(&mut self) -> u64 {
+        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0
+    }
+    /// A number in 0..n (the state's high bits).
+    pub fn below(&mut self, n: u64) -> u64 {
+        (self.step() >> 33) % n
+    }
+    /// A number in [0, 1).
+    pub fn unit(&mut self) -> f64 {
+        to_unit(self.step())
     }
 }
 

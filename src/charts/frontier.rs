@@ -11,7 +11,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::labels::Rect;
+use super::labels::{self, Rect};
 use super::{DrawResult, Figure, Input, Key, decimals, header, legend, padded_range, palette, text, tick_d};
 use crate::analysis::value::{COST_METRIC, EFFECTS, Frontier, ValueRow};
 
@@ -115,14 +115,9 @@ impl Figure for Plane {
         // The names beside their rings, clear of every ring and of one another.
         let style = text(16);
         let points: Vec<(i32, i32)> = self.designs.iter().map(|d| chart.backend_coord(&d.mean)).collect();
-        let mut sizes = Vec::with_capacity(self.designs.len());
-        for d in &self.designs {
-            let (w, h) = area.estimate_text_size(&d.name, &style)?;
-            sizes.push((w as i32, h as i32));
-        }
-        let (xr, yr) = chart.plotting_area().get_pixel_range();
-        let bounds = Rect { x: xr.start, y: yr.start, w: xr.end - xr.start, h: yr.end - yr.start };
-        let top_left = super::labels::place(&points, &sizes, 13, &[], bounds);
+        let sizes = labels::text_sizes(&area, self.designs.iter().map(|d| d.name.as_str()), &style)?;
+        let bounds = Rect::spanning(chart.plotting_area().get_pixel_range());
+        let top_left = labels::place(&points, &sizes, 13, &[], bounds);
         for (((d, &(px, py)), &(lx, ly)), &(w, h)) in
             self.designs.iter().zip(&points).zip(&top_left).zip(&sizes)
         {

@@ -3,6 +3,9 @@
 //! clear of the labels already placed, of the markers drawn and of the plot's edges, or, when
 //! none is clear, the place that covers the least.
 
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
 /// A rectangle in pixels: left, top, width, height.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Rect {
@@ -13,6 +16,12 @@ pub struct Rect {
 }
 
 impl Rect {
+    /// The rectangle spanning two pixel ranges, e.g. a plot's
+    /// `plotting_area().get_pixel_range()`.
+    pub fn spanning((x, y): (std::ops::Range<i32>, std::ops::Range<i32>)) -> Rect {
+        Rect { x: x.start, y: y.start, w: x.end - x.start, h: y.end - y.start }
+    }
+
     /// A square of half-side `r` around a point.
     pub fn around((x, y): (i32, i32), r: i32) -> Rect {
         Rect { x: x - r, y: y - r, w: 2 * r, h: 2 * r }
@@ -29,6 +38,15 @@ impl Rect {
     fn outside(&self, bounds: &Rect) -> i64 {
         i64::from(self.w) * i64::from(self.h) - self.overlap(bounds)
     }
+}
+
+/// The pixel size (width, height) of each text in `style`, as `area` would draw it.
+pub fn text_sizes<'a, DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    texts: impl IntoIterator<Item = &'a str>,
+    style: &TextStyle,
+) -> Result<Vec<(i32, i32)>, DrawingAreaErrorKind<DB::ErrorType>> {
+    texts.into_iter().map(|t| area.estimate_text_size(t, style).map(|(w, h)| (w as i32, h as i32))).collect()
 }
 
 /// For labels of pixel `sizes` (width, height) of the points at pixel `points`, whose markers

@@ -9,7 +9,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::labels::Rect;
+use super::labels::{self, Rect};
 use super::{DrawResult, Figure, Key, bold, decimals, header, legend, padded_range, palette, text, tick_d};
 use crate::sweep::SensitivityRow;
 
@@ -120,14 +120,9 @@ fn morris_panel<DB: DrawingBackend>(
         drawn.push(Rect { x: lo, y: y - 1, w: hi - lo, h: 2 });
     }
     let points: Vec<(i32, i32)> = order.iter().map(|b| at(b.1.0, b.2.0)).collect();
-    let mut sizes = Vec::with_capacity(order.len());
-    for b in &order {
-        let (w, h) = area.estimate_text_size(&b.0, &style)?;
-        sizes.push((w as i32, h as i32));
-    }
-    let (xr, yr) = chart.plotting_area().get_pixel_range();
-    let bounds = Rect { x: xr.start, y: yr.start, w: xr.end - xr.start, h: yr.end - yr.start };
-    let top_left = super::labels::place(&points, &sizes, 5, &drawn, bounds);
+    let sizes = labels::text_sizes(area, order.iter().map(|b| b.0.as_str()), &style)?;
+    let bounds = Rect::spanning(chart.plotting_area().get_pixel_range());
+    let top_left = labels::place(&points, &sizes, 5, &drawn, bounds);
     for ((b, &(px, py)), &(lx, ly)) in order.iter().zip(&points).zip(&top_left) {
         let label = EmptyElement::at((b.1.0, b.2.0))
             + Text::new(b.0.clone(), (lx - px, ly - py), style.pos(Pos::new(HPos::Left, VPos::Top)));
@@ -157,14 +152,12 @@ fn bar_panel<DB: DrawingBackend>(
     let n = bars.len();
     // Each parameter is named by its whole key path (`self_funders.hours_per_week`): the last
     // part alone can leave out what it is about.
-    let labels: Vec<String> = bars.iter().map(|b| b.0.clone()).collect();
-    // Room for the longest label.
-    let mut label_area = 200;
-    for l in &labels {
-        label_area = label_area.max(area.estimate_text_size(l, &super::text(13))?.0 + 16);
-    }
+    let names: Vec<String> = bars.iter().map(|b| b.0.clone()).collect();
+    // Room for the longest name.
+    let widths = labels::text_sizes(area, names.iter().map(String::as_str), &text(13))?;
+    let label_area = widths.iter().map(|&(w, _)| w as u32 + 16).fold(200, u32::max);
     let mut chart =
-        super::rows_panel(area, label, lo.min(0.0)..(hi * 1.08).max(0.1), &labels, label_area, 13, 2)?;
+        super::rows_panel(area, label, lo.min(0.0)..(hi * 1.08).max(0.1), &names, label_area, 13, 2)?;
     let (first, total) = (palette::OKABE_ITO[1], palette::OKABE_ITO[5]);
     if kind == Kind::Prcc {
         chart.draw_series(LineSeries::new([(0.0, -0.5), (0.0, n as f64 - 0.5)], BLACK.stroke_width(1)))?;

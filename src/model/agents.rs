@@ -455,20 +455,16 @@ mod tests {
             &[1.0],
             0,
         );
-        let mut state = 11u64;
-        let mut next = |n: u64| {
-            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-            (state >> 33) % n
-        };
+        let mut rng = crate::rng::TestLcg(11);
         let mut counts = [0u32; 9];
         for week in 0..20_000usize {
             let carer = |k: u64| if k == 0 { NONE } else { k as u32 };
-            let (regular, cover) = (carer(next(4)), carer(next(6)));
+            let (regular, cover) = (carer(rng.below(4)), carer(rng.below(6)));
             c.record_carers(2 * (week % 4), regular, cover);
             let n = count_distinct(c.recent_carers());
             assert_eq!(c.distinct_recent_carers(), n, "week {week}: {:?}", c.recent_carers());
             counts[n as usize] += 1;
-            if next(500) == 0 {
+            if rng.below(500) == 0 {
                 c.clear_carers();
             }
         }
