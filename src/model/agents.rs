@@ -100,6 +100,7 @@ impl Client {
         &self.recent_carers
     }
     /// Records a week's regular and cover carer in the ring's slots `slot` and `slot + 1`.
+    #[inline]
     pub fn record_carers(&mut self, slot: usize, regular: u32, cover: u32) {
         // The same carers as in these slots four weeks ago (a regular carer who stays, the same
         // cover or none): the ring, and so its count, is unchanged.
@@ -119,7 +120,9 @@ impl Client {
 }
 
 /// The distinct carers in a ring, `NONE` not counted. Branch-free: each slot counts if it
-/// holds a carer not in an earlier slot.
+/// holds a carer not in an earlier slot. (Out of line: `record_carers`, inlined, calls it only
+/// when the ring changes.)
+#[inline(never)]
 fn count_distinct(r: &[u32; 8]) -> u32 {
     let mut n = 0;
     for i in 0..r.len() {
@@ -256,6 +259,16 @@ pub struct Contract {
     pub pledges: Pledges,
 }
 
+/// A provider's travel in a week: km driven between visits, the mileage paid for them, their
+/// emissions, and the workers on e-bikes (sums over its workers in staff order).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Travel {
+    pub km: f64,
+    pub mileage_gbp: f64,
+    pub co2_kg: f64,
+    pub e_bikes: u32,
+}
+
 /// A supplier agent.
 #[derive(Clone, Debug)]
 pub struct Provider {
@@ -335,6 +348,8 @@ pub struct Provider {
     pub speed_kmh_mean: f64,
     pub mileage_gbp_per_km_mean: f64,
     pub wage_bill_week: f64,
+    /// This week's travel by its workers, summed in delivery.
+    pub travel_week: Travel,
     /// This week's revenue and cost lines.
     pub accounts: super::finance::Accounts,
     pub hires_week: u32,

@@ -229,20 +229,19 @@ pub fn exits(world: &mut World) {
     let clients = &mut world.clients;
     let counters = &mut world.counters;
     let providers = &mut world.providers;
+    // Most active clients' draws clear the week's bounds: they stay, with no admission, as
+    // the full computation in `exit` would say. (Checked inline, before the call.)
+    let clears_bounds = |c: &Client| {
+        bounded
+            && c.status == ClientStatus::Active
+            && (0.0..=1.0).contains(&c.recent_unmet)
+            && hospital_keys.uniform(c.id as u64) >= admission_max
+            && exit_keys.uniform(c.id as u64) >= exit_max
+    };
     let mut exit = |id: u32, clients: &mut Vec<Client>| -> bool {
         let c = &mut clients[id as usize];
         let u_admission = hospital_keys.uniform(c.id as u64);
         let u = exit_keys.uniform(c.id as u64);
-        // Most active clients' draws clear the week's bounds: they stay, with no admission,
-        // as the full computation below would say.
-        if bounded
-            && c.status == ClientStatus::Active
-            && (0.0..=1.0).contains(&c.recent_unmet)
-            && u_admission >= admission_max
-            && u >= exit_max
-        {
-            return false;
-        }
         let waited = if c.status == ClientStatus::Waiting { (week - c.waiting_since) as f64 } else { 0.0 };
         // Emergency hospital admissions: a cost to the NHS; the person comes home after.
         if u_admission < hazards.admission(c.recent_unmet, waited) {
@@ -279,7 +278,7 @@ pub fn exits(world: &mut World) {
         c.provider = NONE;
         true
     };
-    world.active_clients.retain(|&id| !exit(id, clients));
+    world.active_clients.retain(|&id| clears_bounds(&clients[id as usize]) || !exit(id, clients));
     // The queue keeps its order (first come, first served).
     world.queue.retain(|&id| !exit(id, clients));
     world.in_house.retain(|&id| !exit(id, clients));

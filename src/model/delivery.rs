@@ -4,7 +4,7 @@
 //! and guaranteed-hours staff are rostered before zero-hours staff.
 
 use super::provider::{km_per_hour_in_patch, mean_visit_hours};
-use super::{NONE, Provider, World};
+use super::{NONE, Provider, Travel, World};
 use crate::rng::Process;
 use crate::scenario::MAX_PATCHES;
 
@@ -142,6 +142,7 @@ pub fn deliver(world: &mut World) {
     let week = world.week as i64;
     let modes = &world.scenario.geography.travel_modes;
     let absence_keys = world.streams.week_keys(Process::Absence, week);
+    let mut mode_travel = std::mem::take(&mut world.scratch.mode_travel);
     for p in world.providers.iter_mut() {
         if !p.active {
             continue;
@@ -149,7 +150,11 @@ pub fn deliver(world: &mut World) {
         let demand = p.council_worker_total() + p.self_funder_total();
         let (kmh, vph) = (p.km_per_hour_mean, p.visits_per_hour_mean);
         let geo = &world.geography;
-        // Contact capacity of each worker: available time net of travel at their own speed.
+        // Travel time per contact hour depends on the worker only through their travel mode.
+        mode_travel.clear();
+        mode_travel.extend(modes.iter().map(|m| geo.travel_time_per_hour(kmh, vph, m.speed_kmh)));
+        // Contact capacity of each worker: available time net of travel at their own speed
+        // (kept in `contact_hours` until the hours are shared out below).
         let (mut cap_g, mut cap_z, mut time, mut speed_sum, mut mileage_sum) = (0.0, 0.0, 0.0, 0.0, 0.0);
         for &wid in &p.workers {
             let w = &mut world.workers[wid as usize];
@@ -160,9 +165,11 @@ pub fn deliver(world: &mut World) {
             // Sickness and other absence: the worker delivers nothing this week.
             w.absent = absence_keys.uniform(w.id as u64) < absence;
             if w.absent {
+                w.contact_hours = 0.0;
                 continue;
             }
-            let c = w.desired_hours / (1.0 + geo.travel_time_per_hour(kmh, vph, m.speed_kmh));
+            let c = w.desired_hours / (1.0 + mode_travel[w.mode as usize]);
+            w.contact_hours = c;
             if w.guaranteed { cap_g += c } else { cap_z += c }
         }
         if !p.workers.is_empty() {
@@ -179,10 +186,12 @@ pub fn deliver(world: &mut World) {
             (1.0, if cap_z > 0.0 { ((demand - cap_g) / cap_z).min(1.0) } else { 0.0 })
         };
         let (mut contact, mut travel, mut bill) = (0.0, 0.0, 0.0);
+        // Travel driven, its mileage and its emissions (for finance and the outcome tables).
+        let (mut km, mut mileage, mut co2, mut e_bikes) = (0.0, 0.0, 0.0, 0);
         for &wid in &p.workers {
             let w = &mut world.workers[wid as usize];
             let m = &modes[w.mode as usize];
-            let travel_per_hour = geo.travel_time_per_hour(kmh, vph, m.speed_kmh);
+            let travel_per_hour = mode_travel[w.mode as usize];
             let share = if w.absent {
                 0.0
             } else if w.guaranteed {
@@ -190,7 +199,7 @@ pub fn deliver(world: &mut World) {
             } else {
                 use_z
             };
-            let c = w.desired_hours / (1.0 + travel_per_hour) * share;
+            let c = w.contact_hours * share;
             w.contact_hours = c;
             w.travel_hours = c * travel_per_hour;
             let worked_paid = c + if p.pays_travel { w.travel_hours } else { 0.0 };
@@ -206,11 +215,18 @@ pub fn deliver(world: &mut World) {
             contact += c;
             travel += w.travel_hours;
             bill += w.earnings;
+            let k = c * kmh;
+            km += k;
+            mileage += k * m.mileage_gbp_per_km;
+            co2 += k * m.co2_kg_per_km;
+            e_bikes += u32::from(w.e_bike);
         }
         p.contact_hours_week = contact;
         p.wage_bill_week = bill;
         p.travel_share = if contact + travel > 0.0 { travel / (contact + travel) } else { 0.0 };
+        p.travel_week = Travel { km, mileage_gbp: mileage, co2_kg: co2, e_bikes };
     }
+    world.scratch.mode_travel = mode_travel;
 
     // Clients: delivered hours, unmet need, continuity.
     let week = world.week;

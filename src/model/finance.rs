@@ -164,7 +164,8 @@ pub fn settle(world: &mut World) {
         // What the package would have paid had every assessed hour been delivered and paid at
         // the rate (the provider's benchmark for the income it did not get).
         let committed_value = base_rate * c.assessed_hours * factor;
-        let vph = c.visits_per_week / c.assessed_hours;
+        // (Visits per hour matter to the cost only through paid travel time.)
+        let vph = if p.pays_travel { c.visits_per_week / c.assessed_hours } else { 0.0 };
         let cost = c.delivered_hours
             * factor
             * marginal_cost_per_hour(world, p, p.km_per_hour[c.patch as usize], vph);
@@ -189,11 +190,7 @@ pub fn settle(world: &mut World) {
         }
         let sf_committed = p.self_funder_total();
         let sf_delivered = sf_committed * p.fill;
-        let e_bikes = if p.terms.low_emission_travel {
-            p.workers.iter().filter(|&&w| world.workers[w as usize].e_bike).count() as f64
-        } else {
-            0.0
-        };
+        let e_bikes = if p.terms.low_emission_travel { f64::from(p.travel_week.e_bikes) } else { 0.0 };
         let council_clients: u32 = p.council_clients.iter().sum();
         let a = &mut p.accounts;
         a.self_funder_revenue = private_rate * sf_delivered;
@@ -205,20 +202,9 @@ pub fn settle(world: &mut World) {
         p.pending_grant = 0.0;
         a.social_value = e_bikes * e_bike_cost
             + if p.named_cover { council_clients as f64 * named_cover_cost } else { 0.0 };
-        let mut mileage = 0.0;
-        let mut km = 0.0;
-        let mut co2 = 0.0;
-        for &wid in &p.workers {
-            let w = &world.workers[wid as usize];
-            let m = &world.scenario.geography.travel_modes[w.mode as usize];
-            let k = w.contact_hours * p.km_per_hour_mean;
-            km += k;
-            mileage += k * m.mileage_gbp_per_km;
-            co2 += k * m.co2_kg_per_km;
-        }
-        a.travel_km = km;
-        a.co2_kg = co2;
-        a.mileage = mileage;
+        a.travel_km = p.travel_week.km;
+        a.co2_kg = p.travel_week.co2_kg;
+        a.mileage = p.travel_week.mileage_gbp;
         a.wage_bill = p.wage_bill_week;
         a.on_costs = p.wage_bill_week * s.on_cost_rate;
         a.admin = p.contact_hours_week * admin_per_hour;

@@ -187,6 +187,8 @@ pub struct Scratch {
     pub placed: Vec<u32>,
     /// Where each client (or worker) moves when those who left are dropped (`NONE`: dropped).
     pub moved_to: Vec<u32>,
+    /// Delivery: travel time per contact hour by travel mode, for the provider at hand.
+    pub mode_travel: Vec<f64>,
 }
 
 /// Drops the agents for which `gone` holds from `agents`, keeping the others in order, and

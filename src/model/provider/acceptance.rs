@@ -52,8 +52,13 @@ fn nearest_other_patch_km(world: &World, p: &Provider, patch: usize) -> f64 {
 /// mileage, admin), given the travel it brings.
 pub fn marginal_cost_per_hour(world: &World, p: &Provider, km_per_hour: f64, visits_per_hour: f64) -> f64 {
     let s = &world.scenario.providers;
-    let travel_hours = world.geography.travel_time_per_hour(km_per_hour, visits_per_hour, p.speed_kmh_mean);
-    let paid = 1.0 + if p.pays_travel { travel_hours } else { 0.0 };
+    // (Travel time is worked out only where it is paid: two divisions, per package per week
+    // in finance.)
+    let paid = if p.pays_travel {
+        1.0 + world.geography.travel_time_per_hour(km_per_hour, visits_per_hour, p.speed_kmh_mean)
+    } else {
+        1.0
+    };
     p.wage * (1.0 + s.on_cost_rate) * paid + world.admin_per_hour() + p.mileage_gbp_per_km_mean * km_per_hour
 }
 

@@ -225,6 +225,7 @@ pub fn new_provider(
         speed_kmh_mean: speed,
         mileage_gbp_per_km_mean: mileage,
         wage_bill_week: 0.0,
+        travel_week: Default::default(),
         accounts: Default::default(),
         hires_week: 0,
         declined_for_capacity: 0.0,
