@@ -52,8 +52,8 @@ fn nearest_other_patch_km(world: &World, p: &Provider, patch: usize) -> f64 {
 /// mileage, admin), given the travel it brings.
 pub fn marginal_cost_per_hour(world: &World, p: &Provider, km_per_hour: f64, visits_per_hour: f64) -> f64 {
     let s = &world.scenario.providers;
-    // (Travel time is worked out only where it is paid: two divisions, per package per week
-    // in finance.)
+    // (Travel time is worked out only where it is paid: finance asks this of every package
+    // every week, and skips the package's visits per hour too where travel is unpaid.)
     let paid = if p.pays_travel {
         1.0 + world.geography.travel_time_per_hour(km_per_hour, visits_per_hour, p.speed_kmh_mean)
     } else {
