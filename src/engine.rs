@@ -150,9 +150,9 @@ impl Simulation {
         labour::labour_market(w);
         // 6. Service delivery.
         delivery::caseloads_after_brokerage(w);
-        delivery::deliver(w);
-        // 7. Finance, handbacks, exit and entry.
-        finance::settle(w);
+        let packages = delivery::deliver(w);
+        // 7. Finance (packages paid as delivered), handbacks, exit and entry.
+        finance::settle(w, packages);
         provider::handbacks(w);
         provider::exits(w);
         provider::entry(w);

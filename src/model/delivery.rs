@@ -3,7 +3,8 @@
 //! of worker time is shared pro rata by all the provider's packages (council and self-funded),
 //! and guaranteed-hours staff are rostered before zero-hours staff.
 
-use super::provider::{km_per_hour_in_patch, mean_visit_hours};
+use super::finance::{PackagePayments, PackageTotals};
+use super::provider::{HourCost, km_per_hour_in_patch, mean_visit_hours};
 use super::{NONE, Provider, Travel, World};
 use crate::rng::Process;
 use crate::scenario::MAX_PATCHES;
@@ -134,8 +135,10 @@ fn provider_caseloads(world: &mut World) {
 }
 
 /// Allocates each provider's demanded hours to its workers, pays them, and records delivered
-/// hours per client, continuity of carers and each client's recent unmet need.
-pub fn deliver(world: &mut World) {
+/// hours per client, continuity of carers and each client's recent unmet need; the council
+/// pays for each package as it is recorded, and the week's totals are returned for
+/// `finance::settle`.
+pub fn deliver(world: &mut World) -> PackageTotals {
     let g_share = world.scenario.workforce.guaranteed_share_of_desired;
     let nlw = world.wages.national_living_wage;
     let absence = world.scenario.workforce.absence_per_week;
@@ -228,14 +231,25 @@ pub fn deliver(world: &mut World) {
     }
     world.scratch.mode_travel = mode_travel;
 
-    // Clients: delivered hours, unmet need, continuity.
+    // Clients: delivered hours, unmet need, continuity; and each package's payment, in the
+    // same pass (finance, docs/ODD.md §3 step 7).
     let week = world.week;
     let days = world.scenario.clients.carer_days_per_week;
     let slot = 2 * (week.rem_euclid(4) as usize);
     let continuity_keys = world.streams.week_keys(Process::Continuity, week as i64);
+    let cost = HourCost::new(world.scenario.providers.on_cost_rate, world.admin_per_hour(), &world.geography);
+    let mut payments = PackagePayments::open(
+        &world.policy,
+        &world.scenario,
+        cost,
+        week,
+        std::mem::take(&mut world.loss_making),
+        &mut world.providers,
+    );
     for &cid in &world.active_clients {
         let c = &mut world.clients[cid as usize];
-        let p = &world.providers[c.provider as usize];
+        let pid = c.provider as usize;
+        let p = &world.providers[pid];
         let planned = c.assessed_hours - c.cancelled_hours;
         c.delivered_hours = planned * p.fill;
         // Against the assessed need: hours trimmed by budget rationing are unmet.
@@ -246,28 +260,33 @@ pub fn deliver(world: &mut World) {
         // the provider's rostering quality.
         if p.workers.is_empty() {
             c.record_carers(slot, NONE, NONE);
-            continue;
-        }
-        let key = (c.id as u64) << 2;
-        let pick = |salt: u64| {
-            let u = continuity_keys.uniform(key | salt);
-            // (The same index through i64/u32, cheaper conversions than usize's.)
-            p.workers[((u * p.workers.len() as u32 as f64) as i64 as usize).min(p.workers.len() - 1)]
-        };
-        if c.primary_carer == NONE || world.employers[c.primary_carer as usize] != c.provider {
-            c.primary_carer = pick(0);
-        }
-        let care_days = c.visits_per_week.min(7.0);
-        let cover = if care_days > days {
-            // Last week's cover carer.
-            let last = c.recent_carers()[(slot + 7) % 8];
-            // A named cover carer (outcome-paid rostering) always returns when still employed.
-            let keep = p.named_cover || continuity_keys.uniform(key | 2) < p.quality;
-            if keep && last != NONE && world.employers[last as usize] == c.provider { last } else { pick(1) }
         } else {
-            NONE
-        };
-        c.record_carers(slot, c.primary_carer, cover);
+            let key = (c.id as u64) << 2;
+            let pick = |salt: u64| {
+                let u = continuity_keys.uniform(key | salt);
+                // (The same index through i64/u32, cheaper conversions than usize's.)
+                p.workers[((u * p.workers.len() as u32 as f64) as i64 as usize).min(p.workers.len() - 1)]
+            };
+            if c.primary_carer == NONE || world.employers[c.primary_carer as usize] != c.provider {
+                c.primary_carer = pick(0);
+            }
+            let care_days = c.visits_per_week.min(7.0);
+            let cover = if care_days > days {
+                // Last week's cover carer.
+                let last = c.recent_carers()[(slot + 7) % 8];
+                // A named cover carer (outcome-paid rostering) always returns when still employed.
+                let keep = p.named_cover || continuity_keys.uniform(key | 2) < p.quality;
+                if keep && last != NONE && world.employers[last as usize] == c.provider {
+                    last
+                } else {
+                    pick(1)
+                }
+            } else {
+                NONE
+            };
+            c.record_carers(slot, c.primary_carer, cover);
+        }
+        payments.pay(cid, c, &mut world.providers[pid]);
     }
     for &cid in &world.queue {
         let c = &mut world.clients[cid as usize];
@@ -283,4 +302,5 @@ pub fn deliver(world: &mut World) {
         c.recent_unmet = 0.75 * c.recent_unmet + 0.25 * (1.0 - c.assessed_hours / c.need_hours);
         c.clear_carers();
     }
+    payments.close()
 }

@@ -1,8 +1,10 @@
 //! Finance (docs/ODD.md §3 step 7, §7.15): council payments by payment basis, self-funder fees,
 //! costs, cash, margins and income risk; and each package's margin for handback decisions.
 
-use super::World;
-use super::provider::marginal_cost_per_hour;
+use super::provider::HourCost;
+use super::{Client, Provider, World};
+use crate::policy::Policy;
+use crate::scenario::{PaymentBasis, Scenario};
 
 /// Weight of this week in the providers' running averages (≈ a quarter's memory).
 const EWMA_WEIGHT: f64 = 1.0 / 13.0;
@@ -113,74 +115,119 @@ pub fn startup_overhead_factor(s: &crate::scenario::ProviderParams, age_weeks: i
     s.entrant_overhead_share + (1.0 - s.entrant_overhead_share) * t
 }
 
-/// Weekly finance of every active provider. Money is conserved: each provider's cash changes
-/// by exactly its revenue minus its costs, and council spend equals the providers' council
-/// revenue.
-pub fn settle(world: &mut World) {
-    let atp = world.scenario.clients.actual_to_planned_minutes;
+/// The council's payment for each active package this week, and each package's margin for
+/// handbacks (docs/ODD.md §7.15–7.16). Delivery hands each package here as soon as its week is
+/// recorded, in its one pass over the active clients (docs/ODD.md §3 steps 6–7), so the
+/// client records are read once for both; `settle` then closes the providers' accounts.
+pub struct PackagePayments<'a> {
+    policy: &'a Policy,
+    cost: HourCost<'a>,
+    week: i32,
+    actual_to_planned: f64,
+    premium: f64,
+    max_carers: u32,
+    outcome_payment: bool,
+    handback_weeks: u32,
+    totals: PackageTotals,
+}
+
+/// What the week's package payments leave for `settle`.
+pub struct PackageTotals {
+    /// Packages whose margin has been negative for the handback period, in the order paid
+    /// (the active list's).
+    loss_making: Vec<u32>,
+    /// The emergency premium paid on urgent placements, and the continuity bonuses.
+    emergency: f64,
+    outcome_bonus: f64,
+}
+
+impl<'a> PackagePayments<'a> {
+    /// Starts the week's accounts: every provider's are cleared. `loss_making` is a buffer
+    /// to reuse (its contents are dropped).
+    pub fn open(
+        policy: &'a Policy,
+        scenario: &Scenario,
+        cost: HourCost<'a>,
+        week: i32,
+        mut loss_making: Vec<u32>,
+        providers: &mut [Provider],
+    ) -> Self {
+        for p in providers.iter_mut() {
+            p.accounts = Accounts::default();
+        }
+        loss_making.clear();
+        Self {
+            policy,
+            cost,
+            week,
+            actual_to_planned: scenario.clients.actual_to_planned_minutes,
+            premium: scenario.council.downstream.emergency_premium,
+            max_carers: policy.rules.outcomes.continuity_max_carers,
+            outcome_payment: policy.rules.payment == PaymentBasis::Outcomes,
+            handback_weeks: scenario.providers.handback_after_negative_weeks,
+            totals: PackageTotals { loss_making, emergency: 0.0, outcome_bonus: 0.0 },
+        }
+    }
+
+    /// Pays for active client `cid`'s package this week (its delivered hours and carers already
+    /// recorded) and updates its margin count.
+    #[inline]
+    pub fn pay(&mut self, cid: u32, c: &mut Client, p: &mut Provider) {
+        let factor = if c.double_handed { 2.0 } else { 1.0 };
+        let base_rate = self.policy.package_rate(p, c);
+        // An urgent placement after a handback or an exit costs a premium for a few weeks.
+        let urgent = self.week < c.premium_until;
+        let rate = if urgent { base_rate * (1.0 + self.premium) } else { base_rate };
+        // Only outcome payment looks at continuity.
+        let continuity_met = self.outcome_payment && c.distinct_recent_carers() <= self.max_carers;
+        let pay = self.policy.payment(
+            rate,
+            c.delivered_hours * factor,
+            c.cancelled_hours * factor,
+            c.assessed_hours * factor,
+            self.actual_to_planned,
+            continuity_met,
+        );
+        if urgent {
+            // The premium is on the rate; an outcome bonus is paid on top, not at the premium.
+            let at_rate = pay.gbp - pay.bonus;
+            self.totals.emergency += at_rate - at_rate / (1.0 + self.premium);
+        }
+        self.totals.outcome_bonus += pay.bonus;
+        // What the package would have paid had every assessed hour been delivered and paid at
+        // the rate (the provider's benchmark for the income it did not get).
+        let committed_value = base_rate * c.assessed_hours * factor;
+        // (Visits per hour matter to the cost only through paid travel time.)
+        let vph = if p.pays_travel { c.visits_per_week / c.assessed_hours } else { 0.0 };
+        let cost = c.delivered_hours * factor * self.cost.marginal(p, p.km_per_hour[c.patch as usize], vph);
+        p.accounts.council_revenue += pay.gbp;
+        p.accounts.committed_value += committed_value;
+        // A package its provider could not staff at all has no margin to judge.
+        if c.delivered_hours > 0.0 {
+            c.negative_margin_weeks = if pay.gbp < cost { c.negative_margin_weeks + 1 } else { 0 };
+        }
+        if c.negative_margin_weeks >= self.handback_weeks {
+            self.totals.loss_making.push(cid);
+        }
+    }
+
+    /// The week's totals, once every active package is paid.
+    pub fn close(self) -> PackageTotals {
+        self.totals
+    }
+}
+
+/// Weekly finance of every active provider, once its packages are paid (`packages`). Money is
+/// conserved: each provider's cash changes by exactly its revenue minus its costs, and council
+/// spend equals the providers' council revenue.
+pub fn settle(world: &mut World, packages: PackageTotals) {
     let s = &world.scenario.providers;
     let private_rate = world.private_rate();
     let admin_per_hour = world.admin_per_hour();
     let recruitment = s.recruitment_gbp_per_hire * world.wages.cost_index;
     let e_bike_cost = world.policy.rules.social_value.e_bike_gbp_per_worker_week * world.wages.cost_index;
     let named_cover_cost = s.named_cover_gbp_per_client_week * world.wages.cost_index;
-    let week = world.week;
-    let premium = world.scenario.council.downstream.emergency_premium;
-    let max_carers = world.policy.rules.outcomes.continuity_max_carers;
-    let outcome_payment = world.policy.rules.payment == crate::scenario::PaymentBasis::Outcomes;
-    for p in world.providers.iter_mut() {
-        p.accounts = Accounts::default();
-    }
-    // Council payments, package by package; each package's margin is tracked for handbacks.
-    let mut emergency = 0.0;
-    let mut outcome_bonus = 0.0;
-    let k = world.scenario.providers.handback_after_negative_weeks;
-    let mut loss_making = std::mem::take(&mut world.loss_making);
-    loss_making.clear();
-    for &cid in &world.active_clients {
-        let c = &world.clients[cid as usize];
-        let pid = c.provider as usize;
-        let p = &world.providers[pid];
-        let factor = if c.double_handed { 2.0 } else { 1.0 };
-        let base_rate = world.policy.package_rate(p, c);
-        // An urgent placement after a handback or an exit costs a premium for a few weeks.
-        let rate = if week < c.premium_until { base_rate * (1.0 + premium) } else { base_rate };
-        // Only outcome payment looks at continuity (a scan of the carer ring per package).
-        let continuity_met = outcome_payment && c.distinct_recent_carers() <= max_carers;
-        let pay = world.policy.payment(
-            rate,
-            c.delivered_hours * factor,
-            c.cancelled_hours * factor,
-            c.assessed_hours * factor,
-            atp,
-            continuity_met,
-        );
-        if week < c.premium_until {
-            // The premium is on the rate; an outcome bonus is paid on top, not at the premium.
-            let at_rate = pay.gbp - pay.bonus;
-            emergency += at_rate - at_rate / (1.0 + premium);
-        }
-        outcome_bonus += pay.bonus;
-        // What the package would have paid had every assessed hour been delivered and paid at
-        // the rate (the provider's benchmark for the income it did not get).
-        let committed_value = base_rate * c.assessed_hours * factor;
-        // (Visits per hour matter to the cost only through paid travel time.)
-        let vph = if p.pays_travel { c.visits_per_week / c.assessed_hours } else { 0.0 };
-        let cost = c.delivered_hours
-            * factor
-            * marginal_cost_per_hour(world, p, p.km_per_hour[c.patch as usize], vph);
-        let p = &mut world.providers[pid];
-        p.accounts.council_revenue += pay.gbp;
-        p.accounts.committed_value += committed_value;
-        let c = &mut world.clients[cid as usize];
-        // A package its provider could not staff at all has no margin to judge.
-        if c.delivered_hours > 0.0 {
-            c.negative_margin_weeks = if pay.gbp < cost { c.negative_margin_weeks + 1 } else { 0 };
-        }
-        if c.negative_margin_weeks >= k {
-            loss_making.push(cid);
-        }
-    }
+    let PackageTotals { loss_making, emergency, mut outcome_bonus } = packages;
     world.loss_making = loss_making;
     let mut council_spend = 0.0;
     let (mut variable_cost, mut contact_hours) = (0.0, 0.0);

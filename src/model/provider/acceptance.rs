@@ -1,7 +1,7 @@
 //! Package acceptance (docs/ODD.md §7.8): whether a provider takes a package it is offered,
 //! and the cost model it weighs: the marginal cost of a worker-hour and travel per hour (§7.6).
 
-use crate::model::{Provider, World};
+use crate::model::{Geography, Provider, World};
 
 /// Whether `p` works in `patch` (docs/ODD.md §7.7): its service area is its base patch, the
 /// patches within `providers.service_radius_km` of it, and any patch where it already has
@@ -51,15 +51,41 @@ fn nearest_other_patch_km(world: &World, p: &Provider, patch: usize) -> f64 {
 /// Cost to the provider of one more worker-hour of care (wage with on-costs, paid travel,
 /// mileage, admin), given the travel it brings.
 pub fn marginal_cost_per_hour(world: &World, p: &Provider, km_per_hour: f64, visits_per_hour: f64) -> f64 {
-    let s = &world.scenario.providers;
-    // (Travel time is worked out only where it is paid: finance asks this of every package
-    // every week, and skips the package's visits per hour too where travel is unpaid.)
-    let paid = if p.pays_travel {
-        1.0 + world.geography.travel_time_per_hour(km_per_hour, visits_per_hour, p.speed_kmh_mean)
-    } else {
-        1.0
-    };
-    p.wage * (1.0 + s.on_cost_rate) * paid + world.admin_per_hour() + p.mileage_gbp_per_km_mean * km_per_hour
+    HourCost::of(world).marginal(p, km_per_hour, visits_per_hour)
+}
+
+/// What [`marginal_cost_per_hour`] needs of the world this week, held apart from it: finance
+/// prices every package while delivery still holds the clients (docs/ODD.md §3 steps 6–7).
+#[derive(Clone, Copy)]
+pub struct HourCost<'a> {
+    geography: &'a Geography,
+    on_cost_rate: f64,
+    admin_per_hour: f64,
+}
+
+impl<'a> HourCost<'a> {
+    pub fn of(world: &'a World) -> Self {
+        Self::new(world.scenario.providers.on_cost_rate, world.admin_per_hour(), &world.geography)
+    }
+
+    pub fn new(on_cost_rate: f64, admin_per_hour: f64, geography: &'a Geography) -> Self {
+        Self { geography, on_cost_rate, admin_per_hour }
+    }
+
+    /// [`marginal_cost_per_hour`].
+    #[inline]
+    pub fn marginal(&self, p: &Provider, km_per_hour: f64, visits_per_hour: f64) -> f64 {
+        // (Travel time is worked out only where it is paid: finance asks this of every package
+        // every week, and skips the package's visits per hour too where travel is unpaid.)
+        let paid = if p.pays_travel {
+            1.0 + self.geography.travel_time_per_hour(km_per_hour, visits_per_hour, p.speed_kmh_mean)
+        } else {
+            1.0
+        };
+        p.wage * (1.0 + self.on_cost_rate) * paid
+            + self.admin_per_hour
+            + p.mileage_gbp_per_km_mean * km_per_hour
+    }
 }
 
 /// ODD §7.8: the provider accepts a package if it has (or expects to hire) the worker time and
