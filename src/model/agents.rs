@@ -16,17 +16,33 @@ pub enum ClientStatus {
 }
 
 /// A person drawing on council-funded care.
+///
+/// Laid out in two cache lines (docs/ODD.md §2.2): the first holds what most weekly passes
+/// over the clients read (exits, caseloads, handbacks, the recorder), the second what only
+/// delivery, payment and brokerage read. At London scale the records do not fit in cache, and a
+/// pass that reads one line per client instead of two moves half the memory.
 #[derive(Clone, Debug)]
+#[repr(C, align(64))]
 pub struct Client {
+    // The first cache line.
     /// The client's id, in order of arrival and fixed for the run: its random draws are keyed
     /// by it. Its place in `World::clients` (the index the queue and the active list hold) can
     /// move down when clients who have left are dropped (docs/ODD.md §3).
     pub id: u32,
+    pub provider: u32,
     pub patch: PatchId,
     pub status: ClientStatus,
-    pub provider: u32,
+    pub double_handed: bool,
     /// Whether the package was placed under a framework contract (paid the contract rate).
     pub on_contract: bool,
+    /// Returned to brokerage by a handback or a provider's exit: placed urgently, at a premium.
+    pub urgent: bool,
+    /// The number of distinct carers in `recent_carers` (kept with the ring, so it is counted
+    /// once when the ring changes; at most 8).
+    pub(super) distinct_carers: u8,
+    /// Consecutive weeks the package's margin has been negative for its provider (it grows by
+    /// at most one a week, and no run is longer than `u16::MAX` weeks).
+    pub negative_margin_weeks: u16,
     /// Contact hours per week of the package as funded (client-hours; a double-handed hour
     /// needs two workers): the assessed need, less any hours trimmed by budget rationing.
     pub assessed_hours: f64,
@@ -34,36 +50,34 @@ pub struct Client {
     /// against it.
     pub need_hours: f64,
     pub visits_per_week: f64,
-    pub double_handed: bool,
-    pub arrived_week: i32,
-    pub waiting_since: i32,
-    /// First week a package can start: assessment, matching and set-up take time.
-    pub ready_week: i32,
     /// Unmet-need share of the client's last weeks (EWMA), for deterioration.
     pub recent_unmet: f64,
-    /// Consecutive weeks the package's margin has been negative for its provider.
-    pub negative_margin_weeks: u32,
-    /// The regular carer, and the carers seen over the last 4 weeks (ring, two per week; places
-    /// in `World::workers`), with the number of distinct carers among them (kept with the
-    /// ring, so it is counted once when the ring changes).
-    pub primary_carer: u32,
-    pub(super) recent_carers: [u32; 8],
-    pub(super) distinct_carers: u32,
     /// Delivered and cancelled client-hours this week.
     pub delivered_hours: f64,
     pub cancelled_hours: f64,
-    /// Returned to brokerage by a handback or a provider's exit: placed urgently, at a premium.
-    pub urgent: bool,
-    /// After its provider closed: its regular carer there, who follows it to the provider that
-    /// takes the package if still free (docs/ODD.md §7.17); `NONE` otherwise.
-    pub following_carer: u32,
+    // The second cache line.
     /// A package placed under a framework contract that has since ended keeps that contract's
     /// rate (£/h, uplifted each April as contract rates are), as a call-off contract keeps its
     /// terms beyond its framework (docs/ODD.md §7.2); 0 otherwise.
     pub call_off_rate: f64,
+    /// The regular carer, and the carers seen over the last 4 weeks (ring, two per week; places
+    /// in `World::workers`).
+    pub primary_carer: u32,
+    pub(super) recent_carers: [u32; 8],
     /// The council pays the emergency premium on this package until this week.
     pub premium_until: i32,
+    /// After its provider closed: its regular carer there, who follows it to the provider that
+    /// takes the package if still free (docs/ODD.md §7.17); `NONE` otherwise.
+    pub following_carer: u32,
+    pub arrived_week: i32,
+    pub waiting_since: i32,
+    /// First week a package can start: assessment, matching and set-up take time.
+    pub ready_week: i32,
 }
+
+// Two cache lines a client, and a margin count that cannot overflow in the longest run.
+const _: () = assert!(std::mem::size_of::<Client>() == 128);
+const _: () = assert!(crate::scenario::MAX_SPAN_WEEKS < u16::MAX as u32);
 
 impl Client {
     /// Worker-hours a week the package needs.
@@ -92,7 +106,7 @@ impl Client {
     }
     /// Distinct carers seen over the last 4 weeks.
     pub fn distinct_recent_carers(&self) -> u32 {
-        self.distinct_carers
+        u32::from(self.distinct_carers)
     }
     /// The carers seen over the last 4 weeks: a ring of two slots a week (regular, cover),
     /// `NONE` where nobody came.
@@ -123,14 +137,14 @@ impl Client {
 /// holds a carer not in an earlier slot. (Out of line: `record_carers`, inlined, calls it only
 /// when the ring changes.)
 #[inline(never)]
-fn count_distinct(r: &[u32; 8]) -> u32 {
+fn count_distinct(r: &[u32; 8]) -> u8 {
     let mut n = 0;
     for i in 0..r.len() {
         let mut seen = r[i] == NONE;
         for j in 0..i {
             seen |= r[j] == r[i];
         }
-        n += u32::from(!seen);
+        n += u8::from(!seen);
     }
     n
 }
@@ -477,7 +491,7 @@ mod tests {
             let (regular, cover) = (carer(rng.below(4)), carer(rng.below(6)));
             c.record_carers(2 * (week % 4), regular, cover);
             let n = count_distinct(c.recent_carers());
-            assert_eq!(c.distinct_recent_carers(), n, "week {week}: {:?}", c.recent_carers());
+            assert_eq!(c.distinct_recent_carers(), u32::from(n), "week {week}: {:?}", c.recent_carers());
             counts[n as usize] += 1;
             if rng.below(500) == 0 {
                 c.clear_carers();

@@ -206,7 +206,7 @@ impl<'a> PackagePayments<'a> {
         if c.delivered_hours > 0.0 {
             c.negative_margin_weeks = if pay.gbp < cost { c.negative_margin_weeks + 1 } else { 0 };
         }
-        if c.negative_margin_weeks >= self.handback_weeks {
+        if u32::from(c.negative_margin_weeks) >= self.handback_weeks {
             self.totals.loss_making.push(cid);
         }
     }

@@ -15,4 +15,5 @@ pub use load::{
 };
 pub use schema::*;
 pub use shocks::{Composed, ShockFile, compose, load_shock_file, load_shock_files};
+pub(crate) use validate::MAX_SPAN_WEEKS;
 pub use validate::{checked, validate};

@@ -35,7 +35,7 @@ pub fn handbacks(world: &mut World) {
         let clients = &world.clients;
         listed.retain(|&cid| {
             let c = &clients[cid as usize];
-            c.status == ClientStatus::Active && c.negative_margin_weeks >= k
+            c.status == ClientStatus::Active && u32::from(c.negative_margin_weeks) >= k
         });
         let n = return_listed(world, &listed);
         world.counters.handback_packages += n;
