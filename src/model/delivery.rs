@@ -4,7 +4,7 @@
 //! and guaranteed-hours staff are rostered before zero-hours staff.
 
 use super::finance::{PackagePayments, PackageTotals};
-use super::provider::{HourCost, km_per_hour_in_patch, mean_visit_hours};
+use super::provider::{MarginalCost, km_per_hour_in_patch, mean_visit_hours};
 use super::{NONE, Provider, Travel, World};
 use crate::rng::Process;
 use crate::scenario::MAX_PATCHES;
@@ -237,7 +237,8 @@ pub fn deliver(world: &mut World) -> PackageTotals {
     let days = world.scenario.clients.carer_days_per_week;
     let slot = 2 * (week.rem_euclid(4) as usize);
     let continuity_keys = world.streams.week_keys(Process::Continuity, week as i64);
-    let cost = HourCost::new(world.scenario.providers.on_cost_rate, world.admin_per_hour(), &world.geography);
+    let cost =
+        MarginalCost::new(world.scenario.providers.on_cost_rate, world.admin_per_hour(), &world.geography);
     let mut payments = PackagePayments::open(
         &world.policy,
         &world.scenario,

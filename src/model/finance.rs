@@ -1,7 +1,7 @@
 //! Finance (docs/ODD.md §3 step 7, §7.15): council payments by payment basis, self-funder fees,
 //! costs, cash, margins and income risk; and each package's margin for handback decisions.
 
-use super::provider::HourCost;
+use super::provider::MarginalCost;
 use super::{Client, Provider, World};
 use crate::policy::Policy;
 use crate::scenario::{PaymentBasis, Scenario};
@@ -121,7 +121,7 @@ pub fn startup_overhead_factor(s: &crate::scenario::ProviderParams, age_weeks: i
 /// client records are read once for both; `settle` then closes the providers' accounts.
 pub struct PackagePayments<'a> {
     policy: &'a Policy,
-    cost: HourCost<'a>,
+    cost: MarginalCost<'a>,
     week: i32,
     actual_to_planned: f64,
     premium: f64,
@@ -147,7 +147,7 @@ impl<'a> PackagePayments<'a> {
     pub fn open(
         policy: &'a Policy,
         scenario: &Scenario,
-        cost: HourCost<'a>,
+        cost: MarginalCost<'a>,
         week: i32,
         mut loss_making: Vec<u32>,
         providers: &mut [Provider],

@@ -51,19 +51,19 @@ fn nearest_other_patch_km(world: &World, p: &Provider, patch: usize) -> f64 {
 /// Cost to the provider of one more worker-hour of care (wage with on-costs, paid travel,
 /// mileage, admin), given the travel it brings.
 pub fn marginal_cost_per_hour(world: &World, p: &Provider, km_per_hour: f64, visits_per_hour: f64) -> f64 {
-    HourCost::of(world).marginal(p, km_per_hour, visits_per_hour)
+    MarginalCost::of(world).marginal(p, km_per_hour, visits_per_hour)
 }
 
 /// What [`marginal_cost_per_hour`] needs of the world this week, held apart from it: finance
 /// prices every package while delivery still holds the clients (docs/ODD.md §3 steps 6–7).
 #[derive(Clone, Copy)]
-pub struct HourCost<'a> {
+pub struct MarginalCost<'a> {
     geography: &'a Geography,
     on_cost_rate: f64,
     admin_per_hour: f64,
 }
 
-impl<'a> HourCost<'a> {
+impl<'a> MarginalCost<'a> {
     pub fn of(world: &'a World) -> Self {
         Self::new(world.scenario.providers.on_cost_rate, world.admin_per_hour(), &world.geography)
     }

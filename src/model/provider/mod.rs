@@ -11,7 +11,7 @@ mod handbacks;
 mod quality;
 mod self_funders;
 
-pub use acceptance::{HourCost, accepts_package, covers_patch, km_per_hour_in_patch, mean_visit_hours};
+pub use acceptance::{MarginalCost, accepts_package, covers_patch, km_per_hour_in_patch, mean_visit_hours};
 pub use decisions::{decisions, low_emission_travel};
 pub use entry::{Referrals, entry, going_contract_mix, new_provider};
 pub use exit::{exits, fail};
