@@ -73,6 +73,14 @@ impl WeekKeys {
         to_unit(self.key(entity))
     }
 
+    /// The keyed 64 bits behind [`WeekKeys::uniform`] (whose number is their top 53 bits,
+    /// scaled): in the same order as the numbers, and distinct for distinct entities (the
+    /// key is a bijection of the entity), so sorting by them never meets a tie.
+    #[inline]
+    pub fn bits(&self, entity: u64) -> u64 {
+        self.key(entity)
+    }
+
     /// A standard normal number for one entity: the normal quantile of one keyed uniform
     /// number in the open interval (0, 1) ([`to_open_unit`]).
     #[inline]

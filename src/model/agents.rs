@@ -167,8 +167,8 @@ pub enum WorkerStatus {
 pub struct CareWorker {
     /// The worker's id, in order of arrival and fixed for the run: its random draws are keyed
     /// by it. Its place in `World::workers` (the index providers' staff lists, the pool and
-    /// clients' carers hold) can move down when workers who have left are dropped (docs/ODD.md
-    /// §3).
+    /// clients' carers hold) moves every 13 weeks, when workers who have left are dropped and
+    /// the others laid out by employer (docs/ODD.md §3).
     pub id: u32,
     pub home: PatchId,
     pub estate_resident: bool,

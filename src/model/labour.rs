@@ -140,24 +140,44 @@ pub fn draw_worker(
 const DROP_WORKER_AFTER_WEEKS: i32 = 5;
 
 /// Drops from `World::workers` the workers who have left care work and last left an employer
-/// at least `DROP_WORKER_AFTER_WEEKS` weeks ago, keeping the others in order, and moves the
-/// staff lists', the pool's, the starters' and the clients' carers' indices with them
-/// (`NONE` for a dropped worker: a carer gone this long is never read again). As for clients
-/// (`clients::drop_departed`), ids, draws and every order stay as they were (docs/ODD.md §3).
+/// at least `DROP_WORKER_AFTER_WEEKS` weeks ago, and lays the others out by employer: each
+/// provider's staff together, in the order of its staff list (providers in id order), then
+/// everyone else (the pool, recruits awaiting checks, recent leavers) in their order. The weekly
+/// passes over each provider's staff (delivery, the labour market, the recorder, decisions)
+/// then read the records front to back, which at London scale is what keeps them in cache
+/// (docs/ODD.md §2.2). The staff lists', the pool's, the starters' and the clients' carers'
+/// places move with them (`NONE` for a dropped worker: a carer gone this long is never read
+/// again). Ids, draws and every list's order stay as they were (docs/ODD.md §3): no outcome
+/// depends on where a worker sits.
 pub fn drop_departed(world: &mut World) {
     let last = world.week - DROP_WORKER_AFTER_WEEKS;
     let gone = |w: &CareWorker| w.status == WorkerStatus::Left && w.left_week <= last;
-    let moved_to = &mut world.scratch.moved_to;
-    if !super::drop_where(&mut world.workers, gone, moved_to) {
-        return;
+    let scratch = &mut world.scratch;
+    let (moved_to, order) = (&mut scratch.moved_to, &mut scratch.worker_order);
+    moved_to.clear();
+    moved_to.resize(world.workers.len(), NONE);
+    order.clear();
+    for &wid in world.providers.iter().flat_map(|p| &p.workers) {
+        debug_assert!(!gone(&world.workers[wid as usize]), "a listed worker had left");
+        moved_to[wid as usize] = order.len() as u32;
+        order.push(wid);
     }
-    // The employers move down with their workers (`moved_to` never moves one up).
-    for (from, &to) in moved_to.iter().enumerate() {
-        if to != NONE {
-            world.employers[to as usize] = world.employers[from];
+    for (wid, w) in world.workers.iter().enumerate() {
+        if moved_to[wid] == NONE && !gone(w) {
+            moved_to[wid] = order.len() as u32;
+            order.push(wid as u32);
         }
     }
-    world.employers.truncate(world.workers.len());
+    // The records and their employers in the new order (the buffers swap: nothing allocated
+    // once they have grown).
+    let records = &mut scratch.worker_records;
+    records.clear();
+    records.extend(order.iter().map(|&wid| world.workers[wid as usize].clone()));
+    std::mem::swap(&mut world.workers, records);
+    let employers = &mut scratch.worker_employers;
+    employers.clear();
+    employers.extend(order.iter().map(|&wid| world.employers[wid as usize]));
+    std::mem::swap(&mut world.employers, employers);
     let moved = |i: &mut u32| {
         if *i != NONE {
             *i = moved_to[*i as usize];
@@ -296,7 +316,7 @@ pub fn labour_market(world: &mut World) {
                 continue;
             }
             if search_keys.uniform(key ^ SECOND_DRAW) < s.on_the_job_search_per_week {
-                seekers.push((search_keys.uniform(key), wid));
+                seekers.push((search_keys.bits(key), wid));
             }
             i += 1;
         }
@@ -365,14 +385,14 @@ pub fn labour_market(world: &mut World) {
     world.counters.international_recruits += n;
     outreach(world, outside);
     for &wid in &world.pool {
-        seekers.push((search_keys.uniform(world.workers[wid as usize].id as u64), wid));
+        seekers.push((search_keys.bits(world.workers[wid as usize].id as u64), wid));
     }
 
     // 3. Matching: seekers in a random order take the best vacancy worth more than their
     // reservation wage (from the pool) or than their current job plus a switching threshold.
-    // (Unstable is the same order: no two seekers share a worker. The draws are in [0, 1),
-    // where the order of an f64's bits is its `total_cmp` order, cheaper to compare.)
-    seekers.sort_unstable_by_key(|&(u, wid)| (u.to_bits(), wid));
+    // (The order of their keyed draws: each seeker's bits are distinct, so the order does not
+    // depend on where the workers sit in `World::workers`, and an unstable sort is the same.)
+    seekers.sort_unstable_by_key(|&(bits, _)| bits);
     let mut hired_from_pool = false;
     // The providers with open posts, in id order, kept up to date as posts fill and open.
     let mut open = std::mem::take(&mut world.scratch.ids);

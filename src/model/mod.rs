@@ -117,8 +117,11 @@ pub struct World {
     /// places in this vector, which move when clients are dropped: a client is known across
     /// weeks by its id.
     pub clients: Vec<Client>,
-    /// The workers, in order of id (`CareWorker::id`), and, until they are dropped, those who
-    /// have left care work; as for clients, the lists hold places in this vector.
+    /// The workers, and, until they are dropped, those who have left care work; as for
+    /// clients, the lists hold places in this vector, and a worker is known across weeks by
+    /// its id (`CareWorker::id`). Every 13 weeks they are laid out by employer, each provider's
+    /// staff together (`labour::drop_departed`); those who arrive in between are added at the
+    /// end.
     pub workers: Vec<CareWorker>,
     /// Each worker's employer (`NONE` if none; for a recruit awaiting checks, the provider
     /// that took it on), by place in `workers`. Kept apart from the rest of the worker's
@@ -175,7 +178,8 @@ pub struct Scratch {
     /// The providers a client is offered to this week, in order.
     pub offered: Vec<u32>,
     pub brokerage: brokerage::BrokerageOrder,
-    pub seekers: Vec<(f64, u32)>,
+    /// Job seekers: their keyed bits (the order they search in) and places.
+    pub seekers: Vec<(u64, u32)>,
     /// A job seeker's sample of open posts, and the swaps that drew it.
     pub posts: Vec<u32>,
     pub swaps: Vec<(usize, u32)>,
@@ -187,6 +191,11 @@ pub struct Scratch {
     pub placed: Vec<u32>,
     /// Where each client (or worker) moves when those who left are dropped (`NONE`: dropped).
     pub moved_to: Vec<u32>,
+    /// Laying out the workers by employer: their places in the new order, and the records
+    /// and employers being moved (`labour::drop_departed`).
+    pub worker_order: Vec<u32>,
+    pub worker_records: Vec<CareWorker>,
+    pub worker_employers: Vec<u32>,
     /// Delivery: travel time per contact hour by travel mode, for the provider at hand.
     pub mode_travel: Vec<f64>,
 }
