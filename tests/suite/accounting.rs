@@ -247,7 +247,16 @@ impl Ledger {
             ensure!(n == expected, "week {week}: client {} ({:?}) is on {n} lists", c.id, c.status);
             ensure!(i == 0 || w.clients[i - 1].id < c.id, "week {week}: clients out of order of id at {i}");
         }
-        ensure!(w.workers.windows(2).all(|p| p[0].id < p[1].id), "week {week}: workers out of order of id");
+        // Each worker sits in one place under its own id (places move when the workers are laid
+        // out by employer, ids never).
+        let mut seen = vec![false; w.workers.iter().map(|x| x.id as usize + 1).max().unwrap_or(0)];
+        for x in &w.workers {
+            ensure!(
+                !std::mem::replace(&mut seen[x.id as usize], true),
+                "week {week}: worker {} sits twice",
+                x.id
+            );
+        }
         ensure!(
             rec.delivered_hours <= rec.assessed_hours,
             "week {week}: delivered {} > assessed {}",
