@@ -406,6 +406,15 @@ mod tests {
     }
 
     #[test]
+    fn keyed_bits_order_like_their_numbers_and_never_tie() {
+        let keys = Streams::new(5, 1).week_keys(Process::JobSearch, 3);
+        let mut v: Vec<(u64, f64)> = (0..50_000).map(|e| (keys.bits(e), keys.uniform(e))).collect();
+        v.sort_unstable_by_key(|x| x.0);
+        assert!(v.windows(2).all(|w| w[0].0 < w[1].0), "two entities share their bits");
+        assert!(v.windows(2).all(|w| w[0].1 <= w[1].1), "the bits are not in the order of the numbers");
+    }
+
+    #[test]
     fn uniform_is_in_unit_interval_and_roughly_uniform() {
         let s = Streams::new(1, 2);
         let n = 100_000;
