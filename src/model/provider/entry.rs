@@ -90,21 +90,44 @@ pub fn entry(world: &mut World) {
         ((s.entry_base_per_week + s.entry_per_expected_margin * expected_margin.max(0.0)) * reach).min(1.0);
     let scale = world.scenario.run.scale;
     let mut attempt = 0u64;
-    let mut going_mix = None;
+    let mut going = None;
     while (attempt as f64) < scale {
         let weight = (scale - attempt as f64).min(1.0);
         let u = world.streams.uniform(Process::Entry, world.week as i64, attempt);
         if u < prob * weight {
-            let mix = *going_mix.get_or_insert_with(|| going_contract_mix(world));
-            enter(world, attempt, mix);
+            let terms = *going.get_or_insert_with(|| GoingTerms::of(world));
+            enter(world, attempt, terms);
         }
         attempt += 1;
     }
 }
 
+/// What an entrant offers of the market's going terms (ODD §7.18): the headcount-weighted mean
+/// of incumbents' wages (`None` with nobody employed) and the going contract mix. An entrant
+/// has no staff, so both are the same for every provider entering in a week: they are worked
+/// out once a week, not once an entrant (which made entry grow with the square of the
+/// market's size).
+#[derive(Clone, Copy)]
+struct GoingTerms {
+    wage: Option<f64>,
+    mix: f64,
+}
+
+impl GoingTerms {
+    fn of(world: &World) -> Self {
+        let (mut sum, mut heads) = (0.0, 0.0);
+        for p in world.providers.iter().filter(|p| p.active) {
+            sum += p.wage * p.workers.len() as f64;
+            heads += p.workers.len() as f64;
+        }
+        let wage = if heads > 0.0 { Some(sum / heads) } else { None };
+        Self { wage, mix: going_contract_mix(world) }
+    }
+}
+
 /// One entrant, drawn from the week's entry stream for `attempt` (the first attempt uses the
 /// week's stream itself).
-fn enter(world: &mut World, attempt: u64, going_mix: f64) {
+fn enter(world: &mut World, attempt: u64, going_terms: GoingTerms) {
     let s = &world.scenario.providers;
     let mut rng = if attempt == 0 {
         world.streams.weekly(Process::Entry, world.week as i64)
@@ -115,24 +138,17 @@ fn enter(world: &mut World, attempt: u64, going_mix: f64) {
     let kind = s.kinds[kind_idx].clone();
     let n = world.geography.n;
     let base = pick_weighted(&mut rng, &world.geography.demand_share[..n]) as PatchId;
-    // An entrant must recruit its whole team: it offers the going wage (the headcount-weighted
-    // mean of incumbents' wages), give or take the spread of initial wage premiums.
-    let (mut sum, mut heads) = (0.0, 0.0);
-    for p in world.providers.iter().filter(|p| p.active) {
-        sum += p.wage * p.workers.len() as f64;
-        heads += p.workers.len() as f64;
-    }
-    let going = if heads > 0.0 {
-        sum / heads
-    } else {
-        world.wages.national_living_wage * (1.0 + s.initial_wage_premium_mean)
-    };
+    // An entrant must recruit its whole team: it offers the going wage, give or take the spread
+    // of initial wage premiums.
+    let going =
+        going_terms.wage.unwrap_or(world.wages.national_living_wage * (1.0 + s.initial_wage_premium_mean));
     let noise = s.initial_wage_premium_sd * (rng.random::<f64>() - 0.5) * 12f64.sqrt();
     let wage = (going * (1.0 + noise)).max(world.wages.national_living_wage);
     let cash = s.entrant_cash_gbp;
     let overhead = kind.overhead_gbp_per_week * s.overhead_scale * world.wages.cost_index;
     let compliant = rng.random::<f64>() < s.nmw_travel_compliance_share;
-    let p = new_provider(world, kind.kind, kind.local, base, wage, cash, overhead, compliant, going_mix);
+    let p =
+        new_provider(world, kind.kind, kind.local, base, wage, cash, overhead, compliant, going_terms.mix);
     world.providers.push(p);
     world.counters.entries += 1;
 }

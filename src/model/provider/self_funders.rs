@@ -45,20 +45,35 @@ pub fn self_funders(world: &mut World) {
             }
         }
         let mut k = 0u64;
+        // Where the last client's provider sits in `candidates`: the one provider whose room
+        // has shrunk since the last check.
+        let mut chosen: Option<usize> = None;
         while left > 1e-9 {
             let hours = client_hours.min(left);
-            // Providers without room for this client drop out for the rest of the patch.
+            // Providers without room for this client drop out for the rest of the patch. A
+            // client's hours never exceed the last one's, so a provider that had room for the
+            // last client and took no client since still has room: after the first client, only
+            // the last client's provider needs checking (as if all were, in far fewer steps).
             let g = &world.geography;
             let providers = &world.providers;
-            candidates.retain(|&id| {
+            let has_room = |id: u32| {
                 let p = &providers[id as usize];
                 p.capacity_time - p.committed_time >= hours * (1.0 + p.travel_time_per_hour(g))
-            });
+            };
+            match chosen {
+                None => candidates.retain(|&id| has_room(id)),
+                Some(i) if !has_room(candidates[i]) => {
+                    candidates.remove(i);
+                }
+                Some(_) => {}
+            }
             if candidates.is_empty() {
                 break;
             }
             let u = keys.uniform(((q as u64) << 32) | k);
-            let pid = candidates[((u * candidates.len() as f64) as usize).min(candidates.len() - 1)];
+            let i = ((u * candidates.len() as f64) as usize).min(candidates.len() - 1);
+            chosen = Some(i);
+            let pid = candidates[i];
             let p = &mut world.providers[pid as usize];
             let travel = p.travel_time_per_hour(&world.geography);
             p.self_funder_hours[q] += hours;
