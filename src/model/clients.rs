@@ -62,6 +62,20 @@ pub fn pick_weighted_of(rng: &mut Stream, weights: &[f64], total: f64) -> usize 
     weights.len() - 1
 }
 
+/// [`pick_weighted_of`] over `len` weights of which only the nonzero ones are listed, as
+/// (index, weight) in index order: the same index for the same draw, as the weights left out
+/// are never picked and subtract nothing.
+pub fn pick_weighted_sparse(rng: &mut Stream, weights: &[(usize, f64)], total: f64, len: usize) -> usize {
+    let mut u = rng.random::<f64>() * total;
+    for &(i, w) in weights {
+        if u < w {
+            return i;
+        }
+        u -= w;
+    }
+    len - 1
+}
+
 /// New packages this week join the brokerage queue. Arrivals are keyed by week and arrival
 /// number only, so every scenario sees the same people arrive.
 pub fn arrivals(world: &mut World) {
@@ -325,6 +339,44 @@ mod tests {
                 assert!(exit <= exit_max, "case {case}.{k}: {exit} > {exit_max}");
             }
         }
+    }
+
+    /// Picking over the nonzero weights only picks what picking over all of them picks, draw by
+    /// draw, for weights with many zeros, zeros first and last, tiny and huge weights, and the
+    /// draw's fall-through to the last index.
+    #[test]
+    fn a_sparse_weighted_pick_is_the_dense_pick() {
+        let mut lcg = crate::rng::TestLcg(11);
+        let streams = crate::rng::Streams::new(5, 0);
+        let mut fell_through = 0;
+        for case in 0..300u64 {
+            let len = 1 + lcg.below(40) as usize;
+            let weights: Vec<f64> = (0..len)
+                .map(|i| match lcg.below(5) {
+                    _ if i == 0 && case % 3 == 0 => 0.0,
+                    0 | 1 => 0.0,
+                    2 => lcg.unit() * 1e-12,
+                    3 => lcg.unit() * 1e6,
+                    _ => lcg.unit(),
+                })
+                .collect();
+            let total: f64 = weights.iter().sum();
+            // Also a total a little above the weights' sum, so some draws fall through.
+            for total in [total, total * (1.0 + 1e-9), total * 1.5] {
+                let sparse: Vec<(usize, f64)> =
+                    weights.iter().copied().enumerate().filter(|&(_, w)| w != 0.0).collect();
+                let mut dense_rng = streams.entity(Process::InitialState, 0, case);
+                let mut sparse_rng = streams.entity(Process::InitialState, 0, case);
+                for _ in 0..50 {
+                    let dense = pick_weighted_of(&mut dense_rng, &weights, total);
+                    let picked = pick_weighted_sparse(&mut sparse_rng, &sparse, total, len);
+                    assert_eq!(dense, picked, "weights {weights:?}, total {total}");
+                    fell_through += usize::from(weights[dense] == 0.0);
+                }
+            }
+        }
+        // The fall-through to a last index weighing nothing was among the cases.
+        assert!(fell_through > 100, "{fell_through}");
     }
 
     #[test]

@@ -5,7 +5,7 @@
 use rand::RngExt;
 use rand_distr::{Distribution, LogNormal, Normal};
 
-use super::clients::{draw_client, pick_weighted, pick_weighted_of};
+use super::clients::{draw_client, pick_weighted, pick_weighted_of, pick_weighted_sparse};
 use super::council::{Council, rating_for};
 use super::labour::draw_worker;
 use super::provider::new_provider;
@@ -103,11 +103,20 @@ pub fn initial_world(scenario: Scenario, streams: Streams) -> World {
     }
 
     // Clients already in care, placed with providers serving their patch (by size weight).
-    // (Each patch's weights and their sum, worked out once: the same sums as per client.)
-    let by_patch: Vec<(Vec<f64>, f64)> = (0..n)
+    // (Each patch's weights and their sum, worked out once: the same sums as per client.
+    // Only the providers serving the patch are walked: a provider weighing nothing is never
+    // picked and leaves the draw's running remainder as it was, so the pick is the same as over
+    // all providers, at a cost that does not grow with the square of the borough's size.)
+    let by_patch: Vec<(Vec<(usize, f64)>, f64)> = (0..n)
         .map(|q| {
-            let w: Vec<f64> = weights.iter().zip(&serves).map(|(w, m)| if m[q] { *w } else { 0.0 }).collect();
-            let total = w.iter().sum();
+            let w: Vec<(usize, f64)> = weights
+                .iter()
+                .zip(&serves)
+                .enumerate()
+                .filter(|(_, (w, m))| m[q] && **w != 0.0)
+                .map(|(pid, (w, _))| (pid, *w))
+                .collect();
+            let total = weights.iter().zip(&serves).map(|(w, m)| if m[q] { *w } else { 0.0 }).sum();
             (w, total)
         })
         .collect();
@@ -117,7 +126,7 @@ pub fn initial_world(scenario: Scenario, streams: Streams) -> World {
         world.policy.plan_visits(&mut c);
         let (w, total) = &by_patch[c.patch as usize];
         let pid = if *total > 0.0 {
-            pick_weighted_of(&mut rng, w, *total)
+            pick_weighted_sparse(&mut rng, w, *total, weights.len())
         } else {
             pick_weighted_of(&mut rng, &weights, all_total)
         };
