@@ -150,11 +150,12 @@ impl Simulation {
         labour::labour_market(w);
         // 6. Service delivery.
         delivery::caseloads_after_brokerage(w);
-        let packages = delivery::deliver(w);
+        let (packages, mut placed) = delivery::deliver(w);
         // 7. Finance (packages paid as delivered), handbacks, exit and entry.
         finance::settle(w, packages);
-        provider::handbacks(w);
-        provider::exits(w);
+        provider::handbacks(w, &mut placed);
+        provider::exits(w, &mut placed);
+        w.scratch.active_providers = placed.into_buffer();
         provider::entry(w);
         w.counters.incubator_spend_gbp += model::incubator::step(w);
         // 8. Quality and inspections.

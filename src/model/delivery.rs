@@ -5,7 +5,7 @@
 
 use super::finance::{PackagePayments, PackageTotals};
 use super::provider::{MarginalCost, km_per_hour_in_patch, mean_visit_hours};
-use super::{NONE, Provider, Travel, World};
+use super::{ActiveProviders, NONE, Provider, Travel, World};
 use crate::rng::Process;
 use crate::scenario::MAX_PATCHES;
 
@@ -137,8 +137,8 @@ fn provider_caseloads(world: &mut World) {
 /// Allocates each provider's demanded hours to its workers, pays them, and records delivered
 /// hours per client, continuity of carers and each client's recent unmet need; the council
 /// pays for each package as it is recorded, and the week's totals are returned for
-/// `finance::settle`.
-pub fn deliver(world: &mut World) -> PackageTotals {
+/// `finance::settle`, with each active client's provider for handbacks and exits.
+pub fn deliver(world: &mut World) -> (PackageTotals, ActiveProviders) {
     let g_share = world.scenario.workforce.guaranteed_share_of_desired;
     let nlw = world.wages.national_living_wage;
     let absence = world.scenario.workforce.absence_per_week;
@@ -247,8 +247,13 @@ pub fn deliver(world: &mut World) -> PackageTotals {
         std::mem::take(&mut world.loss_making),
         &mut world.providers,
     );
+    let mut placed = ActiveProviders::filled_by_delivery(
+        std::mem::take(&mut world.scratch.active_providers),
+        world.active_clients.len(),
+    );
     for &cid in &world.active_clients {
         let c = &mut world.clients[cid as usize];
+        placed.push(c.provider);
         let pid = c.provider as usize;
         let p = &world.providers[pid];
         let planned = c.assessed_hours - c.cancelled_hours;
@@ -303,5 +308,5 @@ pub fn deliver(world: &mut World) -> PackageTotals {
         c.recent_unmet = 0.75 * c.recent_unmet + 0.25 * (1.0 - c.assessed_hours / c.need_hours);
         c.clear_carers();
     }
-    payments.close()
+    (payments.close(), placed)
 }

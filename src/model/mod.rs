@@ -198,6 +198,80 @@ pub struct Scratch {
     pub worker_employers: Vec<u32>,
     /// Delivery: travel time per contact hour by travel mode, for the provider at hand.
     pub mode_travel: Vec<f64>,
+    /// The buffer of [`ActiveProviders`] between weeks.
+    pub active_providers: Vec<u32>,
+}
+
+/// Each active client's provider, in the order of the active list: a dense copy of what the
+/// client records hold, written by delivery in its pass over the active clients (docs/ODD.md
+/// §3 step 6) and kept in step by every removal from the list until the week's exits are done
+/// (`provider::handbacks`, `provider::exits`). Those look for the clients of a few providers in
+/// the whole list; reading 4 bytes a client instead of a 64-byte line of its record keeps
+/// their cost small in a big borough.
+pub(crate) struct ActiveProviders(Vec<u32>);
+
+impl ActiveProviders {
+    /// An empty copy in `buffer` (cleared), for delivery to fill as it goes.
+    pub(crate) fn filled_by_delivery(mut buffer: Vec<u32>, capacity: usize) -> Self {
+        buffer.clear();
+        buffer.reserve(capacity);
+        Self(buffer)
+    }
+
+    /// A copy read from the client records now (outside the weekly pass: a failure shock).
+    pub(crate) fn read(world: &World) -> Self {
+        Self(world.active_clients.iter().map(|&cid| world.clients[cid as usize].provider).collect())
+    }
+
+    /// Delivery's next client's provider.
+    pub(crate) fn push(&mut self, provider: u32) {
+        self.0.push(provider);
+    }
+
+    /// The provider of the active client at place `i` of the active list.
+    pub(crate) fn at(&self, i: usize) -> u32 {
+        self.0[i]
+    }
+
+    /// Whether it matches the active list and the client records (for debug assertions).
+    pub(crate) fn matches(&self, world: &World) -> bool {
+        self.0.len() == world.active_clients.len()
+            && world
+                .active_clients
+                .iter()
+                .zip(&self.0)
+                .all(|(&cid, &p)| world.clients[cid as usize].provider == p)
+    }
+
+    /// Removes from the active list, from place `from` on, the clients for which `leaves`
+    /// holds (asked with the client's place in `clients` and its provider, in the list's
+    /// order), keeping the others in order, and keeps this copy in step; returns how many left.
+    pub(crate) fn remove_from_active(
+        &mut self,
+        world: &mut World,
+        from: usize,
+        mut leaves: impl FnMut(&mut World, u32, u32) -> bool,
+    ) -> u32 {
+        debug_assert_eq!(self.0.len(), world.active_clients.len(), "week {}", world.week);
+        let mut kept = from;
+        for i in from..world.active_clients.len() {
+            let (cid, provider) = (world.active_clients[i], self.0[i]);
+            if !leaves(world, cid, provider) {
+                world.active_clients[kept] = cid;
+                self.0[kept] = provider;
+                kept += 1;
+            }
+        }
+        let n = world.active_clients.len() - kept;
+        world.active_clients.truncate(kept);
+        self.0.truncate(kept);
+        n as u32
+    }
+
+    /// The buffer, for next week.
+    pub(crate) fn into_buffer(self) -> Vec<u32> {
+        self.0
+    }
 }
 
 /// Drops the agents for which `gone` holds from `agents`, keeping the others in order, and

@@ -3,15 +3,17 @@
 //! provider the same way.
 
 use super::handbacks::return_clients;
-use crate::model::{ExitCause, NONE, WorkerStatus, World};
+use crate::model::{ActiveProviders, ExitCause, NONE, WorkerStatus, World};
 use crate::rng::Process;
 use crate::scenario::MAX_PATCHES;
 
 /// ODD §7.17: a provider whose cash has stayed below zero for K weeks stops trading
 /// (insolvency); one whose running margin has stayed below zero for `withdraw_after_loss_weeks`
 /// leaves the borough (withdrawal), unless it is an entrant still ramping up its overhead. Its
-/// clients return to brokerage (emergency re-brokerage) and its workers to the pool.
-pub fn exits(world: &mut World) {
+/// clients return to brokerage (emergency re-brokerage) and its workers to the pool. `placed`:
+/// each active client's provider, as handbacks left them (kept in step here).
+pub fn exits(world: &mut World, placed: &mut ActiveProviders) {
+    debug_assert!(placed.matches(world), "week {}", world.week);
     let s = &world.scenario.providers;
     let (k, withdraw, ramp, follow) = (
         s.exit_after_negative_cash_weeks,
@@ -36,7 +38,13 @@ pub fn exits(world: &mut World) {
     }
     // The clients of every provider that closed this week, in one pass over the active list.
     if with_clients {
-        let n = return_clients(world, false, |w, c| !w.providers[c.provider as usize].active);
+        let n = return_clients(
+            world,
+            placed,
+            false,
+            |w, provider| !w.providers[provider as usize].active,
+            |_| true,
+        );
         world.counters.rebrokered_after_failure += n;
     }
 }
@@ -49,7 +57,8 @@ pub fn exits(world: &mut World) {
 pub fn close(world: &mut World, pid: usize, cause: ExitCause, follow: Option<f64>) {
     if stop_trading(world, pid, cause, follow) {
         let pid = pid as u32;
-        let n = return_clients(world, false, |_, c| c.provider == pid);
+        let mut placed = ActiveProviders::read(world);
+        let n = return_clients(world, &mut placed, false, |_, provider| provider == pid, |_| true);
         world.counters.rebrokered_after_failure += n;
     }
 }

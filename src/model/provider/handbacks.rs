@@ -1,13 +1,15 @@
 //! Handbacks (docs/ODD.md §7.16): contracts and packages at a loss for K weeks, and packages
 //! a provider cannot staff, return to brokerage (as do an exiting provider's clients).
 
-use crate::model::{Client, ClientStatus, NONE, World};
+use crate::model::{ActiveProviders, Client, ClientStatus, NONE, World};
 
 /// ODD §7.16: a tendered contract whose council margin has stayed negative for K weeks
 /// is handed back whole after the contract's notice period (served at a loss while the margin
 /// stays negative); single packages whose margin has stayed negative for K weeks return to
-/// brokerage. Called after finance has updated the margins.
-pub fn handbacks(world: &mut World) {
+/// brokerage. Called after finance has updated the margins, with each active client's
+/// provider as delivery found them (kept in step here).
+pub fn handbacks(world: &mut World, placed: &mut ActiveProviders) {
+    debug_assert!(placed.matches(world), "week {}", world.week);
     let k = world.scenario.providers.handback_after_negative_weeks;
     let notice = world.scenario.providers.contract_notice_weeks;
     for pid in 0..world.providers.len() {
@@ -24,7 +26,7 @@ pub fn handbacks(world: &mut World) {
                 n.handback_contracts_first_year += 1;
             }
             let pid = pid as u32;
-            return_clients(world, false, |_, c| c.provider == pid && c.on_contract);
+            return_clients(world, placed, false, |_, provider| provider == pid, |c| c.on_contract);
         }
     }
     // Finance listed the packages that reached K weeks at a loss, in the order of the active
@@ -37,7 +39,7 @@ pub fn handbacks(world: &mut World) {
             let c = &clients[cid as usize];
             c.status == ClientStatus::Active && u32::from(c.negative_margin_weeks) >= k
         });
-        let n = return_listed(world, &listed);
+        let n = return_listed(world, placed, &listed);
         world.counters.handback_packages += n;
         world.counters.handback_packages_at_a_loss += n;
         listed.clear();
@@ -69,11 +71,10 @@ pub fn handbacks(world: &mut World) {
         let mut first = i;
         while i > 0 && short > 0 {
             i -= 1;
-            let cid = world.active_clients[i];
-            let c = &world.clients[cid as usize];
-            let (left, travel) = &mut excess[c.provider as usize];
+            let (left, travel) = &mut excess[placed.at(i) as usize];
             if *left > 0.0 {
-                *left -= c.worker_hours() * *travel;
+                let cid = world.active_clients[i];
+                *left -= world.clients[cid as usize].worker_hours() * *travel;
                 short -= usize::from(*left <= 0.0);
                 world.counters.handback_packages += 1;
                 return_to_queue(world, cid, true);
@@ -81,7 +82,7 @@ pub fn handbacks(world: &mut World) {
                 first = i;
             }
         }
-        remove_from_active(world, first, |_, cid| cid == NONE);
+        placed.remove_from_active(world, first, |_, cid, _| cid == NONE);
     }
     world.scratch.excess = excess;
 }
@@ -104,37 +105,16 @@ fn return_to_queue(world: &mut World, cid: u32, handed_back: bool) {
     world.queue.push_front(cid);
 }
 
-/// Removes from the active list, from place `from` on, the clients for which `leaves` holds
-/// (asked in the list's order), keeping the others in order; returns how many left. The one
-/// compaction behind every removal below.
-fn remove_from_active(
-    world: &mut World,
-    from: usize,
-    mut leaves: impl FnMut(&mut World, u32) -> bool,
-) -> u32 {
-    let mut kept = from;
-    for i in from..world.active_clients.len() {
-        let cid = world.active_clients[i];
-        if !leaves(world, cid) {
-            world.active_clients[kept] = cid;
-            kept += 1;
-        }
-    }
-    let n = world.active_clients.len() - kept;
-    world.active_clients.truncate(kept);
-    n as u32
-}
-
 /// Returns the active clients `listed` (on the active list, in its order) to the queue as
 /// handbacks, in that order; returns how many. Only the active list's ids are read: the
 /// listed clients are found by walking both lists together.
-fn return_listed(world: &mut World, listed: &[u32]) -> u32 {
+fn return_listed(world: &mut World, placed: &mut ActiveProviders, listed: &[u32]) -> u32 {
     let Some(&head) = listed.first() else { return 0 };
     let Some(start) = world.active_clients.iter().position(|&cid| cid == head) else {
         panic!("week {}: a package listed for handback is not on the active list", world.week);
     };
     let mut next = 0;
-    let n = remove_from_active(world, start, |world, cid| {
+    let n = placed.remove_from_active(world, start, |world, cid, _| {
         let listed_next = listed.get(next) == Some(&cid);
         if listed_next {
             return_to_queue(world, cid, true);
@@ -151,16 +131,19 @@ fn return_listed(world: &mut World, listed: &[u32]) -> u32 {
     n
 }
 
-/// Returns all active clients matching `pred` to the queue, in the order of the active list
-/// (which keeps its order); returns how many. Packages `handed_back` count in their providers'
-/// handbacks.
+/// Returns to the queue the active clients of the providers `of` picks (asked with the
+/// provider's id: the client's record is not read) for which `and` holds, in the order of the
+/// active list (which keeps its order); returns how many. Packages `handed_back` count in
+/// their providers' handbacks.
 pub(super) fn return_clients(
     world: &mut World,
+    placed: &mut ActiveProviders,
     handed_back: bool,
-    pred: impl Fn(&World, &Client) -> bool,
+    of: impl Fn(&World, u32) -> bool,
+    and: impl Fn(&Client) -> bool,
 ) -> u32 {
-    remove_from_active(world, 0, |world, cid| {
-        let returns = pred(world, &world.clients[cid as usize]);
+    placed.remove_from_active(world, 0, |world, cid, provider| {
+        let returns = of(world, provider) && and(&world.clients[cid as usize]);
         if returns {
             return_to_queue(world, cid, handed_back);
         }
