@@ -83,11 +83,13 @@ impl Geography {
     /// Extra travel per visit (km) when a provider's caseload in a patch is too small for a
     /// round of its own, so workers hop in from `from_km` away.
     pub fn hop_km_per_visit(&self, worker_hours: f64, from_km: f64) -> f64 {
-        if self.min_round_hours <= 0.0 || worker_hours >= self.min_round_hours {
-            0.0
-        } else {
-            from_km * (1.0 - worker_hours / self.min_round_hours)
-        }
+        if self.hops_in(worker_hours) { from_km * (1.0 - worker_hours / self.min_round_hours) } else { 0.0 }
+    }
+
+    /// Whether a caseload of `worker_hours` in a patch is too small for a round of its own
+    /// (so [`Self::hop_km_per_visit`] is more than zero for any distance).
+    pub fn hops_in(&self, worker_hours: f64) -> bool {
+        self.min_round_hours > 0.0 && worker_hours < self.min_round_hours
     }
 }
 
@@ -112,5 +114,6 @@ mod tests {
         let g = Geography::new(&GeographyParams::default());
         assert_eq!(g.hop_km_per_visit(100.0, 2.0), 0.0);
         assert!(g.hop_km_per_visit(3.0, 2.0) > 1.5);
+        assert!(!g.hops_in(100.0) && !g.hops_in(g.min_round_hours) && g.hops_in(3.0));
     }
 }

@@ -27,8 +27,14 @@ pub fn km_per_hour_in_patch(world: &World, p: &Provider, patch: usize, visits: f
         return 0.0;
     }
     let g = &world.geography;
-    let hop_from = nearest_other_patch_km(world, p, patch);
-    let km_per_visit = g.km_per_visit(patch, visits) + g.hop_km_per_visit(hours, hop_from);
+    // A caseload big enough for rounds of its own hops in from nowhere: the nearest other
+    // patch (a search over the patches) is needed only for smaller ones.
+    let hop = if g.hops_in(hours) {
+        g.hop_km_per_visit(hours, nearest_other_patch_km(world, p, patch))
+    } else {
+        0.0
+    };
+    let km_per_visit = g.km_per_visit(patch, visits) + hop;
     km_per_visit * visits / hours
 }
 
