@@ -342,3 +342,52 @@ impl World {
         self.providers.iter().enumerate().filter(|(_, p)| p.active).map(|(i, _)| i as u32)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::Simulation;
+
+    /// Removals from the active list, from any place and whatever leaves, ask about each client
+    /// from that place on in the list's order with its provider from the copy, keep the others
+    /// in order, count those that left, and keep the copy in step with the list.
+    #[test]
+    fn removals_keep_the_active_list_in_order_and_its_providers_in_step() {
+        let mut s = Scenario::default();
+        (s.run.burn_in_weeks, s.run.weeks) = (4, 8);
+        let mut sim = Simulation::new(&s, 3, 0);
+        for _ in 0..6 {
+            sim.step();
+        }
+        let w = &mut sim.world;
+        let mut expected = w.active_clients.clone();
+        assert!(expected.len() > 100, "{} active clients", expected.len());
+        let mut placed = ActiveProviders::read(w);
+        assert!(placed.matches(w));
+        let mut lcg = crate::rng::TestLcg(5);
+        let mut removed = 0;
+        for round in 0..20u64 {
+            let from = lcg.below(expected.len() as u64 + 1) as usize;
+            let m = 2 + lcg.below(5);
+            let leaves = |cid: u32| u64::from(cid) % m == round % m;
+            let mut asked = Vec::new();
+            let n = placed.remove_from_active(w, from, |w, cid, provider| {
+                assert_eq!(w.clients[cid as usize].provider, provider, "client {cid}");
+                asked.push(cid);
+                leaves(cid)
+            });
+            assert_eq!(asked, expected[from..], "round {round}");
+            let kept: Vec<u32> = expected[..from]
+                .iter()
+                .copied()
+                .chain(expected[from..].iter().copied().filter(|&c| !leaves(c)))
+                .collect();
+            assert_eq!(n as usize, expected.len() - kept.len());
+            removed += n;
+            expected = kept;
+            assert_eq!(w.active_clients, expected, "round {round}");
+            assert!(placed.matches(w), "round {round}");
+        }
+        assert!(removed > 50, "{removed} removed");
+    }
+}
