@@ -52,22 +52,27 @@ pub fn pick_weighted(rng: &mut Stream, weights: &[f64]) -> usize {
 
 /// `pick_weighted` with the weights' sum (in their order) already worked out.
 pub fn pick_weighted_of(rng: &mut Stream, weights: &[f64], total: f64) -> usize {
-    let mut u = rng.random::<f64>() * total;
-    for (i, w) in weights.iter().enumerate() {
-        if u < *w {
-            return i;
-        }
-        u -= w;
-    }
-    weights.len() - 1
+    pick_listed(rng, weights.iter().copied().enumerate(), total, weights.len())
 }
 
 /// [`pick_weighted_of`] over `len` weights of which only the nonzero ones are listed, as
 /// (index, weight) in index order: the same index for the same draw, as the weights left out
 /// are never picked and subtract nothing.
 pub fn pick_weighted_sparse(rng: &mut Stream, weights: &[(usize, f64)], total: f64, len: usize) -> usize {
+    pick_listed(rng, weights.iter().copied(), total, len)
+}
+
+/// The draw behind both picks: the first listed index whose weight the running remainder of
+/// the draw falls below, else the last of `len`.
+#[inline]
+fn pick_listed(
+    rng: &mut Stream,
+    weights: impl Iterator<Item = (usize, f64)>,
+    total: f64,
+    len: usize,
+) -> usize {
     let mut u = rng.random::<f64>() * total;
-    for &(i, w) in weights {
+    for (i, w) in weights {
         if u < w {
             return i;
         }

@@ -116,7 +116,8 @@ pub fn initial_world(scenario: Scenario, streams: Streams) -> World {
                 .filter(|(_, (w, m))| m[q] && **w != 0.0)
                 .map(|(pid, (w, _))| (pid, *w))
                 .collect();
-            let total = weights.iter().zip(&serves).map(|(w, m)| if m[q] { *w } else { 0.0 }).sum();
+            // (The zeros left out add nothing to the sum either.)
+            let total = w.iter().map(|&(_, w)| w).sum();
             (w, total)
         })
         .collect();
