@@ -133,30 +133,46 @@ pub fn order_active(world: &mut World) {
     sort_appended(&mut world.active_clients, &mut world.scratch.placed);
 }
 
-/// Sorts `list`, in time linear in its length when it is a sorted run followed by a few
-/// others: last week's placements appended after the clients already in order (removals keep
-/// the order). The others are sorted in `buf` and merged in from the back.
+/// Sorts `list` of distinct ids, in time linear in its length when it is a sorted run
+/// followed by a few others: last week's placements appended after the clients already in
+/// order (removals keep the order). The others are sorted in `buf` and put in their places
+/// from the back: each moves the stretch of the run above it up by block copies, so the run
+/// is read and written once, at memory speed, however many were appended.
 fn sort_appended(list: &mut [u32], buf: &mut Vec<u32>) {
-    let run = list.windows(2).position(|w| w[0] > w[1]).map_or(list.len(), |i| i + 1);
+    let run = sorted_run(list);
     if run == list.len() {
         return;
     }
     buf.clear();
     buf.extend_from_slice(&list[run..]);
     buf.sort_unstable();
-    let (mut i, mut j) = (run, buf.len());
-    for k in (0..list.len()).rev() {
-        if j == 0 {
+    // `list[..i]` is the part of the run not yet moved; the largest of the others left is
+    // `buf[j - 1]`, and it goes just above the ids of the run smaller than it.
+    let mut i = run;
+    for j in (1..=buf.len()).rev() {
+        let id = buf[j - 1];
+        let at = list[..i].partition_point(|&x| x < id);
+        list.copy_within(at..i, at + j);
+        list[at + j - 1] = id;
+        i = at;
+    }
+}
+
+/// The length of the sorted run at the start of `list`. Whole blocks are checked without an
+/// early exit, which the compiler turns into vector compares.
+fn sorted_run(list: &[u32]) -> usize {
+    const BLOCK: usize = 64;
+    let mut start = 0;
+    while start + BLOCK < list.len() {
+        let block = &list[start..=start + BLOCK];
+        let ascending = block.iter().zip(&block[1..]).fold(true, |ok, (a, b)| ok & (a <= b));
+        if !ascending {
             break;
         }
-        if i > 0 && list[i - 1] > buf[j - 1] {
-            list[k] = list[i - 1];
-            i -= 1;
-        } else {
-            list[k] = buf[j - 1];
-            j -= 1;
-        }
+        start += BLOCK;
     }
+    let rest = &list[start..];
+    start + rest.windows(2).position(|w| w[0] > w[1]).map_or(rest.len(), |i| i + 1)
 }
 
 /// How often (weeks) the clients who have left are dropped from `World::clients`, and the
@@ -390,8 +406,9 @@ mod tests {
         let mut next = |n: u64| rng.below(n);
         let mut buf = Vec::new();
         for case in 0..500 {
-            let len = next(60) as usize;
-            let mut ids: Vec<u32> = (0..200).collect();
+            // Lists shorter and longer than `sorted_run`'s blocks, a run of any length.
+            let len = next(if case % 2 == 0 { 60 } else { 400 }) as usize;
+            let mut ids: Vec<u32> = (0..1000).collect();
             // Distinct ids: a random sample, a sorted prefix of it, the rest in any order.
             for i in (1..ids.len()).rev() {
                 ids.swap(i, next(i as u64 + 1) as usize);
