@@ -155,7 +155,7 @@ impl Simulation {
         finance::settle(w, packages);
         provider::handbacks(w, &mut placed);
         provider::exits(w, &mut placed);
-        w.scratch.active_providers = placed.into_buffer();
+        w.scratch.active_providers = placed.into_buffer(w);
         provider::entry(w);
         w.counters.incubator_spend_gbp += model::incubator::step(w);
         // 8. Quality and inspections.

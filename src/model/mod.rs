@@ -200,6 +200,10 @@ pub struct Scratch {
     pub mode_travel: Vec<f64>,
     /// The buffer of [`ActiveProviders`] between weeks.
     pub active_providers: Vec<u32>,
+    /// Exits: the providers closing this week with clients (ids, ascending).
+    pub closing: Vec<u32>,
+    /// Handbacks: the providers short of staff for their packages this week (ids, ascending).
+    pub short: Vec<u32>,
 }
 
 /// Each active client's provider, in the order of the active list: a dense copy of what the
@@ -208,69 +212,190 @@ pub struct Scratch {
 /// (`provider::handbacks`, `provider::exits`). Those look for the clients of a few providers in
 /// the whole list; reading 4 bytes a client instead of a 64-byte line of its record keeps
 /// their cost small in a big borough.
-pub(crate) struct ActiveProviders(Vec<u32>);
+///
+/// A client can also be taken off the list without closing the gap at once
+/// ([`take_out`](Self::take_out)): its place holds `NONE` in both lists until the next removal,
+/// or [`into_buffer`](Self::into_buffer), closes every gap in the same pass. So the week's
+/// handbacks and exits shift the list once, not once each.
+pub(crate) struct ActiveProviders {
+    providers: Vec<u32>,
+    /// The first place taken out and not yet closed up (`usize::MAX` if none).
+    first_gap: usize,
+}
 
 impl ActiveProviders {
     /// An empty copy in `buffer` (cleared), for delivery to fill as it goes.
     pub(crate) fn filled_by_delivery(mut buffer: Vec<u32>, capacity: usize) -> Self {
         buffer.clear();
         buffer.reserve(capacity);
-        Self(buffer)
+        Self { providers: buffer, first_gap: usize::MAX }
     }
 
     /// A copy read from the client records now (outside the weekly pass: a failure shock).
     pub(crate) fn read(world: &World) -> Self {
-        Self(world.active_clients.iter().map(|&cid| world.clients[cid as usize].provider).collect())
+        let providers = world.active_clients.iter().map(|&cid| world.clients[cid as usize].provider);
+        Self { providers: providers.collect(), first_gap: usize::MAX }
     }
 
     /// Delivery's next client's provider.
     pub(crate) fn push(&mut self, provider: u32) {
-        self.0.push(provider);
+        self.providers.push(provider);
     }
 
-    /// The provider of the active client at place `i` of the active list.
+    /// The provider of the active client at place `i` of the active list (`NONE` if taken out).
     pub(crate) fn at(&self, i: usize) -> u32 {
-        self.0[i]
+        self.providers[i]
+    }
+
+    /// The active list's length, gaps included.
+    pub(crate) fn len(&self) -> usize {
+        self.providers.len()
     }
 
     /// Whether it matches the active list and the client records (for debug assertions).
     pub(crate) fn matches(&self, world: &World) -> bool {
-        self.0.len() == world.active_clients.len()
-            && world
-                .active_clients
-                .iter()
-                .zip(&self.0)
-                .all(|(&cid, &p)| world.clients[cid as usize].provider == p)
+        self.providers.len() == world.active_clients.len()
+            && world.active_clients.iter().zip(&self.providers).enumerate().all(|(i, (&cid, &p))| {
+                if cid == NONE {
+                    p == NONE && i >= self.first_gap
+                } else {
+                    world.clients[cid as usize].provider == p
+                }
+            })
+    }
+
+    /// Takes the client at place `i` off the active list, leaving a gap that the next removal
+    /// closes (the caller has taken it off its provider).
+    pub(crate) fn take_out(&mut self, world: &mut World, i: usize) {
+        world.active_clients[i] = NONE;
+        self.providers[i] = NONE;
+        self.first_gap = self.first_gap.min(i);
     }
 
     /// Removes from the active list, from place `from` on, the clients for which `leaves`
     /// holds (asked with the client's place in `clients` and its provider, in the list's
-    /// order), keeping the others in order, and keeps this copy in step; returns how many left.
+    /// order), keeping the others in order, and closes the gaps left by
+    /// [`take_out`](Self::take_out), keeping this copy in step; returns how many left (gaps not
+    /// counted). `leaves` sees the world without its active list, which is out for the pass.
     pub(crate) fn remove_from_active(
         &mut self,
         world: &mut World,
         from: usize,
         mut leaves: impl FnMut(&mut World, u32, u32) -> bool,
     ) -> u32 {
-        debug_assert_eq!(self.0.len(), world.active_clients.len(), "week {}", world.week);
-        let mut kept = from;
-        for i in from..world.active_clients.len() {
-            let (cid, provider) = (world.active_clients[i], self.0[i]);
-            if !leaves(world, cid, provider) {
-                world.active_clients[kept] = cid;
-                self.0[kept] = provider;
+        // Out of the world, the list stays in registers, not reloaded after each `leaves`.
+        let mut list = std::mem::take(&mut world.active_clients);
+        let providers = &mut self.providers[..];
+        assert_eq!(providers.len(), list.len(), "week {}", world.week);
+        let from = from.min(list.len());
+        let start = from.min(self.first_gap);
+        let (mut kept, mut gaps) = (start, 0);
+        // Before `from`, only the gaps are closed; from `from` on, `leaves` is asked too.
+        for i in start..from {
+            let (cid, provider) = (list[i], providers[i]);
+            if cid == NONE {
+                gaps += 1;
+            } else {
+                (list[kept], providers[kept]) = (cid, provider);
                 kept += 1;
             }
         }
-        let n = world.active_clients.len() - kept;
-        world.active_clients.truncate(kept);
-        self.0.truncate(kept);
+        for i in from..list.len() {
+            let (cid, provider) = (list[i], providers[i]);
+            if cid == NONE {
+                gaps += 1;
+            } else if !leaves(world, cid, provider) {
+                (list[kept], providers[kept]) = (cid, provider);
+                kept += 1;
+            }
+        }
+        let n = list.len() - kept - gaps;
+        list.truncate(kept);
+        self.providers.truncate(kept);
+        world.active_clients = list;
+        self.first_gap = usize::MAX;
         n as u32
     }
 
-    /// The buffer, for next week.
-    pub(crate) fn into_buffer(self) -> Vec<u32> {
-        self.0
+    /// The places [`may_hold`](Self::may_hold) searches at once.
+    pub(crate) const BLOCK: usize = 32;
+
+    /// Whether the clients at `places` may include one of a provider in `of` (a gap, for
+    /// `NONE`): false only when they do not. Blocks of [`BLOCK`](Self::BLOCK) places are
+    /// searched with vector compares for up to 8 providers; other searches answer true, for
+    /// the caller to look place by place.
+    pub(crate) fn may_hold(&self, places: std::ops::Range<usize>, of: &[u32]) -> bool {
+        let Ok(block) = <&[u32; Self::BLOCK]>::try_from(&self.providers[places]) else { return true };
+        // (A block of known length, compared whole with no early exit, so the compiler turns
+        // it into vector compares.)
+        let holds = |id: u32| block.iter().fold(0u32, |found, &p| found | u32::from(p == id)) != 0;
+        of.len() > 8 || of.iter().any(|&id| holds(id))
+    }
+
+    /// Removes from the active list the clients of the providers `of` (ids, ascending) for
+    /// which `leaves` holds (asked with the client's place in `clients` and its provider, in
+    /// the list's order; the clients of other providers are not asked), keeping the others in
+    /// order, and closes the gaps left by [`take_out`](Self::take_out), keeping this copy in
+    /// step; returns how many left (gaps not counted). `leaves` sees the world without its
+    /// active list, which is out for the pass.
+    ///
+    /// The same as [`remove_from_active`](Self::remove_from_active) from place 0 asked only
+    /// about those providers' clients, but cheaper: the copy is searched a block at a time
+    /// (vector compares, for a few providers), and what stays is moved up in stretches.
+    pub(crate) fn remove_clients_of(
+        &mut self,
+        world: &mut World,
+        of: &[u32],
+        mut leaves: impl FnMut(&mut World, u32, u32) -> bool,
+    ) -> u32 {
+        debug_assert!(of.is_sorted(), "{of:?}");
+        let mut list = std::mem::take(&mut world.active_clients);
+        assert_eq!(self.providers.len(), list.len(), "week {}", world.week);
+        let len = list.len();
+        let with_gaps = self.first_gap < len;
+        // Places before `moved` are final (`kept` of them); from `moved` on, not yet moved.
+        let (mut kept, mut moved, mut gaps, mut n) = (0, 0, 0, 0);
+        for first in (0..len).step_by(Self::BLOCK) {
+            let end = (first + Self::BLOCK).min(len);
+            let searched = self.may_hold(first..end, of) || (with_gaps && self.may_hold(first..end, &[NONE]));
+            if !searched {
+                continue;
+            }
+            let providers = &mut self.providers[..];
+            for i in first..end {
+                let provider = providers[i];
+                let goes = if provider == NONE {
+                    gaps += 1;
+                    true
+                } else {
+                    of.binary_search(&provider).is_ok() && leaves(world, list[i], provider)
+                };
+                if goes {
+                    n += u32::from(provider != NONE);
+                    list.copy_within(moved..i, kept);
+                    providers.copy_within(moved..i, kept);
+                    kept += i - moved;
+                    moved = i + 1;
+                }
+            }
+        }
+        list.copy_within(moved..len, kept);
+        self.providers.copy_within(moved..len, kept);
+        kept += len - moved;
+        debug_assert_eq!(kept + gaps + n as usize, len);
+        list.truncate(kept);
+        self.providers.truncate(kept);
+        world.active_clients = list;
+        self.first_gap = usize::MAX;
+        n
+    }
+
+    /// Closes the gaps left and returns the buffer, for next week.
+    pub(crate) fn into_buffer(mut self, world: &mut World) -> Vec<u32> {
+        if self.first_gap < self.providers.len() {
+            self.remove_clients_of(world, &[], |_, _, _| false);
+        }
+        self.providers
     }
 }
 
@@ -350,7 +475,8 @@ mod tests {
 
     /// Removals from the active list, from any place and whatever leaves, ask about each client
     /// from that place on in the list's order with its provider from the copy, keep the others
-    /// in order, count those that left, and keep the copy in step with the list.
+    /// in order, count those that left, close the gaps of clients taken out before (anywhere
+    /// in the list), and keep the copy in step with the list.
     #[test]
     fn removals_keep_the_active_list_in_order_and_its_providers_in_step() {
         let mut s = Scenario::default();
@@ -365,8 +491,19 @@ mod tests {
         let mut placed = ActiveProviders::read(w);
         assert!(placed.matches(w));
         let mut lcg = crate::rng::TestLcg(5);
-        let mut removed = 0;
+        let (mut removed, mut taken_out) = (0, 0);
         for round in 0..20u64 {
+            // Some rounds first take a few clients out anywhere, leaving gaps.
+            let mut gaps = Vec::new();
+            for _ in 0..lcg.below(4) {
+                let i = lcg.below(expected.len() as u64) as usize;
+                if w.active_clients[i] != NONE {
+                    gaps.push(w.active_clients[i]);
+                    placed.take_out(w, i);
+                }
+            }
+            assert!(placed.matches(w), "round {round}");
+            taken_out += gaps.len();
             let from = lcg.below(expected.len() as u64 + 1) as usize;
             let m = 2 + lcg.below(5);
             let leaves = |cid: u32| u64::from(cid) % m == round % m;
@@ -376,18 +513,87 @@ mod tests {
                 asked.push(cid);
                 leaves(cid)
             });
-            assert_eq!(asked, expected[from..], "round {round}");
+            let stays = |c: &&u32| !gaps.contains(c);
+            assert_eq!(
+                asked,
+                expected[from..].iter().filter(stays).copied().collect::<Vec<_>>(),
+                "round {round}"
+            );
             let kept: Vec<u32> = expected[..from]
                 .iter()
+                .filter(stays)
                 .copied()
-                .chain(expected[from..].iter().copied().filter(|&c| !leaves(c)))
+                .chain(expected[from..].iter().filter(stays).copied().filter(|&c| !leaves(c)))
                 .collect();
-            assert_eq!(n as usize, expected.len() - kept.len());
+            assert_eq!(n as usize, expected.len() - gaps.len() - kept.len());
             removed += n;
             expected = kept;
             assert_eq!(w.active_clients, expected, "round {round}");
             assert!(placed.matches(w), "round {round}");
         }
         assert!(removed > 50, "{removed} removed");
+        assert!(taken_out > 10, "{taken_out} taken out");
+        // Gaps left at the end of the week's removals are closed when the buffer is returned.
+        let (i, j) = (3, expected.len() - 1);
+        placed.take_out(w, j);
+        placed.take_out(w, i);
+        let buffer = placed.into_buffer(w);
+        expected.remove(j);
+        expected.remove(i);
+        assert_eq!(w.active_clients, expected);
+        assert_eq!(buffer.len(), expected.len());
+    }
+    /// Removing the clients of a few or many providers, block by block, is removing them place
+    /// by place: the same clients asked in the same order, the same left, gaps closed.
+    #[test]
+    fn removing_the_clients_of_providers_by_blocks_is_removing_them_place_by_place() {
+        let mut s = Scenario::default();
+        (s.run.burn_in_weeks, s.run.weeks) = (4, 8);
+        let mut lcg = crate::rng::TestLcg(9);
+        let mut asked_total = 0;
+        for (case, providers_of) in [0usize, 1, 2, 5, 12].into_iter().enumerate() {
+            let mut by_block = Simulation::new(&s, 4, 0);
+            let mut by_place = Simulation::new(&s, 4, 0);
+            for _ in 0..6 {
+                by_block.step();
+                by_place.step();
+            }
+            let (a, b) = (&mut by_block.world, &mut by_place.world);
+            let n_active = a.active_clients.len();
+            assert!(n_active > 2 * ActiveProviders::BLOCK, "{n_active} active clients");
+            // A list whose length is not a whole number of blocks.
+            while a.active_clients.len() % ActiveProviders::BLOCK == 0 {
+                a.active_clients.pop();
+                b.active_clients.pop();
+            }
+            let (mut pa, mut pb) = (ActiveProviders::read(a), ActiveProviders::read(b));
+            for _ in 0..case {
+                let i = lcg.below(a.active_clients.len() as u64) as usize;
+                pa.take_out(a, i);
+                pb.take_out(b, i);
+            }
+            let mut of: Vec<u32> =
+                (0..providers_of).map(|_| lcg.below(a.providers.len() as u64) as u32).collect();
+            of.sort_unstable();
+            of.dedup();
+            let leaves = |cid: u32| cid % 3 != 0;
+            let (mut asked_a, mut asked_b) = (Vec::new(), Vec::new());
+            let na = pa.remove_clients_of(a, &of, |_, cid, provider| {
+                asked_a.push((cid, provider));
+                leaves(cid)
+            });
+            let nb = pb.remove_from_active(b, 0, |_, cid, provider| {
+                let mine = of.contains(&provider);
+                if mine {
+                    asked_b.push((cid, provider));
+                }
+                mine && leaves(cid)
+            });
+            assert_eq!(asked_a, asked_b, "case {case}");
+            assert_eq!((na, &a.active_clients), (nb, &b.active_clients), "case {case}");
+            assert!(pa.matches(a) && pb.matches(b), "case {case}");
+            asked_total += asked_a.len();
+        }
+        assert!(asked_total > 20, "{asked_total} asked");
     }
 }

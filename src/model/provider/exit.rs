@@ -21,7 +21,9 @@ pub fn exits(world: &mut World, placed: &mut ActiveProviders) {
         s.entrant_ramp_weeks,
         Some(s.workers_follow_clients_share),
     );
-    let mut with_clients = false;
+    // The providers closing this week that have clients, by id.
+    let mut closing = std::mem::take(&mut world.scratch.closing);
+    closing.clear();
     for pid in 0..world.providers.len() {
         let p = &mut world.providers[pid];
         if !p.active {
@@ -30,23 +32,24 @@ pub fn exits(world: &mut World, placed: &mut ActiveProviders) {
         p.negative_cash_weeks = if p.cash < 0.0 { p.negative_cash_weeks + 1 } else { 0 };
         p.loss_weeks = if p.margin < 0.0 { p.loss_weeks + 1 } else { 0 };
         let ramping = p.entrant && world.week - p.entry_week < ramp as i32;
-        if p.negative_cash_weeks >= k {
-            with_clients |= stop_trading(world, pid, ExitCause::Insolvency, follow);
+        let cause = if p.negative_cash_weeks >= k {
+            ExitCause::Insolvency
         } else if withdraw > 0 && p.loss_weeks >= withdraw && !ramping {
-            with_clients |= stop_trading(world, pid, ExitCause::Withdrawal, follow);
+            ExitCause::Withdrawal
+        } else {
+            continue;
+        };
+        if stop_trading(world, placed, pid, cause, follow) {
+            closing.push(pid as u32);
         }
     }
-    // The clients of every provider that closed this week, in one pass over the active list.
-    if with_clients {
-        let n = return_clients(
-            world,
-            placed,
-            false,
-            |w, provider| !w.providers[provider as usize].active,
-            |_| true,
-        );
+    // The clients of every provider that closed this week, in one pass over the active list
+    // (which also closes the gaps handbacks left).
+    if !closing.is_empty() {
+        let n = return_clients(world, placed, false, &closing, |_| true);
         world.counters.rebrokered_after_failure += n;
     }
+    world.scratch.closing = closing;
 }
 
 /// A provider stops trading now: it is marked inactive with its exit week and cause, its
@@ -55,17 +58,24 @@ pub fn exits(world: &mut World, placed: &mut ActiveProviders) {
 /// not leavers) and its clients go to the front of the brokerage queue as urgent (emergency
 /// re-brokerage).
 pub fn close(world: &mut World, pid: usize, cause: ExitCause, follow: Option<f64>) {
-    if stop_trading(world, pid, cause, follow) {
+    let mut placed = ActiveProviders::read(world);
+    if stop_trading(world, &placed, pid, cause, follow) {
         let pid = pid as u32;
-        let mut placed = ActiveProviders::read(world);
-        let n = return_clients(world, &mut placed, false, |_, provider| provider == pid, |_| true);
+        let n = return_clients(world, &mut placed, false, &[pid], |_| true);
         world.counters.rebrokered_after_failure += n;
     }
+    placed.into_buffer(world);
 }
 
 /// [`close`] but for its clients: returns whether it had any (the caller returns them to the
-/// queue).
-fn stop_trading(world: &mut World, pid: usize, cause: ExitCause, follow: Option<f64>) -> bool {
+/// queue). `placed` is each active client's provider, as the records hold them.
+fn stop_trading(
+    world: &mut World,
+    placed: &ActiveProviders,
+    pid: usize,
+    cause: ExitCause,
+    follow: Option<f64>,
+) -> bool {
     let workers_to_pool = follow.is_some();
     let p = &mut world.providers[pid];
     p.active = false;
@@ -99,7 +109,7 @@ fn stop_trading(world: &mut World, pid: usize, cause: ExitCause, follow: Option<
     // zero means none and the scan of all clients is skipped.
     let with_clients = world.providers[pid].council_clients.iter().any(|&n| n > 0);
     if with_clients && let Some(share) = follow.filter(|&s| s > 0.0) {
-        mark_followers(world, pid as u32, &staff, share);
+        mark_followers(world, placed, pid as u32, &staff, share);
     }
     with_clients
 }
@@ -108,13 +118,15 @@ fn stop_trading(world: &mut World, pid: usize, cause: ExitCause, follow: Option<
 /// probability `share` (its own stream, keyed by week and worker): the clients whose regular
 /// carer it was remember it, and the provider that takes one on hires it if it is still free
 /// (`council::offer`).
-fn mark_followers(world: &mut World, pid: u32, staff: &[u32], share: f64) {
+fn mark_followers(world: &mut World, placed: &ActiveProviders, pid: u32, staff: &[u32], share: f64) {
     let week = world.week as i64;
     let streams = world.streams;
-    for &cid in &world.active_clients {
-        let c = &mut world.clients[cid as usize];
-        if c.provider == pid
-            && c.primary_carer != NONE
+    for i in 0..placed.len() {
+        if placed.at(i) != pid {
+            continue;
+        }
+        let c = &mut world.clients[world.active_clients[i] as usize];
+        if c.primary_carer != NONE
             && staff.contains(&c.primary_carer)
             && streams.uniform(
                 Process::FollowClients,

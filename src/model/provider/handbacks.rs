@@ -26,7 +26,7 @@ pub fn handbacks(world: &mut World, placed: &mut ActiveProviders) {
                 n.handback_contracts_first_year += 1;
             }
             let pid = pid as u32;
-            return_clients(world, placed, false, |_, provider| provider == pid, |c| c.on_contract);
+            return_clients(world, placed, false, &[pid], |c| c.on_contract);
         }
     }
     // Finance listed the packages that reached K weeks at a loss, in the order of the active
@@ -51,39 +51,49 @@ pub fn handbacks(world: &mut World, placed: &mut ActiveProviders) {
     // its committed time fits its capacity.
     let threshold = world.scenario.providers.understaffing_handback_fill;
     let mut excess = std::mem::take(&mut world.scratch.excess);
+    let mut short = std::mem::take(&mut world.scratch.short);
     excess.clear();
-    let mut short = 0usize;
-    for p in world.providers.iter_mut() {
+    short.clear();
+    for (pid, p) in world.providers.iter_mut().enumerate() {
         let mut e = (0.0, 0.0);
         if p.active {
             p.understaffed_weeks = if p.fill < threshold { p.understaffed_weeks + 1 } else { 0 };
             if p.understaffed_weeks >= k {
                 p.understaffed_weeks = 0;
                 e = (p.committed_time - p.capacity_time, 1.0 + p.travel_time_per_hour(&world.geography));
-                short += usize::from(e.0 > 0.0);
+                if e.0 > 0.0 {
+                    short.push(pid as u32);
+                }
             }
         }
         excess.push(e);
     }
-    if short > 0 {
-        let mut i = world.active_clients.len();
-        // The first place handed back from: the list before it is unchanged.
-        let mut first = i;
-        while i > 0 && short > 0 {
-            i -= 1;
-            let (left, travel) = &mut excess[placed.at(i) as usize];
-            if *left > 0.0 {
-                let cid = world.active_clients[i];
-                *left -= world.clients[cid as usize].worker_hours() * *travel;
-                short -= usize::from(*left <= 0.0);
-                world.counters.handback_packages += 1;
-                return_to_queue(world, cid, true);
-                world.active_clients[i] = NONE;
-                first = i;
+    // The places handed back from are left as gaps, closed by exits' pass over the list (or
+    // at the end of the week's removals). The list is searched a block at a time for the
+    // short providers' packages.
+    let mut left_short = short.len();
+    let mut end = placed.len();
+    while end > 0 && left_short > 0 {
+        let first = end.saturating_sub(ActiveProviders::BLOCK);
+        if placed.may_hold(first..end, &short) {
+            for i in (first..end).rev() {
+                let (left, travel) = &mut excess[placed.at(i) as usize];
+                if *left > 0.0 {
+                    let cid = world.active_clients[i];
+                    *left -= world.clients[cid as usize].worker_hours() * *travel;
+                    left_short -= usize::from(*left <= 0.0);
+                    world.counters.handback_packages += 1;
+                    return_to_queue(world, cid, true);
+                    placed.take_out(world, i);
+                    if left_short == 0 {
+                        break;
+                    }
+                }
             }
         }
-        placed.remove_from_active(world, first, |_, cid, _| cid == NONE);
+        end = first;
     }
+    world.scratch.short = short;
     world.scratch.excess = excess;
 }
 
@@ -131,19 +141,18 @@ fn return_listed(world: &mut World, placed: &mut ActiveProviders, listed: &[u32]
     n
 }
 
-/// Returns to the queue the active clients of the providers `of` picks (asked with the
-/// provider's id: the client's record is not read) for which `and` holds, in the order of the
-/// active list (which keeps its order); returns how many. Packages `handed_back` count in
-/// their providers' handbacks.
+/// Returns to the queue the active clients of the providers `of` (ids, ascending) for which
+/// `and` holds, in the order of the active list (which keeps its order); returns how many.
+/// Packages `handed_back` count in their providers' handbacks.
 pub(super) fn return_clients(
     world: &mut World,
     placed: &mut ActiveProviders,
     handed_back: bool,
-    of: impl Fn(&World, u32) -> bool,
+    of: &[u32],
     and: impl Fn(&Client) -> bool,
 ) -> u32 {
-    placed.remove_from_active(world, 0, |world, cid, provider| {
-        let returns = of(world, provider) && and(&world.clients[cid as usize]);
+    placed.remove_clients_of(world, of, |world, cid, _| {
+        let returns = and(&world.clients[cid as usize]);
         if returns {
             return_to_queue(world, cid, handed_back);
         }
