@@ -576,7 +576,7 @@ mod tests {
                 (0..providers_of).map(|_| lcg.below(a.providers.len() as u64) as u32).collect();
             of.sort_unstable();
             of.dedup();
-            let leaves = |cid: u32| cid % 3 != 0;
+            let leaves = |cid: u32| !cid.is_multiple_of(3);
             let (mut asked_a, mut asked_b) = (Vec::new(), Vec::new());
             let na = pa.remove_clients_of(a, &of, |_, cid, provider| {
                 asked_a.push((cid, provider));
