@@ -543,6 +543,7 @@ mod tests {
         assert_eq!(w.active_clients, expected);
         assert_eq!(buffer.len(), expected.len());
     }
+
     /// Removing the clients of a few or many providers, block by block, is removing them place
     /// by place: the same clients asked in the same order, the same left, gaps closed.
     #[test]
