@@ -64,7 +64,6 @@ pub fn close(world: &mut World, pid: usize, cause: ExitCause, follow: Option<f64
         let n = return_clients(world, &mut placed, false, &[pid], |_| true);
         world.counters.rebrokered_after_failure += n;
     }
-    placed.into_buffer(world);
 }
 
 /// [`close`] but for its clients: returns whether it had any (the caller returns them to the
