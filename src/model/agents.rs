@@ -206,6 +206,85 @@ impl CareWorker {
     }
 }
 
+/// A provider's staff: places in `World::workers`, in the order the staff list keeps (a
+/// newcomer last, a leaver's place taken by the last), with what delivery counted of them
+/// this week, kept only while the list is unchanged (docs/ODD.md §3 step 6).
+///
+/// Provider decisions, contract conversions, entry's going contract mix and quality each need
+/// one sum over the staff. Delivery's pass over the staff reads those fields anyway, so it
+/// counts them ([`StaffTally`]); the others use its counts when no one has joined or left
+/// since, which is nearly always (staff change in the labour market, before delivery), and
+/// sum afresh otherwise. The list can only change through the methods below, and each one
+/// that changes who is on it, or their order, forgets the tally. Reading it is reading a slice.
+#[derive(Clone, Debug, Default)]
+pub struct Staff {
+    places: Vec<u32>,
+    tally: Option<StaffTally>,
+}
+
+/// Delivery's counts over a provider's staff, in staff order (docs/ODD.md §3 step 6).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct StaffTally {
+    /// The week delivery counted them in (`experienced` holds for that week only).
+    pub week: i32,
+    /// The hours a week they want, summed in staff order.
+    pub desired_hours: f64,
+    /// On guaranteed-hours contracts.
+    pub guaranteed: u32,
+    /// Hired at least the weeks to competence before `week`.
+    pub experienced: u32,
+}
+
+impl Staff {
+    pub fn push(&mut self, place: u32) {
+        self.places.push(place);
+        self.tally = None;
+    }
+    /// Takes the worker at `i` off the list; the last one takes their place.
+    pub fn swap_remove(&mut self, i: usize) -> u32 {
+        self.tally = None;
+        self.places.swap_remove(i)
+    }
+    /// Takes everyone off the list (a closure), handing back the places.
+    pub fn take(&mut self) -> Vec<u32> {
+        self.tally = None;
+        std::mem::take(&mut self.places)
+    }
+    /// The places, to move them with the records (the workers laid out afresh): the same
+    /// workers in the same order, so the tally stands.
+    pub fn places_mut(&mut self) -> &mut [u32] {
+        &mut self.places
+    }
+    /// Delivery's counts, if no one has joined or left since they were taken.
+    pub fn tally(&self) -> Option<&StaffTally> {
+        self.tally.as_ref()
+    }
+    pub fn set_tally(&mut self, tally: StaffTally) {
+        self.tally = Some(tally);
+    }
+    /// `n` more of the staff are now on guaranteed hours (contract conversions).
+    pub fn converted(&mut self, n: u32) {
+        if let Some(t) = &mut self.tally {
+            t.guaranteed += n;
+        }
+    }
+}
+
+impl std::ops::Deref for Staff {
+    type Target = [u32];
+    fn deref(&self) -> &[u32] {
+        &self.places
+    }
+}
+
+impl<'a> IntoIterator for &'a Staff {
+    type Item = &'a u32;
+    type IntoIter = std::slice::Iter<'a, u32>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.places.iter()
+    }
+}
+
 /// Why a provider stopped trading in the borough.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ExitCause {
@@ -327,7 +406,7 @@ pub struct Provider {
     pub rating: Option<Rating>,
     pub contract: Option<Contract>,
     /// Its staff (places in `World::workers`).
-    pub workers: Vec<u32>,
+    pub workers: Staff,
     /// Self-funded contact hours per week held, by patch.
     pub self_funder_hours: [f64; MAX_PATCHES],
     // Running measures the provider decides on.
@@ -435,6 +514,43 @@ impl Provider {
     pub fn headcount(&self) -> u32 {
         self.workers.len() as u32
     }
+    /// The hours a week its staff want, summed in staff order (`0` with no staff): delivery's
+    /// sum while no one has joined or left since ([`Staff`]).
+    pub fn staff_desired_hours(&self, workers: &[CareWorker]) -> f64 {
+        let fresh = || self.workers.iter().map(|&w| workers[w as usize].desired_hours).sum::<f64>();
+        match self.workers.tally() {
+            Some(t) => {
+                debug_assert_eq!(t.desired_hours.to_bits(), fresh().to_bits(), "a stale staff tally");
+                t.desired_hours
+            }
+            None => fresh(),
+        }
+    }
+    /// Its staff on guaranteed-hours contracts ([`Staff`]).
+    pub fn guaranteed_staff(&self, workers: &[CareWorker]) -> u32 {
+        let fresh = || self.workers.iter().filter(|&&w| workers[w as usize].guaranteed).count() as u32;
+        match self.workers.tally() {
+            Some(t) => {
+                debug_assert_eq!(t.guaranteed, fresh(), "a stale staff tally");
+                t.guaranteed
+            }
+            None => fresh(),
+        }
+    }
+    /// Its staff hired at least `competence` weeks before `week` ([`Staff`]).
+    pub fn experienced_staff(&self, workers: &[CareWorker], week: i32, competence: f64) -> u32 {
+        let fresh = || {
+            let experienced = |w: u32| f64::from(week - workers[w as usize].hired_week) >= competence;
+            self.workers.iter().filter(|&&w| experienced(w)).count() as u32
+        };
+        match self.workers.tally() {
+            Some(t) if t.week == week => {
+                debug_assert_eq!(t.experienced, fresh(), "a stale staff tally");
+                t.experienced
+            }
+            _ => fresh(),
+        }
+    }
     /// Share of the provider's staff for whom `pred` holds (0 with no staff).
     pub fn staff_share(&self, workers: &[CareWorker], pred: impl Fn(&CareWorker) -> bool) -> f64 {
         if self.workers.is_empty() {
@@ -500,5 +616,39 @@ mod tests {
         }
         // Every count from 1 to 5 (the most that five carers allow) occurs.
         assert!(counts[1..6].iter().all(|&k| k > 0), "{counts:?}");
+    }
+
+    /// A staff tally is kept while the same workers stay in the same order (their places
+    /// moved with the records, contracts converted) and forgotten by every change of who is
+    /// on the list or of their order.
+    #[test]
+    fn a_staff_tally_lasts_only_while_the_staff_stay_as_they_were() {
+        let tally = StaffTally { week: 3, desired_hours: 96.0, guaranteed: 1, experienced: 2 };
+        let staffed = || {
+            let mut s = Staff::default();
+            [7, 4, 9].into_iter().for_each(|w| s.push(w));
+            assert_eq!(s.tally(), None, "a tally before delivery counted");
+            s.set_tally(tally);
+            s
+        };
+        let mut s = staffed();
+        s.places_mut().iter_mut().for_each(|w| *w += 10);
+        s.converted(2);
+        assert_eq!(&s[..], [17, 14, 19]);
+        assert_eq!(s.tally(), Some(&StaffTally { guaranteed: 3, ..tally }));
+        let mut s = staffed();
+        s.push(1);
+        assert_eq!(s.tally(), None, "a newcomer");
+        let mut s = staffed();
+        assert_eq!(s.swap_remove(0), 7);
+        assert_eq!(&s[..], [9, 4]);
+        assert_eq!(s.tally(), None, "a leaver");
+        let mut s = staffed();
+        assert_eq!(s.take(), [7, 4, 9]);
+        assert!(s.is_empty());
+        assert_eq!(s.tally(), None, "a closure");
+        let mut none = Staff::default();
+        none.converted(1);
+        assert_eq!(none.tally(), None, "a conversion makes no tally");
     }
 }

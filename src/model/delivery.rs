@@ -5,7 +5,7 @@
 
 use super::finance::{PackagePayments, PackageTotals};
 use super::provider::{MarginalCost, km_per_hour_in_patch, mean_visit_hours};
-use super::{ActiveProviders, NONE, Provider, Travel, World};
+use super::{ActiveProviders, NONE, Provider, StaffTally, Travel, World};
 use crate::rng::Process;
 use crate::scenario::MAX_PATCHES;
 
@@ -143,6 +143,8 @@ pub fn deliver(world: &mut World) -> (PackageTotals, ActiveProviders) {
     let nlw = world.wages.national_living_wage;
     let absence = world.scenario.workforce.absence_per_week;
     let week = world.week as i64;
+    let world_week = world.week;
+    let competence = world.scenario.workforce.weeks_to_competence;
     let modes = &world.scenario.geography.travel_modes;
     let absence_keys = world.streams.week_keys(Process::Absence, week);
     let mut mode_travel = std::mem::take(&mut world.scratch.mode_travel);
@@ -159,10 +161,15 @@ pub fn deliver(world: &mut World) -> (PackageTotals, ActiveProviders) {
         // Contact capacity of each worker: available time net of travel at their own speed
         // (kept in `contact_hours` until the hours are shared out below).
         let (mut cap_g, mut cap_z, mut time, mut speed_sum, mut mileage_sum) = (0.0, 0.0, 0.0, 0.0, 0.0);
+        // Counted for decisions, conversions, entry and quality while the staff stay as they
+        // are (`Staff`): no other pass over them need read these fields.
+        let (mut guaranteed, mut experienced) = (0, 0);
         for &wid in &p.workers {
             let w = &mut world.workers[wid as usize];
             let m = &modes[w.mode as usize];
             time += w.desired_hours;
+            guaranteed += u32::from(w.guaranteed);
+            experienced += u32::from(f64::from(world_week - w.hired_week) >= competence);
             speed_sum += m.speed_kmh;
             mileage_sum += m.mileage_gbp_per_km;
             // Sickness and other absence: the worker delivers nothing this week.
@@ -180,6 +187,7 @@ pub fn deliver(world: &mut World) -> (PackageTotals, ActiveProviders) {
             p.mileage_gbp_per_km_mean = mileage_sum / p.workers.len() as f64;
         }
         p.capacity_time = time;
+        p.workers.set_tally(StaffTally { week: world_week, desired_hours: time, guaranteed, experienced });
         let capacity = cap_g + cap_z;
         p.fill = if demand > 0.0 { (capacity / demand).min(1.0) } else { 1.0 };
         // Guaranteed staff first (their hours are paid anyway), then zero-hours staff.

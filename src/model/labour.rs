@@ -183,7 +183,7 @@ pub fn drop_departed(world: &mut World) {
             *i = moved_to[*i as usize];
         }
     };
-    let listed = world.providers.iter_mut().flat_map(|p| p.workers.iter_mut());
+    let listed = world.providers.iter_mut().flat_map(|p| p.workers.places_mut().iter_mut());
     for i in listed.chain(world.pool.iter_mut()).chain(world.starters.iter_mut()) {
         moved(i);
         debug_assert_ne!(*i, NONE, "a listed worker had left");
@@ -225,7 +225,7 @@ pub fn offers_guaranteed(p: &Provider, workers: &[CareWorker]) -> bool {
     if p.workers.is_empty() {
         return p.guaranteed_target >= 0.5;
     }
-    p.staff_share(workers, |w| w.guaranteed) < p.guaranteed_target
+    (p.guaranteed_staff(workers) as f64 / p.workers.len() as f64) < p.guaranteed_target
 }
 
 /// Headcount-weighted mean of providers' wages net of unpaid travel (what a job pays per
@@ -709,12 +709,13 @@ fn outreach(world: &mut World, outside: f64) {
 /// above the current share, zero-hours workers are offered guaranteed contracts (and accept);
 /// providers do not convert guaranteed contracts back.
 pub fn contract_mix(world: &mut World) {
-    for p in world.providers.iter().filter(|p| p.active) {
+    for p in world.providers.iter_mut().filter(|p| p.active) {
         let n = p.workers.len();
         if n == 0 {
             continue;
         }
-        let mut g = p.workers.iter().filter(|&&w| world.workers[w as usize].guaranteed).count();
+        let before = p.guaranteed_staff(&world.workers) as usize;
+        let mut g = before;
         for &wid in &p.workers {
             if (g as f64) / (n as f64) >= p.guaranteed_target {
                 break;
@@ -725,6 +726,7 @@ pub fn contract_mix(world: &mut World) {
                 g += 1;
             }
         }
+        p.workers.converted((g - before) as u32);
     }
 }
 

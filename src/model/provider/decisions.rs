@@ -160,7 +160,7 @@ pub fn decisions(world: &mut World) {
         let hours_wanted = if p.workers.is_empty() {
             mean_desired
         } else {
-            p.workers.iter().map(|&w| workers[w as usize].desired_hours).sum::<f64>() / p.workers.len() as f64
+            p.staff_desired_hours(workers) / p.workers.len() as f64
         };
         // Contract mix: guaranteed hours where retention saves more than idle hours cost, given
         // the provider's income risk (kept as it is until a quarter of income has been seen).

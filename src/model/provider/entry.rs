@@ -7,7 +7,7 @@ use rand::RngExt;
 use rand_distr::{Distribution, StandardNormal};
 
 use crate::model::clients::pick_weighted;
-use crate::model::{PatchId, Pledges, Provider, World};
+use crate::model::{PatchId, Pledges, Provider, Staff, World};
 use crate::rng::Process;
 use crate::scenario::{MAX_PATCHES, ProviderKind};
 
@@ -160,7 +160,7 @@ fn enter(world: &mut World, attempt: u64, going_terms: GoingTerms) {
 pub fn going_contract_mix(world: &World) -> f64 {
     let (mut guaranteed, mut heads) = (0usize, 0usize);
     for p in world.providers.iter().filter(|p| p.active) {
-        guaranteed += p.workers.iter().filter(|&&w| world.workers[w as usize].guaranteed).count();
+        guaranteed += p.guaranteed_staff(&world.workers) as usize;
         heads += p.workers.len();
     }
     if heads > 0 {
@@ -219,7 +219,7 @@ pub fn new_provider(
         management: s.management_quality_sd * z,
         rating: None,
         contract: None,
-        workers: Vec::new(),
+        workers: Staff::default(),
         self_funder_hours: [0.0; MAX_PATCHES],
         unpaid_share: 0.0,
         income_weeks: 0,

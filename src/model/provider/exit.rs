@@ -88,7 +88,7 @@ fn stop_trading(
     // Staff lost in a closure are redundancies, not leavers: turnover follows Skills for
     // Care, whose figures come from providers still trading (a closed service reports
     // no leavers).
-    let staff = std::mem::take(&mut p.workers);
+    let staff = p.workers.take();
     world.counters.redundancies += staff.len() as u32;
     for &w in &staff {
         let worker = &mut world.workers[w as usize];

@@ -27,7 +27,11 @@ pub fn quality(world: &mut World) {
     let competence = world.scenario.workforce.weeks_to_competence;
     let week = world.week;
     for p in world.providers.iter_mut().filter(|p| p.active) {
-        let experienced = p.staff_share(&world.workers, |w| (week - w.hired_week) as f64 >= competence);
+        let experienced = if p.workers.is_empty() {
+            0.0
+        } else {
+            p.experienced_staff(&world.workers, week, competence) as f64 / p.workers.len() as f64
+        };
         let norm = s.training_gbp_per_worker_week * world.wages.cost_index;
         let training = if norm > 0.0 { (p.training_per_worker / norm).min(1.0) } else { 1.0 };
         let target = quality_target(s, p, training, experienced, p.fill);
