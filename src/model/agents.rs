@@ -79,6 +79,20 @@ pub struct Client {
 // Two cache lines a client, and a margin count that cannot overflow in the longest run.
 const _: () = assert!(std::mem::size_of::<Client>() == 128);
 const _: () = assert!(crate::scenario::MAX_SPAN_WEEKS < u16::MAX as u32);
+// A provider's package-week fields in its first two cache lines and its accounts' first line,
+// and each by-patch array starting a line.
+const _: () = {
+    use std::mem::offset_of;
+    assert!(offset_of!(Provider, quality) + 8 <= 64 && offset_of!(Provider, workers) == 0);
+    assert!(offset_of!(Provider, kind) < 128 && offset_of!(Provider, accounts) == 128);
+    assert!(
+        offset_of!(Provider, km_per_hour) % 64 == 0 && offset_of!(Provider, council_worker_hours) % 64 == 0
+    );
+    assert!(
+        offset_of!(Provider, council_worker_visits) % 64 == 0
+            && offset_of!(Provider, council_clients) % 64 == 0
+    );
+};
 
 impl Client {
     /// Worker-hours a week the package needs.
@@ -216,10 +230,24 @@ impl CareWorker {
 /// since, which is nearly always (staff change in the labour market, before delivery), and
 /// sum afresh otherwise. The list can only change through the methods below, and each one
 /// that changes who is on it, or their order, forgets the tally. Reading it is reading a slice.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct Staff {
     places: Vec<u32>,
-    tally: Option<StaffTally>,
+    /// `week == NO_TALLY`: none (an `Option` would take a provider's first cache line
+    /// beyond 64 bytes).
+    tally: StaffTally,
+}
+
+/// Marks a staff list without a tally.
+const NO_TALLY: i32 = i32::MIN;
+
+impl Default for Staff {
+    fn default() -> Self {
+        Self {
+            places: Vec::new(),
+            tally: StaffTally { week: NO_TALLY, desired_hours: 0.0, guaranteed: 0, experienced: 0 },
+        }
+    }
 }
 
 /// Delivery's counts over a provider's staff, in staff order (docs/ODD.md §3 step 6).
@@ -238,17 +266,20 @@ pub struct StaffTally {
 impl Staff {
     pub fn push(&mut self, place: u32) {
         self.places.push(place);
-        self.tally = None;
+        self.forget();
     }
     /// Takes the worker at `i` off the list; the last one takes their place.
     pub fn swap_remove(&mut self, i: usize) -> u32 {
-        self.tally = None;
+        self.forget();
         self.places.swap_remove(i)
     }
     /// Takes everyone off the list (a closure), handing back the places.
     pub fn take(&mut self) -> Vec<u32> {
-        self.tally = None;
+        self.forget();
         std::mem::take(&mut self.places)
+    }
+    fn forget(&mut self) {
+        self.tally.week = NO_TALLY;
     }
     /// The places, to move them with the records (the workers laid out afresh): the same
     /// workers in the same order, so the tally stands.
@@ -257,15 +288,17 @@ impl Staff {
     }
     /// Delivery's counts, if no one has joined or left since they were taken.
     pub fn tally(&self) -> Option<&StaffTally> {
-        self.tally.as_ref()
+        (self.tally.week != NO_TALLY).then_some(&self.tally)
     }
+    /// Keeps delivery's counts (taken in `tally.week`, never `i32::MIN`).
     pub fn set_tally(&mut self, tally: StaffTally) {
-        self.tally = Some(tally);
+        debug_assert_ne!(tally.week, NO_TALLY);
+        self.tally = tally;
     }
     /// `n` more of the staff are now on guaranteed hours (contract conversions).
     pub fn converted(&mut self, n: u32) {
-        if let Some(t) = &mut self.tally {
-            t.guaranteed += n;
+        if self.tally.week != NO_TALLY {
+            self.tally.guaranteed += n;
         }
     }
 }
@@ -364,23 +397,59 @@ pub struct Travel {
 }
 
 /// A supplier agent.
+///
+/// Laid out by hand (docs/ODD.md §2.2): the fields that delivery, payment and the caseload
+/// count read for each package sit together at the front, in a few cache lines, so that at
+/// London scale, where the providers no longer fit in a core's cache, a package's week costs
+/// a few provider lines, not one per field.
 #[derive(Clone, Debug)]
+#[repr(C, align(64))]
 pub struct Provider {
-    pub kind: ProviderKind,
-    pub local: bool,
+    // The first cache line: what delivery and payment read of the provider for every one of
+    // its packages (docs/ODD.md §2.2).
+    /// Its staff (places in `World::workers`).
+    pub workers: Staff,
+    /// Share of demanded hours delivered this week.
+    pub fill: f64,
+    pub quality: f64,
+    // The second: more of the same, and what every pass over the providers asks first.
+    pub wage: f64,
+    /// Mean travel speed and mileage rate of its workers.
+    pub speed_kmh_mean: f64,
+    pub mileage_gbp_per_km_mean: f64,
+    pub contract: Option<Contract>,
+    pub pays_travel: bool,
+    /// Rosters a named cover carer for each client (a continuity decision, ODD §7.10).
+    pub named_cover: bool,
+    pub active: bool,
     /// Whether it pays at least the NLW for all working time including travel (a trait drawn
     /// at creation; enforcement is weak, so some providers do not).
     pub nmw_compliant: bool,
-    pub active: bool,
-    pub entry_week: i32,
+    pub local: bool,
     /// Entered during the run (its overhead ramps up), as opposed to the initial market.
     pub entrant: bool,
+    /// Started by the Mission Incubator; brokers offer it packages first until
+    /// `guarantee_until`, and it gets capability support until `support_until`.
+    pub incubated: bool,
+    pub base_patch: PatchId,
+    pub kind: ProviderKind,
+    // Then two lines of this week's revenue and cost lines (payment adds to the first of them
+    // for every package), cash and revenue.
+    pub accounts: super::finance::Accounts,
+    /// Cash reserve (settled with the accounts each week).
+    pub cash: f64,
+    /// This week's revenue (settled with the accounts).
+    pub revenue_week: f64,
+    // By patch: what delivery and the caseload count read for a package in its patch.
+    /// Travel km per worker-hour of contact, by patch (overall: `km_per_hour_mean`).
+    pub km_per_hour: [f64; MAX_PATCHES],
+    pub council_worker_hours: [f64; MAX_PATCHES],
+    pub council_worker_visits: [f64; MAX_PATCHES],
+    pub council_clients: [u32; MAX_PATCHES],
+    // The rest, read once a week or less.
+    pub entry_week: i32,
     pub exit_week: Option<i32>,
     pub exit_cause: Option<ExitCause>,
-    pub base_patch: PatchId,
-    // Decisions (docs/ODD.md §7.10).
-    pub wage: f64,
-    pub pays_travel: bool,
     pub guaranteed_target: f64,
     pub hiring_target: u32,
     /// Recruits who have accepted a post and await pre-employment checks.
@@ -389,7 +458,6 @@ pub struct Provider {
     pub markup: f64,
     // State.
     pub overhead_per_week: f64,
-    pub cash: f64,
     pub negative_cash_weeks: u32,
     /// Consecutive weeks its running margin has been below zero (withdrawal, ODD §7.17).
     pub loss_weeks: u32,
@@ -399,14 +467,10 @@ pub struct Provider {
     pub handed_back_week: Option<i32>,
     /// Consecutive weeks the provider has delivered less than its understaffing threshold.
     pub understaffed_weeks: u32,
-    pub quality: f64,
     /// Management quality: a persistent shift of the provider's quality target, drawn once when
     /// it is created (docs/ODD.md §7.19).
     pub management: f64,
     pub rating: Option<Rating>,
-    pub contract: Option<Contract>,
-    /// Its staff (places in `World::workers`).
-    pub workers: Staff,
     /// Self-funded contact hours per week held, by patch.
     pub self_funder_hours: [f64; MAX_PATCHES],
     // Running measures the provider decides on.
@@ -423,49 +487,31 @@ pub struct Provider {
     /// Leavers since the last wage review, and weekly headcounts summed over the same weeks.
     pub leavers_since_review: u32,
     pub heads_accumulated: f64,
-    // This week's derived quantities (recomputed each week).
-    pub council_worker_hours: [f64; MAX_PATCHES],
-    pub council_worker_visits: [f64; MAX_PATCHES],
-    pub council_clients: [u32; MAX_PATCHES],
-    /// Travel km per worker-hour of contact, by patch and overall.
-    pub km_per_hour: [f64; MAX_PATCHES],
+    /// Travel km per worker-hour of contact, overall.
     pub km_per_hour_mean: f64,
     /// Worker-visits per worker-hour of contact (for access time per visit).
     pub visits_per_hour_mean: f64,
     /// Worker time (h) the committed caseload needs, and the workforce's available time.
     pub committed_time: f64,
     pub capacity_time: f64,
-    /// Share of demanded hours delivered this week.
-    pub fill: f64,
     pub travel_share: f64,
-    /// Mean travel speed and mileage rate of its workers.
-    pub speed_kmh_mean: f64,
-    pub mileage_gbp_per_km_mean: f64,
     pub wage_bill_week: f64,
     /// This week's travel by its workers, summed in delivery.
     pub travel_week: Travel,
-    /// This week's revenue and cost lines.
-    pub accounts: super::finance::Accounts,
     pub hires_week: u32,
     /// Worker time (h/week) of packages offered but declined for lack of staff, as a running
     /// average: demand the provider expects and recruits for (ODD §7.10, hiring target).
     pub declined_for_capacity: f64,
     pub declined_this_week: f64,
     pub leavers_week: u32,
-    pub revenue_week: f64,
     pub council_revenue_week: f64,
     pub cost_week: f64,
     pub contact_hours_week: f64,
     pub handbacks_total: u32,
     /// Contracts won in tenders over its life.
     pub contracts_won: u32,
-    /// Started by the Mission Incubator; brokers offer it packages first until
-    /// `guarantee_until`, and it gets capability support until `support_until`.
-    pub incubated: bool,
     pub guarantee_until: i32,
     pub support_until: i32,
-    /// Rosters a named cover carer for each client (a continuity decision, ODD §7.10).
-    pub named_cover: bool,
     /// Outcome payments earned this week outside the package payments (recovery bonuses).
     pub outcome_bonus_pending: f64,
     /// Incubator start-up grant to be paid in this week's finance.
