@@ -2,6 +2,7 @@
 //! metric is one column of the weekly table; definitions are in docs/ODD.md, "Outputs and metric
 //! definitions".
 
+use crate::model::prefetch::{prefetch_ahead, reads_ahead};
 use crate::model::{ClientStatus, OUTSIDE, Provider, World};
 use crate::scenario::{MAX_PATCHES, ProviderKind, Rating};
 
@@ -183,7 +184,11 @@ fn record_clients(world: &World, r: &mut WeekRecord, rows: &mut [PatchRecord]) -
     let c = &world.counters;
     let mut waited = 0.0;
     let mut cancelled = [0.0; MAX_PATCHES];
-    for &id in &world.active_clients {
+    let ahead = reads_ahead(&world.clients);
+    for (i, &id) in world.active_clients.iter().enumerate() {
+        if ahead {
+            prefetch_ahead::<_, 1>(&world.clients, &world.active_clients, i);
+        }
         let cl = &world.clients[id as usize];
         let row = &mut rows[cl.patch as usize];
         row.assessed_hours += cl.need_hours;

@@ -5,6 +5,7 @@
 use rand::RngExt;
 use rand_distr::{Distribution, LogNormal, Poisson};
 
+use super::prefetch::{prefetch_ahead, reads_ahead};
 use super::{Client, ClientStatus, NONE, PatchId, World};
 use crate::rng::{Process, Stream};
 use crate::scenario::ClientParams;
@@ -313,7 +314,21 @@ pub fn exits(world: &mut World) {
         c.provider = NONE;
         true
     };
-    world.active_clients.retain(|&id| clears_bounds(&clients[id as usize]) || !exit(id, clients));
+    // (`Vec::retain`, written out so that each record can be asked for a few places ahead.)
+    let active = &mut world.active_clients;
+    let mut kept = 0;
+    let ahead = reads_ahead(clients);
+    for i in 0..active.len() {
+        if ahead {
+            prefetch_ahead::<_, 1>(clients, active, i);
+        }
+        let id = active[i];
+        if clears_bounds(&clients[id as usize]) || !exit(id, clients) {
+            active[kept] = id;
+            kept += 1;
+        }
+    }
+    active.truncate(kept);
     // The queue keeps its order (first come, first served).
     world.queue.retain(|&id| !exit(id, clients));
     world.in_house.retain(|&id| !exit(id, clients));

@@ -4,6 +4,7 @@
 //! and guaranteed-hours staff are rostered before zero-hours staff.
 
 use super::finance::{PackagePayments, PackageTotals};
+use super::prefetch::{prefetch_ahead, reads_ahead};
 use super::provider::{MarginalCost, km_per_hour_in_patch, mean_visit_hours};
 use super::{ActiveProviders, NONE, Provider, StaffTally, Travel, World};
 use crate::rng::Process;
@@ -87,7 +88,11 @@ fn add_clients(world: &mut World, from: usize) {
     let week = world.week as i64;
     let cancel = world.scenario.clients.short_notice_cancellation_share;
     let keys = world.streams.week_keys(Process::Cancellations, week);
-    for &cid in &world.active_clients[from..] {
+    let ahead = reads_ahead(&world.clients);
+    for (i, &cid) in world.active_clients.iter().enumerate().skip(from) {
+        if ahead {
+            prefetch_ahead::<_, 1>(&world.clients, &world.active_clients, i);
+        }
         let c = &mut world.clients[cid as usize];
         // Stochastic rounding: the expected share of visits cancelled is `cancel`.
         let u = keys.uniform(c.id as u64);
@@ -259,7 +264,11 @@ pub fn deliver(world: &mut World) -> (PackageTotals, ActiveProviders) {
         std::mem::take(&mut world.scratch.active_providers),
         world.active_clients.len(),
     );
-    for &cid in &world.active_clients {
+    let ahead = reads_ahead(&world.clients);
+    for (i, &cid) in world.active_clients.iter().enumerate() {
+        if ahead {
+            prefetch_ahead::<_, 2>(&world.clients, &world.active_clients, i);
+        }
         let c = &mut world.clients[cid as usize];
         placed.push(c.provider);
         let pid = c.provider as usize;

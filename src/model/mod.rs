@@ -17,6 +17,7 @@ pub(crate) mod geography;
 pub(crate) mod incubator;
 pub(crate) mod init;
 pub(crate) mod labour;
+pub(crate) mod prefetch;
 pub(crate) mod provider;
 pub(crate) mod shocks;
 pub(crate) mod tender;
