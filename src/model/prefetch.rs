@@ -5,16 +5,17 @@
 //! the last compaction) that the hardware prefetcher does not follow well. At London scale
 //! the records outgrow the processor's caches and each pass would wait on each record in turn;
 //! asking for the record a few places ahead overlaps those waits. A prefetch is a hint: it
-//! changes no value the model computes (docs/PERFORMANCE.md, "Asking for records ahead").
+//! changes no value the model computes (docs/PERFORMANCE.md, "Staff tallies, providers laid
+//! out by hand, client records asked for ahead").
 
 /// How many places ahead of the one being worked on a pass asks for a record.
 const AHEAD: usize = 8;
 
 /// Records larger than this in all are read ahead ([`reads_ahead`]). Measured on the
 /// development machine (512 KiB of L2 a core, 32 MiB of L3 shared with other work): reading
-/// ahead made a 30× replicate (7.4 MB of client records) about a tenth faster, made no
-/// difference at 16× (4 MB), and cost 1–3% in instructions and time at Camden, 4× and 8×,
-/// whose records the caches hold (docs/PERFORMANCE.md).
+/// ahead made a 30× replicate (7.4 MB of client records) 5–12% faster, the more so the more
+/// other work loaded the memory; it made no difference at 16× (4 MB), and at Camden, 4× and
+/// 8×, whose records the caches hold, it cost 4–6% more instructions and 1–3% more time.
 const READ_AHEAD_ABOVE_BYTES: usize = 6 << 20;
 
 /// Whether a pass over `records` should ask for them ahead: only when they outgrow the
