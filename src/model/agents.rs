@@ -583,6 +583,13 @@ impl Provider {
             None => fresh(),
         }
     }
+    /// The share of its staff on guaranteed-hours contracts (0 with no staff; [`Staff`]).
+    pub fn guaranteed_share(&self, workers: &[CareWorker]) -> f64 {
+        if self.workers.is_empty() {
+            return 0.0;
+        }
+        self.guaranteed_staff(workers) as f64 / self.workers.len() as f64
+    }
     /// Its staff hired at least `competence` weeks before `week` ([`Staff`]).
     pub fn experienced_staff(&self, workers: &[CareWorker], week: i32, competence: f64) -> u32 {
         let fresh = || {

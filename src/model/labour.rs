@@ -225,7 +225,7 @@ pub fn offers_guaranteed(p: &Provider, workers: &[CareWorker]) -> bool {
     if p.workers.is_empty() {
         return p.guaranteed_target >= 0.5;
     }
-    (p.guaranteed_staff(workers) as f64 / p.workers.len() as f64) < p.guaranteed_target
+    p.guaranteed_share(workers) < p.guaranteed_target
 }
 
 /// Headcount-weighted mean of providers' wages net of unpaid travel (what a job pays per

@@ -50,7 +50,7 @@ fn pledges_for(
     price: Option<f64>,
 ) -> Pledges {
     let scored = |m: SocialValueMode| m == SocialValueMode::Scored;
-    let guaranteed = p.staff_share(&world.workers, |w| w.guaranteed);
+    let guaranteed = p.guaranteed_share(&world.workers);
     let estate = p.staff_share(&world.workers, |w| w.estate_resident);
     let modes = &world.scenario.geography.travel_modes;
     let clean = p.staff_share(&world.workers, |w| modes[w.mode as usize].co2_kg_per_km == 0.0);
