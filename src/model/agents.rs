@@ -585,10 +585,7 @@ impl Provider {
     }
     /// The share of its staff on guaranteed-hours contracts (0 with no staff; [`Staff`]).
     pub fn guaranteed_share(&self, workers: &[CareWorker]) -> f64 {
-        if self.workers.is_empty() {
-            return 0.0;
-        }
-        self.guaranteed_staff(workers) as f64 / self.workers.len() as f64
+        self.share_of_staff(|| self.guaranteed_staff(workers) as usize)
     }
     /// Its staff hired at least `competence` weeks before `week` ([`Staff`]).
     pub fn experienced_staff(&self, workers: &[CareWorker], week: i32, competence: f64) -> u32 {
@@ -606,11 +603,14 @@ impl Provider {
     }
     /// Share of the provider's staff for whom `pred` holds (0 with no staff).
     pub fn staff_share(&self, workers: &[CareWorker], pred: impl Fn(&CareWorker) -> bool) -> f64 {
+        self.share_of_staff(|| self.workers.iter().filter(|&&w| pred(&workers[w as usize])).count())
+    }
+    /// `count()` of the staff over the headcount; 0 with no staff (and `count` not asked).
+    fn share_of_staff(&self, count: impl FnOnce() -> usize) -> f64 {
         if self.workers.is_empty() {
             return 0.0;
         }
-        let n = self.workers.iter().filter(|&&w| pred(&workers[w as usize])).count();
-        n as f64 / self.workers.len() as f64
+        count() as f64 / self.workers.len() as f64
     }
     /// Posts not filled by someone at work: the vacancies of the outcome tables (a post whose
     /// recruit awaits pre-employment checks is still vacant).
