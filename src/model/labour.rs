@@ -8,7 +8,7 @@ use rand_distr::{Distribution, Normal, Poisson};
 use super::clients::pick_weighted;
 use super::geography::OUTSIDE;
 use super::{CareWorker, NONE, PatchId, Provider, WorkerStatus, World};
-use crate::rng::{Process, Stream};
+use crate::rng::{BoundedNormal, Process, Stream};
 use crate::scenario::{MAX_POOL_INFLOW_PER_WEEK, Scenario, WorkforceParams};
 
 /// The quit hazard of ODD §7.13: logistic in the worker's pay relative to the outside wage,
@@ -204,19 +204,89 @@ pub fn job_utility(world: &World, wid: u32, pid: u32) -> f64 {
     })
 }
 
-/// `job_utility`, with what the provider offers a newcomer (`offers_guaranteed`) passed in,
-/// for a caller that keeps it.
-fn job_utility_offering(world: &World, wid: u32, pid: u32, offers: impl FnOnce() -> bool) -> f64 {
+/// `job_utility` less the employer taste, with what the provider offers a newcomer
+/// (`offers_guaranteed`) passed in, for a caller that keeps it; and the taste's keyed normal.
+fn job_value_before_taste(
+    world: &World,
+    wid: u32,
+    pid: u32,
+    offers: impl FnOnce() -> bool,
+) -> (f64, BoundedNormal) {
     let s = &world.scenario.workforce;
     let w = &world.workers[wid as usize];
     let p = &world.providers[pid as usize];
     let unpaid_travel = if p.pays_travel { 0.0 } else { p.travel_share };
     let offers_guaranteed = if world.employers[wid as usize] == pid { w.guaranteed } else { offers() };
-    let taste = s.employer_taste_sd_gbp
-        * world.streams.week_keys(Process::JobTaste, 0).normal(((w.id as u64) << 24) | pid as u64);
-    p.wage * (1.0 - unpaid_travel) + if offers_guaranteed { s.value_of_guaranteed_hours_gbp } else { 0.0 }
-        - s.distance_cost_gbp_per_km * world.geography.home_distance(w.home, p.base_patch as usize)
-        + taste
+    let taste =
+        world.streams.week_keys(Process::JobTaste, 0).bounded_normal(((w.id as u64) << 24) | pid as u64);
+    let value = p.wage * (1.0 - unpaid_travel)
+        + if offers_guaranteed { s.value_of_guaranteed_hours_gbp } else { 0.0 }
+        - s.distance_cost_gbp_per_km * world.geography.home_distance(w.home, p.base_patch as usize);
+    (value, taste)
+}
+
+/// `job_utility`, with what the provider offers a newcomer (`offers_guaranteed`) passed in.
+fn job_utility_offering(world: &World, wid: u32, pid: u32, offers: impl FnOnce() -> bool) -> f64 {
+    let (value, taste) = job_value_before_taste(world, wid, pid, offers);
+    value + world.scenario.workforce.employer_taste_sd_gbp * taste.value()
+}
+
+/// A job's utility to a seeker (`job_utility`, plus a constant), known at first only to within
+/// bounds: the employer taste's normal quantile is worked out only when a comparison needs it.
+/// The comparisons give exactly the answers of the utilities themselves: rounding is monotone,
+/// so `(v + sd × lo) + plus ≤ (v + sd × z) + plus ≤ (v + sd × hi) + plus` for `lo ≤ z ≤ hi`
+/// and `sd ≥ 0` (docs/ODD.md §7.13; the quantile took a twentieth of a Camden replicate).
+#[derive(Clone, Copy, Debug)]
+struct Utility {
+    lo: f64,
+    hi: f64,
+    /// Until worked out: the value before the taste, the taste's standard deviation and
+    /// normal, and the constant added.
+    pending: Option<(f64, f64, BoundedNormal, f64)>,
+}
+
+impl Utility {
+    fn exactly(u: f64) -> Self {
+        Self { lo: u, hi: u, pending: None }
+    }
+
+    /// `value + sd × taste + plus`, in that order.
+    fn bounded(value: f64, sd: f64, taste: BoundedNormal, plus: f64) -> Self {
+        if sd == 0.0 {
+            return Self::exactly(value + sd * taste.value() + plus);
+        }
+        Self {
+            lo: value + sd * taste.lo + plus,
+            hi: value + sd * taste.hi + plus,
+            pending: Some((value, sd, taste, plus)),
+        }
+    }
+
+    fn work_out(&mut self) {
+        if let Some((value, sd, taste, plus)) = self.pending.take() {
+            *self = Self::exactly(value + sd * taste.value() + plus);
+        }
+    }
+
+    /// Whether `self ≥ other`.
+    fn at_least(&mut self, other: &mut Utility) -> bool {
+        if self.lo >= other.hi || self.hi < other.lo {
+            return self.lo >= other.hi;
+        }
+        self.work_out();
+        other.work_out();
+        self.lo >= other.lo
+    }
+
+    /// Whether `self > other`.
+    fn exceeds(&mut self, other: &mut Utility) -> bool {
+        if self.lo > other.hi || self.hi <= other.lo {
+            return self.lo > other.hi;
+        }
+        self.work_out();
+        other.work_out();
+        self.lo > other.lo
+    }
 }
 
 /// Whether a provider offers its next hire a guaranteed-hours contract: while its share of
@@ -409,13 +479,17 @@ pub fn labour_market(world: &mut World) {
     let mut offers = std::mem::take(&mut world.scratch.offers);
     offers.clear();
     offers.resize(world.providers.len(), None);
+    let taste_sd = s.employer_taste_sd_gbp;
     for &(_, wid) in &seekers {
         let key = world.workers[wid as usize].id as u64;
         let current = world.employers[wid as usize];
-        let threshold = if current == NONE {
-            world.workers[wid as usize].reservation_wage
+        let mut threshold = if current == NONE {
+            Utility::exactly(world.workers[wid as usize].reservation_wage)
         } else {
-            job_utility(world, wid, current) + s.switch_threshold_gbp
+            let (value, taste) = job_value_before_taste(world, wid, current, || {
+                offers_guaranteed(&world.providers[current as usize], &world.workers)
+            });
+            Utility::bounded(value, taste_sd, taste, s.switch_threshold_gbp)
         };
         // Search frictions: the seeker learns of a few open posts, drawn at random from the
         // providers with vacancies other than their own employer and one they left this week.
@@ -428,14 +502,15 @@ pub fn labour_market(world: &mut World) {
         sample_posts(&open, excluded, n, (&mut seen_posts, &mut swaps), |k| {
             search_keys.uniform((key << 8) | (k as u64 + 1) | (1 << 62))
         });
-        let mut best: Option<(f64, u32)> = None;
+        let mut best: Option<(Utility, u32)> = None;
         for &pid in &seen_posts {
             let offer = &mut offers[pid as usize];
-            let u = job_utility_offering(world, wid, pid, || {
+            let (value, taste) = job_value_before_taste(world, wid, pid, || {
                 *offer
                     .get_or_insert_with(|| offers_guaranteed(&world.providers[pid as usize], &world.workers))
             });
-            if u >= threshold && best.is_none_or(|(bu, _)| u > bu) {
+            let mut u = Utility::bounded(value, taste_sd, taste, 0.0);
+            if u.at_least(&mut threshold) && best.as_mut().is_none_or(|(bu, _)| u.exceeds(bu)) {
                 best = Some((u, pid));
             }
         }
@@ -733,6 +808,42 @@ pub fn contract_mix(world: &mut World) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Bounded utilities compare exactly as the utilities themselves: job offers against a
+    /// threshold (a reservation wage, or a current job plus the switching threshold) and
+    /// against the best so far, for values close together and far apart, tastes in every
+    /// cell of the table (the outer ones unbounded) and no taste at all.
+    #[test]
+    fn bounded_utilities_compare_as_exact_ones() {
+        let keys = crate::rng::Streams::new(11, 0).week_keys(Process::JobTaste, 0);
+        let mut decided_by_bounds = 0;
+        let mut comparisons = 0;
+        for (case, sd) in [0.0, 0.05, 0.4, 3.0].into_iter().enumerate() {
+            for i in 0..20_000u64 {
+                let e = (case as u64) << 32 | i << 2;
+                let value =
+                    |salt: u64| 10.0 + keys.uniform(e | salt | 1 << 62) * if i % 2 == 0 { 0.01 } else { 1.0 };
+                let (va, vb) = (value(0), value(1));
+                let (za, zb) = (keys.bounded_normal(e), keys.bounded_normal(e | 1));
+                let plus = if i % 3 == 0 { 0.0 } else { 0.4 };
+                let exact_a = va + sd * za.value();
+                let exact_b = vb + sd * zb.value() + plus;
+                let fresh = || (Utility::bounded(va, sd, za, 0.0), Utility::bounded(vb, sd, zb, plus));
+                let (mut a, mut b) = fresh();
+                assert_eq!(a.at_least(&mut b), exact_a >= exact_b, "sd {sd}, case {i}");
+                let (mut a, mut b) = fresh();
+                assert_eq!(a.exceeds(&mut b), exact_a > exact_b, "sd {sd}, case {i}");
+                assert_eq!(a.exceeds(&mut b), exact_a > exact_b, "sd {sd}, case {i}, asked again");
+                let (mut a, _) = fresh();
+                let mut reservation = Utility::exactly(exact_b);
+                assert_eq!(a.at_least(&mut reservation), exact_a >= exact_b, "sd {sd}, case {i}");
+                decided_by_bounds += usize::from(a.pending.is_some());
+                comparisons += 1;
+            }
+        }
+        // Most comparisons need no quantile (with tastes spread, their bounds decide).
+        assert!(decided_by_bounds * 2 > comparisons, "{decided_by_bounds} of {comparisons}");
+    }
 
     /// The quick decision agrees with the hazard everywhere: pay from far below to far above
     /// the outside wage (and NaN), every combination of the other terms, elasticities of
