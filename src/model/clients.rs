@@ -5,9 +5,9 @@
 use rand::RngExt;
 use rand_distr::{Distribution, LogNormal, Poisson};
 
-use super::prefetch::{prefetch_ahead, reads_ahead};
+use super::prefetch::{batch_ids, reads_ahead};
 use super::{Client, ClientStatus, NONE, PatchId, World};
-use crate::rng::{Process, Stream};
+use crate::rng::{BATCH, Process, Stream};
 use crate::scenario::ClientParams;
 
 /// Draws a new client's needs and home.
@@ -267,12 +267,12 @@ pub fn exits(world: &mut World) {
     let providers = &mut world.providers;
     // Most active clients' draws clear the week's bounds: they stay, with no admission, as
     // the full computation in `exit` would say. (Checked inline, before the call.)
-    let clears_bounds = |c: &Client| {
+    let clears_bounds = |c: &Client, u_admission: f64, u_exit: f64| {
         bounded
             && c.status == ClientStatus::Active
             && (0.0..=1.0).contains(&c.recent_unmet)
-            && hospital_keys.uniform(c.id as u64) >= admission_max
-            && exit_keys.uniform(c.id as u64) >= exit_max
+            && u_admission >= admission_max
+            && u_exit >= exit_max
     };
     let mut exit = |id: u32, clients: &mut Vec<Client>| -> bool {
         let c = &mut clients[id as usize];
@@ -318,15 +318,21 @@ pub fn exits(world: &mut World) {
     let active = &mut world.active_clients;
     let mut kept = 0;
     let ahead = reads_ahead(clients);
-    for i in 0..active.len() {
-        if ahead {
-            prefetch_ahead::<_, 1>(clients, active, i);
+    let mut start = 0;
+    while start < active.len() {
+        // A batch's draws at once (the same numbers as one at a time, `rng::BATCH`).
+        let end = (start + BATCH).min(active.len());
+        let ids = batch_ids(clients, active, start, ahead, |c| c.id);
+        let (u_admission, u_exit) = (hospital_keys.uniforms(&ids), exit_keys.uniforms(&ids));
+        for i in start..end {
+            let id = active[i];
+            let k = i - start;
+            if clears_bounds(&clients[id as usize], u_admission[k], u_exit[k]) || !exit(id, clients) {
+                active[kept] = id;
+                kept += 1;
+            }
         }
-        let id = active[i];
-        if clears_bounds(&clients[id as usize]) || !exit(id, clients) {
-            active[kept] = id;
-            kept += 1;
-        }
+        start = end;
     }
     active.truncate(kept);
     // The queue keeps its order (first come, first served).
