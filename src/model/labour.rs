@@ -199,9 +199,10 @@ pub fn drop_departed(world: &mut World) {
 /// unpaid travel, the value of a guaranteed-hours offer, the cost of distance from home and a
 /// persistent personal taste for the employer.
 pub fn job_utility(world: &World, wid: u32, pid: u32) -> f64 {
-    job_utility_offering(world, wid, pid, || {
+    let (value, taste) = job_value_before_taste(world, wid, pid, || {
         offers_guaranteed(&world.providers[pid as usize], &world.workers)
-    })
+    });
+    value + world.scenario.workforce.employer_taste_sd_gbp * taste.value()
 }
 
 /// `job_utility` less the employer taste, with what the provider offers a newcomer
@@ -223,12 +224,6 @@ fn job_value_before_taste(
         + if offers_guaranteed { s.value_of_guaranteed_hours_gbp } else { 0.0 }
         - s.distance_cost_gbp_per_km * world.geography.home_distance(w.home, p.base_patch as usize);
     (value, taste)
-}
-
-/// `job_utility`, with what the provider offers a newcomer (`offers_guaranteed`) passed in.
-fn job_utility_offering(world: &World, wid: u32, pid: u32, offers: impl FnOnce() -> bool) -> f64 {
-    let (value, taste) = job_value_before_taste(world, wid, pid, offers);
-    value + world.scenario.workforce.employer_taste_sd_gbp * taste.value()
 }
 
 /// A job's utility to a seeker (`job_utility`, plus a constant), known at first only to within
