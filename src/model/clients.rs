@@ -5,7 +5,7 @@
 use rand::RngExt;
 use rand_distr::{Distribution, LogNormal, Poisson};
 
-use super::prefetch::{batch_ids, reads_ahead};
+use super::prefetch::{prefetch_ahead, reads_ahead};
 use super::{Client, ClientStatus, NONE, PatchId, World};
 use crate::rng::{BATCH, Process, Stream};
 use crate::scenario::ClientParams;
@@ -322,7 +322,13 @@ pub fn exits(world: &mut World) {
     while start < active.len() {
         // A batch's draws at once (the same numbers as one at a time, `rng::BATCH`).
         let end = (start + BATCH).min(active.len());
-        let ids = batch_ids(clients, active, start, ahead, |c| c.id);
+        let mut ids = [0; BATCH];
+        for (i, id) in (start..end).zip(&mut ids) {
+            if ahead {
+                prefetch_ahead::<_, 1>(clients, active, i);
+            }
+            *id = u64::from(clients[active[i] as usize].id);
+        }
         let (u_admission, u_exit) = (hospital_keys.uniforms(&ids), exit_keys.uniforms(&ids));
         for i in start..end {
             let id = active[i];

@@ -8,8 +8,6 @@
 //! changes no value the model computes (docs/PERFORMANCE.md, "Staff tallies, providers laid
 //! out by hand, client records asked for ahead").
 
-use crate::rng::BATCH;
-
 /// How many places ahead of the one being worked on a pass asks for a record.
 const AHEAD: usize = 8;
 
@@ -47,27 +45,6 @@ pub fn prefetch_ahead<T, const LINES: usize>(records: &[T], places: &[u32], i: u
     }
     #[cfg(not(target_arch = "x86_64"))]
     let _ = (records, places, i);
-}
-
-/// The ids of the records that `places[start..]` points to, up to [`BATCH`] of them, for a
-/// batch of keyed draws (`WeekKeys::uniforms`); past the end of `places`, 0. With `ahead`
-/// ([`reads_ahead`]), each record is asked for a few places before it is read.
-#[inline(always)]
-pub fn batch_ids<T>(
-    records: &[T],
-    places: &[u32],
-    start: usize,
-    ahead: bool,
-    id: impl Fn(&T) -> u32,
-) -> [u64; BATCH] {
-    let mut ids = [0; BATCH];
-    for (i, slot) in (start..places.len()).zip(&mut ids) {
-        if ahead {
-            prefetch_ahead::<_, 1>(records, places, i);
-        }
-        *slot = u64::from(id(&records[places[i] as usize]));
-    }
-    ids
 }
 
 #[cfg(test)]
