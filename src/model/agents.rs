@@ -151,7 +151,7 @@ impl Client {
 /// The distinct carers in a ring, `NONE` not counted: each slot counts if it holds a carer not
 /// in an earlier slot. With AVX-512's conflict detection (built for a processor that has it,
 /// `.cargo/config.toml`) that is three vector instructions; otherwise
-/// [`count_distinct_scalar`]. The same count either way.
+/// [`count_distinct_scalar`]. The same count either way (debug builds check it).
 #[inline]
 fn count_distinct(r: &[u32; 8]) -> u8 {
     #[cfg(all(target_arch = "x86_64", target_feature = "avx512cd", target_feature = "avx512vl"))]
@@ -165,7 +165,9 @@ fn count_distinct(r: &[u32; 8]) -> u8 {
         let earlier = _mm256_conflict_epi32(ring);
         let first = _mm256_testn_epi32_mask(earlier, earlier);
         let carer = _mm256_cmpneq_epi32_mask(ring, _mm256_set1_epi32(NONE as i32));
-        (first & carer).count_ones() as u8
+        let n = (first & carer).count_ones() as u8;
+        debug_assert_eq!(n, count_distinct_scalar(r));
+        n
     }
     #[cfg(not(all(target_arch = "x86_64", target_feature = "avx512cd", target_feature = "avx512vl")))]
     count_distinct_scalar(r)
@@ -173,10 +175,6 @@ fn count_distinct(r: &[u32; 8]) -> u8 {
 
 /// [`count_distinct`] without vector instructions, branch-free. (Out of line: `record_carers`,
 /// inlined, calls it only when the ring changes.)
-#[cfg_attr(
-    all(target_arch = "x86_64", target_feature = "avx512cd", target_feature = "avx512vl"),
-    allow(dead_code)
-)]
 #[inline(never)]
 fn count_distinct_scalar(r: &[u32; 8]) -> u8 {
     let mut n = 0;
