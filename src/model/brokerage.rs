@@ -59,27 +59,35 @@ impl BrokerageOrder {
         self.n = world.providers.len().max(1);
         self.by_patch.resize_with(patches, Vec::new);
         self.incubated.clear();
+        for list in &mut self.by_patch {
+            list.clear();
+        }
+        // One pass over the providers, each read once for every patch (each patch's list is
+        // filled in order of id, as a pass per patch would).
         for (id, p) in world.providers.iter().enumerate() {
-            if p.active && p.incubated && world.week < p.guarantee_until {
+            if !p.active {
+                continue;
+            }
+            if p.incubated && world.week < p.guarantee_until {
                 self.incubated.push(id as u32);
             }
-        }
-        for (q, list) in self.by_patch.iter_mut().enumerate() {
-            list.clear();
-            for (id, p) in world.providers.iter().enumerate() {
-                if !p.active {
-                    continue;
-                }
+            let approved = world.policy.approved(p);
+            for (q, list) in self.by_patch.iter_mut().enumerate() {
                 let framework = world.policy.contract_covers(p, q as super::PatchId, world.week);
                 // Off contract, an approved provider is asked only in its service area (ODD §7.7).
-                let referred = world.policy.approved(p) && super::provider::covers_patch(world, p, q);
+                let referred = approved && super::provider::covers_patch(world, p, q);
                 if !(framework || referred) {
                     continue;
                 }
                 let key = rule_key(world, id, framework, q);
                 list.push(Entry { tier: u8::from(!framework), key, id: id as u32 });
             }
-            list.sort_by(|a, b| a.tier.cmp(&b.tier).then(a.key.total_cmp(&b.key)).then(a.id.cmp(&b.id)));
+        }
+        for list in &mut self.by_patch {
+            // (Ids are unique, so the order is total: an unstable sort gives the same one.)
+            list.sort_unstable_by(|a, b| {
+                a.tier.cmp(&b.tier).then(a.key.total_cmp(&b.key)).then(a.id.cmp(&b.id))
+            });
         }
     }
 

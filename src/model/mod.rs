@@ -175,6 +175,9 @@ pub struct World {
 #[derive(Default)]
 pub struct Scratch {
     pub ids: Vec<u32>,
+    /// Self-funders: the providers a new self-funder may choose, with a bit per patch they
+    /// cover.
+    pub covering: Vec<(u32, u16)>,
     pub ranked: Vec<(f64, u32)>,
     /// The providers a client is offered to this week, in order.
     pub offered: Vec<u32>,

@@ -2,10 +2,13 @@
 //! providers that miss visits, and the demand left unserved arrives as new self-funded clients,
 //! each choosing one provider at random among those covering its patch with room for it.
 
-use super::acceptance::{covers_patch, marginal_cost_per_hour};
+use super::acceptance::{MarginalCost, covers_patch};
 use crate::model::World;
 use crate::rng::Process;
 use crate::scenario::MAX_PATCHES;
+
+// A bit per patch in a provider's `covering` mask.
+const _: () = assert!(MAX_PATCHES <= 16);
 
 /// Self-funded hours this week: endings and leavers first, then new self-funders placed.
 pub fn self_funders(world: &mut World) {
@@ -17,33 +20,40 @@ pub fn self_funders(world: &mut World) {
         *u = sf.hours_per_week * world.geography.demand_share[q];
     }
     // Care that ends, and self-funders who leave a provider that failed to deliver last week
-    // (in proportion to the share of hours it missed).
-    for p in world.providers.iter_mut().filter(|p| p.active) {
+    // (in proportion to the share of hours it missed). In the same pass, the providers a new
+    // self-funder may choose: those earning a positive margin at the private rate, with the
+    // patches they cover (their service area, ODD §7.7). Placing self-funders in a patch
+    // changes only that patch's hours, so what a provider covers elsewhere holds all week.
+    let private_rate = world.private_rate();
+    let cost =
+        MarginalCost::new(world.scenario.providers.on_cost_rate, world.admin_per_hour(), &world.geography);
+    let mut eligible = std::mem::take(&mut world.scratch.covering);
+    eligible.clear();
+    for id in 0..world.providers.len() {
+        let p = &mut world.providers[id];
+        if !p.active {
+            continue;
+        }
         let keep = (1.0 - ending) * (1.0 - leaving * (1.0 - p.fill).max(0.0));
         for (q, u) in unserved.iter_mut().enumerate().take(n) {
             p.self_funder_hours[q] *= keep;
             *u -= p.self_funder_hours[q];
         }
+        let p = &world.providers[id];
+        if private_rate - cost.marginal(p, p.km_per_hour_mean, p.visits_per_hour_mean) > 0.0 {
+            let covers = (0..n).filter(|&q| covers_patch(world, p, q)).fold(0u16, |m, q| m | 1 << q);
+            eligible.push((id as u32, covers));
+        }
     }
     // New self-funders, patch by patch: each brings `client_hours` (the last one the rest of
-    // the patch's demand) and picks uniformly among the providers that cover the patch (their
-    // service area, ODD §7.7), have spare time for it and earn a positive margin at the private
-    // rate.
-    let private_rate = world.private_rate();
+    // the patch's demand) and picks uniformly among the eligible providers that cover the
+    // patch and have spare time for it.
     let mut candidates = std::mem::take(&mut world.scratch.ids);
     let keys = world.streams.week_keys(Process::SelfFunders, world.week as i64);
     for (q, &demand) in unserved.iter().enumerate().take(n) {
         let mut left = demand;
         candidates.clear();
-        for (id, p) in world.providers.iter().enumerate() {
-            if p.active
-                && covers_patch(world, p, q)
-                && private_rate - marginal_cost_per_hour(world, p, p.km_per_hour_mean, p.visits_per_hour_mean)
-                    > 0.0
-            {
-                candidates.push(id as u32);
-            }
-        }
+        candidates.extend(eligible.iter().filter(|&&(_, covers)| covers & (1 << q) != 0).map(|&(id, _)| id));
         let mut k = 0u64;
         // Where the last client's provider sits in `candidates`: the one provider whose room
         // has shrunk since the last check.
@@ -86,4 +96,5 @@ pub fn self_funders(world: &mut World) {
         }
     }
     world.scratch.ids = candidates;
+    world.scratch.covering = eligible;
 }
