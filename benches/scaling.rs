@@ -5,10 +5,10 @@
 //! fitted cost exponent, client-weeks per second and the peak memory of one replicate. Run it
 //! with `cargo bench --bench scaling` (`-- --quick` runs each size once).
 //!
-//! Each size runs several times (at least three), and the exponent is fitted both to the
-//! median and to the fastest run of each size: on a shared machine a single run at 30× can be
-//! a fifth slower than the next, which moves the exponent by ±0.05 (docs/PERFORMANCE.md); the
-//! fastest run is the one least slowed by other work.
+//! On a shared machine a single run at 30× can be a fifth slower than the next, which moves the
+//! exponent by ±0.05 (docs/PERFORMANCE.md). So the sizes run in rounds, each round every size
+//! once (the small ones a few times), five rounds, and the exponent is fitted both to each
+//! size's median and to its fastest run, the one least slowed by other work.
 //!
 //! Each size runs in a fresh copy of this program, so its peak RSS (`getrusage`) is its own.
 
@@ -20,6 +20,8 @@ use careshape::{Scenario, Simulation};
 
 const CHILD: &str = "CARESHAPE_BENCH_SCALE";
 const SCALES: [f64; 4] = [1.0, 4.0, 16.0, 30.0];
+/// Rounds over the sizes (one with `--quick`).
+const ROUNDS: usize = 5;
 
 /// The scenario of a variant at a scale.
 fn scenario(variant: &str, scale: f64) -> Scenario {
@@ -45,25 +47,52 @@ fn main() {
         return child(&spec);
     }
     let quick = std::env::args().any(|a| a == "--quick");
+    let rounds = if quick { 1 } else { ROUNDS };
     let exe = std::env::current_exe().expect("own path");
     for variant in ["status-quo", "long-queue"] {
-        println!("{variant}: one replicate (52 + 260 weeks), one core; median and fastest of the runs shown");
+        // Round by round, every size once, so that a slow spell of the machine falls on all
+        // sizes alike rather than on one of them.
+        let mut by_round: Vec<Vec<Measure>> = SCALES.iter().map(|_| Vec::new()).collect();
+        for _ in 0..rounds {
+            for (k, scale) in SCALES.into_iter().enumerate() {
+                // (Camden, a thirtieth of a second, three times in a row.)
+                let runs = if quick || scale > 1.0 { 1 } else { 3 };
+                let out = Command::new(&exe)
+                    .env(CHILD, format!("{variant} {scale} {runs}"))
+                    .output()
+                    .expect("runs");
+                assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+                let text = String::from_utf8_lossy(&out.stdout);
+                let v: Vec<f64> = text.split_whitespace().map(|x| x.parse().expect("a number")).collect();
+                by_round[k].push(Measure {
+                    seconds: v[0],
+                    fastest: v[1],
+                    client_weeks: v[2],
+                    waiting: v[3],
+                    peak_mib: v[4],
+                });
+            }
+        }
         println!(
-            "  {:>5}  {:>4}  {:>9}  {:>9}  {:>12}  {:>10}  {:>14}  {:>9}",
-            "scale", "runs", "seconds", "fastest", "client-weeks", "waiting", "client-weeks/s", "peak MiB"
+            "{variant}: one replicate (52 + 260 weeks), one core; {rounds} rounds over the sizes, median and fastest"
+        );
+        println!(
+            "  {:>5}  {:>9}  {:>9}  {:>12}  {:>10}  {:>14}  {:>9}",
+            "scale", "seconds", "fastest", "client-weeks", "waiting", "client-weeks/s", "peak MiB"
         );
         let mut points = Vec::new();
-        for scale in SCALES {
-            let runs = if quick { 1 } else { (8.0 / scale).ceil().clamp(3.0, 8.0) as u32 };
-            let out =
-                Command::new(&exe).env(CHILD, format!("{variant} {scale} {runs}")).output().expect("runs");
-            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-            let text = String::from_utf8_lossy(&out.stdout);
-            let v: Vec<f64> = text.split_whitespace().map(|x| x.parse().expect("a number")).collect();
-            let m =
-                Measure { seconds: v[0], fastest: v[1], client_weeks: v[2], waiting: v[3], peak_mib: v[4] };
+        for (scale, rounds) in SCALES.into_iter().zip(by_round) {
+            let mut medians: Vec<f64> = rounds.iter().map(|m| m.seconds).collect();
+            medians.sort_by(f64::total_cmp);
+            let m = Measure {
+                seconds: medians[medians.len() / 2],
+                fastest: rounds.iter().map(|m| m.fastest).fold(f64::INFINITY, f64::min),
+                client_weeks: rounds[0].client_weeks,
+                waiting: rounds[0].waiting,
+                peak_mib: rounds.iter().map(|m| m.peak_mib).fold(0.0, f64::max),
+            };
             println!(
-                "  {scale:>4}×  {runs:>4}  {:>9.3}  {:>9.3}  {:>12.0}  {:>10.0}  {:>14.3e}  {:>9.1}",
+                "  {scale:>4}×  {:>9.3}  {:>9.3}  {:>12.0}  {:>10.0}  {:>14.3e}  {:>9.1}",
                 m.seconds,
                 m.fastest,
                 m.client_weeks,
