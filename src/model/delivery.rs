@@ -4,7 +4,7 @@
 //! and guaranteed-hours staff are rostered before zero-hours staff.
 
 use super::finance::{PackagePayments, PackageTotals};
-use super::prefetch::{prefetch_ahead, prefetch_at, reads_ahead};
+use super::prefetch::{prefetch_ahead, reads_ahead};
 use super::provider::{MarginalCost, km_per_hour_in_patch, mean_visit_hours};
 use super::{ActiveProviders, NONE, Provider, StaffTally, Travel, World};
 use crate::rng::Process;
@@ -268,14 +268,6 @@ pub fn deliver(world: &mut World) -> (PackageTotals, ActiveProviders) {
     for (i, &cid) in world.active_clients.iter().enumerate() {
         if ahead {
             prefetch_ahead::<_, 2>(&world.clients, &world.active_clients, i);
-            // And, for a record asked for four places ago (so read by now, or on its way),
-            // what the client leads to: its carer's employer and its provider, places no
-            // prefetcher can guess.
-            if let Some(&next) = world.active_clients.get(i + 4) {
-                let c = &world.clients[next as usize];
-                prefetch_at(&world.employers, c.primary_carer);
-                prefetch_at(&world.providers, c.provider);
-            }
         }
         let c = &mut world.clients[cid as usize];
         placed.push(c.provider);

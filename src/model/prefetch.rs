@@ -4,9 +4,7 @@
 //! list, whose records lie in order of id but with gaps (waiting clients, clients gone since
 //! the last compaction) that the hardware prefetcher does not follow well. At London scale
 //! the records outgrow the processor's caches and each pass would wait on each record in turn;
-//! asking for the record a few places ahead overlaps those waits. Delivery also asks, a few
-//! places ahead, for what a client leads to (its provider, its carer's employer), places
-//! scattered over their tables. A prefetch is a hint: it
+//! asking for the record a few places ahead overlaps those waits. A prefetch is a hint: it
 //! changes no value the model computes (docs/PERFORMANCE.md, "Staff tallies, providers laid
 //! out by hand, client records asked for ahead").
 
@@ -49,35 +47,18 @@ pub fn prefetch_ahead<T, const LINES: usize>(records: &[T], places: &[u32], i: u
     let _ = (records, places, i);
 }
 
-/// Asks the processor to bring into cache the first cache line of the record `records[place]`,
-/// for a pass that goes from one record to another by a place it holds (a client to its
-/// provider). A place out of range (`NONE`) is harmless: a prefetch never faults and nothing
-/// is read.
-#[inline(always)]
-pub fn prefetch_at<T>(records: &[T], place: u32) {
-    #[cfg(target_arch = "x86_64")]
-    {
-        let p = records.as_ptr().wrapping_add(place as usize).cast::<i8>();
-        // SAFETY: as in `prefetch_ahead`: a hint, never a read or a fault.
-        unsafe { std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(p) };
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = (records, place);
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     /// Asking ahead for places far out of range (`NONE` and the like), or past the end of the
-    /// list, or at such a place, reads nothing and does not fault; only record sets past the threshold read ahead.
+    /// list, reads nothing and does not fault; only record sets past the threshold read ahead.
     #[test]
     fn asking_ahead_for_any_place_is_harmless() {
         let records = vec![[0u64; 16]; 4];
         let places: Vec<u32> = (0..40).map(|k| if k % 2 == 0 { u32::MAX } else { k * 1_000_003 }).collect();
         for i in 0..places.len() + 2 * AHEAD {
             prefetch_ahead::<_, 2>(&records, &places, i);
-            prefetch_at(&records, places[i % places.len()]);
         }
         assert!(!reads_ahead(&records));
         let big = vec![0u8; READ_AHEAD_ABOVE_BYTES + 1];
