@@ -282,9 +282,12 @@ struct ProviderSums {
 /// (active, incubated and contract-holding providers, costs, cash, wage bill, travel km, CO2,
 /// self-funded hours, guaranteed-hours workers) and returns the sums the other groups divide.
 fn sum_providers(world: &World, r: &mut WeekRecord) -> ProviderSums {
-    let (mut heads, mut zero_h, mut wage_sum, mut llw, mut estate) = (0.0, 0.0, 0.0, 0.0, 0.0);
-    let (mut earnings, mut worked, mut contact, mut travel, mut below_nlw, mut working) =
-        (0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
+    // Headcounts are counted in integers (the same numbers as sums of ones in f64, which are
+    // exact below 2^53), leaving the registers to the sums of hours and pay.
+    let (mut heads, mut llw, mut estate, mut below_nlw, mut working, mut guaranteed) =
+        (0u32, 0u32, 0u32, 0u32, 0u32, 0u32);
+    let mut wage_sum = 0.0;
+    let (mut earnings, mut worked, mut contact, mut travel) = (0.0, 0.0, 0.0, 0.0);
     let (mut target, mut vacancies, mut leavers) = (0.0, 0.0, 0.0);
     let mut kind_hours = [0.0; 4];
     let (mut quality_w, mut margin_w, mut revenue) = (0.0, 0.0, 0.0);
@@ -314,12 +317,14 @@ fn sum_providers(world: &World, r: &mut WeekRecord) -> ProviderSums {
             }
         }
         let mut resident_pay = 0.0;
+        heads += p.workers.len() as u32;
+        if p.wage >= llw_level - 1e-9 {
+            llw += p.workers.len() as u32;
+        }
         for &wid in &p.workers {
             let w = &world.workers[wid as usize];
-            heads += 1.0;
-            zero_h += f64::from(u8::from(!w.guaranteed));
             if w.guaranteed {
-                r.care_workers_guaranteed += 1.0;
+                guaranteed += 1;
                 g_earn += w.earnings;
                 g_worked += w.contact_hours + w.travel_hours;
             } else {
@@ -327,15 +332,14 @@ fn sum_providers(world: &World, r: &mut WeekRecord) -> ProviderSums {
                 z_worked += w.contact_hours + w.travel_hours;
             }
             wage_sum += p.wage;
-            llw += f64::from(u8::from(p.wage >= llw_level - 1e-9));
-            estate += f64::from(u8::from(w.estate_resident));
+            estate += u32::from(w.estate_resident);
             earnings += w.earnings;
             worked += w.contact_hours + w.travel_hours;
             contact += w.contact_hours;
             travel += w.travel_hours;
             if let Some(e) = w.effective_wage() {
-                working += 1.0;
-                below_nlw += f64::from(u8::from(e < nlw - 1e-9));
+                working += 1;
+                below_nlw += u32::from(e < nlw - 1e-9);
             }
             if w.home != OUTSIDE {
                 resident_pay += w.earnings;
@@ -362,18 +366,19 @@ fn sum_providers(world: &World, r: &mut WeekRecord) -> ProviderSums {
             0.0
         };
     }
+    r.care_workers_guaranteed = f64::from(guaranteed);
     ProviderSums {
-        heads,
-        zero_h,
+        heads: f64::from(heads),
+        zero_h: f64::from(heads - guaranteed),
         wage_sum,
-        llw,
-        estate,
+        llw: f64::from(llw),
+        estate: f64::from(estate),
         earnings,
         worked,
         contact,
         travel,
-        below_nlw,
-        working,
+        below_nlw: f64::from(below_nlw),
+        working: f64::from(working),
         target,
         vacancies,
         leavers,
