@@ -132,8 +132,9 @@ fn main() {
     }
 }
 
-/// Runs `runs` replicates of a variant at a scale; prints the median and fastest seconds, the client-weeks
-/// (active + waiting) and mean clients waiting of the first, and the peak RSS in MiB.
+/// Runs `runs` replicates of a variant at a scale; prints the median and fastest seconds, the
+/// client-weeks (active + waiting) and mean clients waiting of the first, and the peak RSS in
+/// MiB.
 fn child(spec: &str) {
     let mut parts = spec.split_whitespace();
     let variant = parts.next().expect("variant");
