@@ -470,8 +470,6 @@ mod tests {
         assert!(mean.abs() < 0.012 && (var - 1.0).abs() < 0.015, "mean {mean}, variance {var}");
     }
 
-    /// The uniform behind a keyed normal is never 0 or 1, so the normal is always finite, at
-    /// the smallest and largest keys as between.
     /// A bounded normal's bounds hold its number, at and beside every cell edge and at random,
     /// and its number is the keyed normal's; the inner cells are narrow.
     #[test]
@@ -505,6 +503,8 @@ mod tests {
         }
     }
 
+    /// The uniform behind a keyed normal is never 0 or 1, so the normal is always finite, at
+    /// the smallest and largest keys as between.
     #[test]
     fn keyed_normals_come_from_the_open_unit_interval() {
         for k in [0, 1, 1 << 11, u64::MAX >> 1, u64::MAX - (1 << 11), u64::MAX] {
