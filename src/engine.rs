@@ -130,11 +130,13 @@ impl Simulation {
         }
         // Scheduled shocks (after the April events, so a shock in an April week adds to them).
         model::shocks::apply(w);
-        // 2. Client exits and arrivals.
-        clients::exits(w);
+        // 2. Client exits and arrivals; and 3., the caseloads brokerage starts from, counted
+        // in the same pass over the active clients as their exits (arrivals join the queue).
+        let count = delivery::CaseloadCount::open(w);
+        clients::exits(w, |c, providers| count.add(c, providers));
         clients::arrivals(w);
+        count.close(w);
         // 3. Commissioning: tenders on tender weeks, brokerage every week.
-        delivery::caseloads(w);
         Policy::expire_contracts(w.week, &mut w.providers, &mut w.clients, &w.active_clients);
         if w.policy.tender_due(w.week) {
             tender::run_tender(w);

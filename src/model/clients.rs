@@ -6,7 +6,7 @@ use rand::RngExt;
 use rand_distr::{Distribution, LogNormal, Poisson};
 
 use super::prefetch::{prefetch_ahead, reads_ahead};
-use super::{Client, ClientStatus, NONE, PatchId, World};
+use super::{Client, ClientStatus, NONE, PatchId, Provider, World};
 use crate::rng::{BATCH, Process, Stream};
 use crate::scenario::ClientParams;
 
@@ -242,8 +242,10 @@ impl Hazards<'_> {
 
 /// Exits of active and waiting clients. One uniform draw per client and week, keyed by client
 /// id, is split into death, residential care and recovery bands, so paired scenarios share
-/// the same fates where hazards agree.
-pub fn exits(world: &mut World) {
+/// the same fates where hazards agree. Each active client who stays is handed to `stays`, in
+/// the order of the active list, with the providers, in the same pass (the week's caseload
+/// count, docs/ODD.md §3: one read of the records, not two).
+pub fn exits(world: &mut World, mut stays: impl FnMut(&mut Client, &mut [Provider])) {
     let p = &world.scenario.clients;
     let week = world.week;
     let streams = world.streams;
@@ -274,7 +276,7 @@ pub fn exits(world: &mut World) {
             && u_admission >= admission_max
             && u_exit >= exit_max
     };
-    let mut exit = |id: u32, clients: &mut Vec<Client>| -> bool {
+    let mut exit = |id: u32, clients: &mut Vec<Client>, providers: &mut Vec<Provider>| -> bool {
         let c = &mut clients[id as usize];
         let u_admission = hospital_keys.uniform(c.id as u64);
         let u = exit_keys.uniform(c.id as u64);
@@ -333,17 +335,20 @@ pub fn exits(world: &mut World) {
         for i in start..end {
             let id = active[i];
             let k = i - start;
-            if clears_bounds(&clients[id as usize], u_admission[k], u_exit[k]) || !exit(id, clients) {
+            if clears_bounds(&clients[id as usize], u_admission[k], u_exit[k])
+                || !exit(id, clients, providers)
+            {
                 active[kept] = id;
                 kept += 1;
+                stays(&mut clients[id as usize], providers);
             }
         }
         start = end;
     }
     active.truncate(kept);
     // The queue keeps its order (first come, first served).
-    world.queue.retain(|&id| !exit(id, clients));
-    world.in_house.retain(|&id| !exit(id, clients));
+    world.queue.retain(|&id| !exit(id, clients, providers));
+    world.in_house.retain(|&id| !exit(id, clients, providers));
 }
 
 #[cfg(test)]

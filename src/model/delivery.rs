@@ -6,8 +6,8 @@
 use super::finance::{PackagePayments, PackageTotals};
 use super::prefetch::{prefetch_ahead, reads_ahead};
 use super::provider::{MarginalCost, km_per_hour_in_patch, mean_visit_hours};
-use super::{ActiveProviders, NONE, Provider, StaffTally, Travel, World};
-use crate::rng::Process;
+use super::{ActiveProviders, Client, NONE, Provider, StaffTally, Travel, World};
+use crate::rng::{Process, WeekKeys};
 use crate::scenario::MAX_PATCHES;
 
 /// Providers' council hours, visits and clients per patch as `caseloads` counted them, and how
@@ -37,16 +37,58 @@ fn set_council_sums(p: &mut Provider, (hours, visits, clients): CouncilSums) {
 /// short-notice cancellations), its travel per hour and its committed worker time; and keeps
 /// the per-client sums for `caseloads_after_brokerage`.
 pub fn caseloads(world: &mut World) {
+    zero_council_sums(world);
+    add_clients(world, 0);
+    snapshot_and_finish(world);
+}
+
+fn zero_council_sums(world: &mut World) {
     for p in world.providers.iter_mut() {
         set_council_sums(p, ([0.0; MAX_PATCHES], [0.0; MAX_PATCHES], [0; MAX_PATCHES]));
     }
-    add_clients(world, 0);
+}
+
+/// Keeps the sums counted over the whole active list for `caseloads_after_brokerage`, then
+/// works out each provider's travel and committed time.
+fn snapshot_and_finish(world: &mut World) {
     let snapshot = &mut world.caseload_snapshot;
     snapshot.sums.clear();
     snapshot.sums.extend(world.providers.iter().map(council_sums));
     snapshot.clients = world.active_clients.len();
     snapshot.valid = true;
     provider_caseloads(world);
+}
+
+/// The week's caseload count taken in `clients::exits`' pass over the active list (docs/ODD.md
+/// §3 steps 2–3): every provider's council sums start from zero, each active client who stays
+/// is added as `caseloads` adds it, in the same order, and [`CaseloadCount::close`] finishes
+/// as `caseloads` does, so the numbers are the same to the last bit.
+pub struct CaseloadCount {
+    keys: WeekKeys,
+    cancel: f64,
+}
+
+impl CaseloadCount {
+    pub fn open(world: &mut World) -> Self {
+        zero_council_sums(world);
+        Self {
+            keys: world.streams.week_keys(Process::Cancellations, world.week as i64),
+            cancel: world.scenario.clients.short_notice_cancellation_share,
+        }
+    }
+
+    /// Adds active client `c`'s package to its provider's sums.
+    #[inline]
+    pub fn add(&self, c: &mut Client, providers: &mut [Provider]) {
+        add_package(c, providers, &self.keys, self.cancel);
+    }
+
+    /// Once every active client has been added (the active list as it then stands), the
+    /// providers' travel per hour and committed time, and the sums kept for
+    /// `caseloads_after_brokerage`.
+    pub fn close(self, world: &mut World) {
+        snapshot_and_finish(world);
+    }
 }
 
 /// Caseloads again after brokerage, when only packages placed since `caseloads` differ: the
@@ -93,20 +135,26 @@ fn add_clients(world: &mut World, from: usize) {
         if ahead {
             prefetch_ahead::<_, 1>(&world.clients, &world.active_clients, i);
         }
-        let c = &mut world.clients[cid as usize];
-        // Stochastic rounding: the expected share of visits cancelled is `cancel`.
-        let u = keys.uniform(c.id as u64);
-        // (Truncation is `floor` here: the argument is never negative. Through i64, which
-        // x86-64 converts in one instruction, u64 in several.)
-        let cancelled_visits = ((c.visits_per_week * cancel + u) as i64 as f64).min(c.visits_per_week);
-        let kept = 1.0 - cancelled_visits / c.visits_per_week;
-        c.cancelled_hours = c.assessed_hours * (1.0 - kept);
-        let p = &mut world.providers[c.provider as usize];
-        let patch = c.patch as usize;
-        p.council_worker_hours[patch] += c.worker_hours() * kept;
-        p.council_worker_visits[patch] += c.worker_visits() * kept;
-        p.council_clients[patch] += 1;
+        add_package(&mut world.clients[cid as usize], &mut world.providers, &keys, cancel);
     }
+}
+
+/// Adds active client `c`'s package to its provider's council hours, visits and clients, net
+/// of this week's short-notice cancellations (kept in `c.cancelled_hours`).
+#[inline(always)]
+fn add_package(c: &mut Client, providers: &mut [Provider], keys: &WeekKeys, cancel: f64) {
+    // Stochastic rounding: the expected share of visits cancelled is `cancel`.
+    let u = keys.uniform(c.id as u64);
+    // (Truncation is `floor` here: the argument is never negative. Through i64, which
+    // x86-64 converts in one instruction, u64 in several.)
+    let cancelled_visits = ((c.visits_per_week * cancel + u) as i64 as f64).min(c.visits_per_week);
+    let kept = 1.0 - cancelled_visits / c.visits_per_week;
+    c.cancelled_hours = c.assessed_hours * (1.0 - kept);
+    let p = &mut providers[c.provider as usize];
+    let patch = c.patch as usize;
+    p.council_worker_hours[patch] += c.worker_hours() * kept;
+    p.council_worker_visits[patch] += c.worker_visits() * kept;
+    p.council_clients[patch] += 1;
 }
 
 /// Each provider's travel per hour in each patch, and its committed worker time, from its
