@@ -8,15 +8,21 @@
 //! changes no value the model computes (docs/PERFORMANCE.md, "Staff tallies, providers laid
 //! out by hand, client records asked for ahead").
 
-/// How many places ahead of the one being worked on a pass asks for a record.
-const AHEAD: usize = 8;
+/// How many places ahead of the one being worked on a pass asks for a record. Far enough
+/// ahead for a record to arrive from memory while the lightest pass (the recorder's: a few
+/// sums a client) works through the places between: at 8, the recorder's samples at 30× sat
+/// on its first read of each record, and 32 made a 30× replicate 4–8% faster than 8 on a
+/// loaded machine (docs/PERFORMANCE.md, "Asking further ahead").
+const AHEAD: usize = 32;
 
 /// Records larger than this in all are read ahead ([`reads_ahead`]). Measured on the
-/// development machine (512 KiB of L2 a core, 32 MiB of L3 shared with other work): reading
+/// development machine (1 MiB of L2 a core, 32 MiB of L3 shared with other work): reading
 /// ahead made a 30× replicate (7.4 MB of client records) 5–12% faster, the more so the more
-/// other work loaded the memory; it made no difference at 16× (4 MB), and at Camden, 4× and
-/// 8×, whose records the caches hold, it cost 4–6% more instructions and 1–3% more time.
-const READ_AHEAD_ABOVE_BYTES: usize = 6 << 20;
+/// other work loaded the memory; at Camden, 4× and 8×, whose records the caches hold, it cost
+/// 4–6% more instructions and 1–3% more time. At 16× (4 MB) it made no difference 8 places
+/// ahead, and 5% less time 32 places ahead, so the threshold is now below 16×'s records and
+/// above 4×'s (about 1 MB).
+const READ_AHEAD_ABOVE_BYTES: usize = 2 << 20;
 
 /// Whether a pass over `records` should ask for them ahead: only when they outgrow the
 /// caches.
