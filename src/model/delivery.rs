@@ -10,27 +10,51 @@ use super::{ActiveProviders, Client, NONE, Provider, StaffTally, Travel, World};
 use crate::rng::{Process, WeekKeys};
 use crate::scenario::MAX_PATCHES;
 
-/// Providers' council hours, visits and clients per patch as `caseloads` counted them, and how
-/// many active clients it counted; `valid` until a tender or a package review changes a
-/// package already counted.
+/// What `caseloads` counted, kept for `caseloads_after_brokerage`: how many active clients and
+/// providers it counted, and the council sums that brokerage has changed since, as they were
+/// before each change (`valid` until a tender or a package review changes a package already
+/// counted). Only the changed sums are kept, not every provider's: at London scale a copy of
+/// every provider's sums, taken and put back each week, cost more than the count it saved.
 #[derive(Default)]
 pub struct CaseloadSnapshot {
-    sums: Vec<CouncilSums>,
+    changed: Vec<SumsBefore>,
     clients: usize,
+    providers: usize,
     pub valid: bool,
 }
 
-/// A provider's council worker-hours, worker-visits and clients per patch.
-type CouncilSums = ([f64; MAX_PATCHES], [f64; MAX_PATCHES], [u32; MAX_PATCHES]);
-
-fn council_sums(p: &Provider) -> CouncilSums {
-    (p.council_worker_hours, p.council_worker_visits, p.council_clients)
+/// A provider's council worker-hours, worker-visits and clients in one patch, before a change.
+#[derive(Clone, Copy)]
+struct SumsBefore {
+    provider: u32,
+    patch: u8,
+    clients: u32,
+    hours: f64,
+    visits: f64,
 }
 
-fn set_council_sums(p: &mut Provider, (hours, visits, clients): CouncilSums) {
-    p.council_worker_hours = hours;
-    p.council_worker_visits = visits;
-    p.council_clients = clients;
+impl CaseloadSnapshot {
+    /// Provider `pid`'s sums in `patch` are about to change (a package placed by brokerage):
+    /// keeps them as they are, to be put back before the recount.
+    pub fn before_change(&mut self, pid: u32, p: &Provider, patch: usize) {
+        if self.valid {
+            self.changed.push(SumsBefore {
+                provider: pid,
+                patch: patch as u8,
+                clients: p.council_clients[patch],
+                hours: p.council_worker_hours[patch],
+                visits: p.council_worker_visits[patch],
+            });
+        }
+    }
+}
+
+#[cfg(debug_assertions)]
+type CouncilSums = ([f64; MAX_PATCHES], [f64; MAX_PATCHES], [u32; MAX_PATCHES]);
+
+#[cfg(debug_assertions)]
+fn council_sums(p: &Provider) -> CouncilSums {
+    (p.council_worker_hours, p.council_worker_visits, p.council_clients)
 }
 
 /// Recomputes every provider's committed caseload from its active clients (net of this week's
@@ -44,17 +68,19 @@ pub fn caseloads(world: &mut World) {
 
 fn zero_council_sums(world: &mut World) {
     for p in world.providers.iter_mut() {
-        set_council_sums(p, ([0.0; MAX_PATCHES], [0.0; MAX_PATCHES], [0; MAX_PATCHES]));
+        p.council_worker_hours = [0.0; MAX_PATCHES];
+        p.council_worker_visits = [0.0; MAX_PATCHES];
+        p.council_clients = [0; MAX_PATCHES];
     }
 }
 
-/// Keeps the sums counted over the whole active list for `caseloads_after_brokerage`, then
-/// works out each provider's travel and committed time.
+/// Marks the sums counted over the whole active list as the start for
+/// `caseloads_after_brokerage`, then works out each provider's travel and committed time.
 fn snapshot_and_finish(world: &mut World) {
     let snapshot = &mut world.caseload_snapshot;
-    snapshot.sums.clear();
-    snapshot.sums.extend(world.providers.iter().map(council_sums));
+    snapshot.changed.clear();
     snapshot.clients = world.active_clients.len();
+    snapshot.providers = world.providers.len();
     snapshot.valid = true;
     provider_caseloads(world);
 }
@@ -92,21 +118,25 @@ impl CaseloadCount {
 }
 
 /// Caseloads again after brokerage, when only packages placed since `caseloads` differ: the
-/// sums kept then, plus the new packages in the order they were placed (the same additions in
-/// the same order as a full recount, so the same numbers to the last bit). A tender or a
-/// package review changes packages already counted; they mark the sums stale, and then
-/// everything is recounted.
+/// sums as counted then (those brokerage changed put back as they were, the latest change
+/// first, so each ends as it was before its first change), plus the new packages in the order
+/// they were placed (the same additions in the same order as a full recount, so the same
+/// numbers to the last bit). A tender or a package review changes packages already counted;
+/// they mark the sums stale, and then everything is recounted.
 pub fn caseloads_after_brokerage(world: &mut World) {
     let snapshot = &world.caseload_snapshot;
     // (Brokerage only appends to the active list; a shorter list would mean it did more.)
     if !snapshot.valid
-        || snapshot.sums.len() != world.providers.len()
+        || snapshot.providers != world.providers.len()
         || snapshot.clients > world.active_clients.len()
     {
         return caseloads(world);
     }
-    for (p, &sums) in world.providers.iter_mut().zip(&snapshot.sums) {
-        set_council_sums(p, sums);
+    for b in snapshot.changed.iter().rev() {
+        let (p, q) = (&mut world.providers[b.provider as usize], b.patch as usize);
+        p.council_worker_hours[q] = b.hours;
+        p.council_worker_visits[q] = b.visits;
+        p.council_clients[q] = b.clients;
     }
     add_clients(world, snapshot.clients);
     #[cfg(debug_assertions)]

@@ -136,6 +136,7 @@ pub fn accepts_package(world: &mut World, pid: u32, cid: u32) -> Option<bool> {
     let wh = c.worker_hours();
     let wv = c.worker_visits();
     let p = &mut world.providers[pid as usize];
+    world.caseload_snapshot.before_change(pid, p, patch);
     p.committed_time += need;
     p.council_worker_hours[patch] += wh;
     p.council_worker_visits[patch] += wv;
