@@ -11,8 +11,9 @@
 /// How many places ahead of the one being worked on a pass asks for a record. Far enough
 /// ahead for a record to arrive from memory while the lightest pass (the recorder's: a few
 /// sums a client) works through the places between: at 8, the recorder's samples at 30× sat
-/// on its first read of each record, and 32 made a 30× replicate 4–8% faster than 8 on a
-/// loaded machine (docs/PERFORMANCE.md, "Asking further ahead").
+/// on its first read of each record, and 32 made a 30× replicate 4–11% faster than 8 on a
+/// loaded machine (docs/PERFORMANCE.md, "One pass fewer over the clients; records asked for
+/// further ahead; a lighter caseload snapshot").
 const AHEAD: usize = 32;
 
 /// Records larger than this in all are read ahead ([`reads_ahead`]). Measured on the
