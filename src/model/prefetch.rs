@@ -20,9 +20,10 @@ const AHEAD: usize = 32;
 /// development machine (1 MiB of L2 a core, 32 MiB of L3 shared with other work): reading
 /// ahead made a 30× replicate (7.4 MB of client records) 5–12% faster, the more so the more
 /// other work loaded the memory; at Camden, 4× and 8×, whose records the caches hold, it cost
-/// 4–6% more instructions and 1–3% more time. At 16× (4 MB) it made no difference 8 places
-/// ahead, and 5% less time 32 places ahead, so the threshold is now below 16×'s records and
-/// above 4×'s (about 1 MB).
+/// 4–6% more instructions and 1–3% more time (8 places ahead). At 16× (4 MB) it made no
+/// difference 8 places ahead, and 5% less time 32 places ahead, so the threshold is now 2 MiB:
+/// above 4×'s records (about 1 MB), below 8×'s (2.6 MB; there, 32 places ahead costs nothing
+/// and saves nothing: 0.260 s with and without, 12 alternations) and 16×'s.
 const READ_AHEAD_ABOVE_BYTES: usize = 2 << 20;
 
 /// Whether a pass over `records` should ask for them ahead: only when they outgrow the
