@@ -58,8 +58,8 @@ fn council_sums(p: &Provider) -> CouncilSums {
 }
 
 /// Recomputes every provider's committed caseload from its active clients (net of this week's
-/// short-notice cancellations), its travel per hour and its committed worker time; and keeps
-/// the per-client sums for `caseloads_after_brokerage`.
+/// short-notice cancellations), its travel per hour and its committed worker time; and marks
+/// the sums as the start for `caseloads_after_brokerage`.
 pub fn caseloads(world: &mut World) {
     zero_council_sums(world);
     add_clients(world, 0);
@@ -110,7 +110,7 @@ impl CaseloadCount {
     }
 
     /// Once every active client has been added (the active list as it then stands), the
-    /// providers' travel per hour and committed time, and the sums kept for
+    /// providers' travel per hour and committed time; the sums are marked as the start for
     /// `caseloads_after_brokerage`.
     pub fn close(self, world: &mut World) {
         snapshot_and_finish(world);
