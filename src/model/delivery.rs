@@ -97,16 +97,33 @@ pub struct CaseloadCount {
 impl CaseloadCount {
     pub fn open(world: &mut World) -> Self {
         zero_council_sums(world);
+        Self::this_week(world)
+    }
+
+    /// The week's cancellation draws, for adding packages to the sums as they stand.
+    fn this_week(world: &World) -> Self {
         Self {
             keys: world.streams.week_keys(Process::Cancellations, world.week as i64),
             cancel: world.scenario.clients.short_notice_cancellation_share,
         }
     }
 
-    /// Adds active client `c`'s package to its provider's sums.
-    #[inline]
+    /// Adds active client `c`'s package to its provider's council hours, visits and clients,
+    /// net of this week's short-notice cancellations (kept in `c.cancelled_hours`).
+    #[inline(always)]
     pub fn add(&self, c: &mut Client, providers: &mut [Provider]) {
-        add_package(c, providers, &self.keys, self.cancel);
+        // Stochastic rounding: the expected share of visits cancelled is `cancel`.
+        let u = self.keys.uniform(c.id as u64);
+        // (Truncation is `floor` here: the argument is never negative. Through i64, which
+        // x86-64 converts in one instruction, u64 in several.)
+        let cancelled_visits = ((c.visits_per_week * self.cancel + u) as i64 as f64).min(c.visits_per_week);
+        let kept = 1.0 - cancelled_visits / c.visits_per_week;
+        c.cancelled_hours = c.assessed_hours * (1.0 - kept);
+        let p = &mut providers[c.provider as usize];
+        let patch = c.patch as usize;
+        p.council_worker_hours[patch] += c.worker_hours() * kept;
+        p.council_worker_visits[patch] += c.worker_visits() * kept;
+        p.council_clients[patch] += 1;
     }
 
     /// Once every active client has been added (the active list as it then stands), the
@@ -157,34 +174,14 @@ pub fn caseloads_after_brokerage(world: &mut World) {
 /// Adds the packages of active clients from position `from` of the active list to their
 /// providers' council hours, visits and clients (net of this week's cancellations).
 fn add_clients(world: &mut World, from: usize) {
-    let week = world.week as i64;
-    let cancel = world.scenario.clients.short_notice_cancellation_share;
-    let keys = world.streams.week_keys(Process::Cancellations, week);
+    let count = CaseloadCount::this_week(world);
     let ahead = reads_ahead(&world.clients);
     for (i, &cid) in world.active_clients.iter().enumerate().skip(from) {
         if ahead {
             prefetch_ahead::<_, 1>(&world.clients, &world.active_clients, i);
         }
-        add_package(&mut world.clients[cid as usize], &mut world.providers, &keys, cancel);
+        count.add(&mut world.clients[cid as usize], &mut world.providers);
     }
-}
-
-/// Adds active client `c`'s package to its provider's council hours, visits and clients, net
-/// of this week's short-notice cancellations (kept in `c.cancelled_hours`).
-#[inline(always)]
-fn add_package(c: &mut Client, providers: &mut [Provider], keys: &WeekKeys, cancel: f64) {
-    // Stochastic rounding: the expected share of visits cancelled is `cancel`.
-    let u = keys.uniform(c.id as u64);
-    // (Truncation is `floor` here: the argument is never negative. Through i64, which
-    // x86-64 converts in one instruction, u64 in several.)
-    let cancelled_visits = ((c.visits_per_week * cancel + u) as i64 as f64).min(c.visits_per_week);
-    let kept = 1.0 - cancelled_visits / c.visits_per_week;
-    c.cancelled_hours = c.assessed_hours * (1.0 - kept);
-    let p = &mut providers[c.provider as usize];
-    let patch = c.patch as usize;
-    p.council_worker_hours[patch] += c.worker_hours() * kept;
-    p.council_worker_visits[patch] += c.worker_visits() * kept;
-    p.council_clients[patch] += 1;
 }
 
 /// Each provider's travel per hour in each patch, and its committed worker time, from its
